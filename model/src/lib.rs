@@ -1,0 +1,42 @@
+//! The Vision Transformer that ViT Playground trains, and everything it reports.
+//!
+//! Data flows one way: an [`ImageSet`] gives a [`Batch`]; the [`Trainer`] runs forward
+//! (with probes when asked), the loss, backward and the update, and returns a
+//! [`StepReport`]. The model knows nothing of the page: the page renders what it reports.
+//!
+//! Burn 0.22 has no backend type parameter: the backend is a property of the [`Device`]
+//! (see [`Backend`]), so one model type runs on flex, ndarray and WebGPU.
+//!
+//! [`Device`]: burn::tensor::Device
+
+pub mod attention;
+pub mod backend;
+pub mod block;
+pub mod config;
+pub mod data;
+pub mod error;
+mod init;
+pub mod params;
+pub mod readback;
+pub mod report;
+pub mod rng;
+pub mod trainer;
+pub mod vit;
+
+pub use attention::{AttentionOutput, AttentionProbe, SelfAttention};
+pub use backend::Backend;
+pub use block::{EncoderBlock, Mlp};
+pub use config::{Preset, VitConfig};
+pub use data::{Batch, EpochPosition, EpochSampler, ImageSet, InMemorySet};
+pub use error::{BackendError, ConfigError, TrainError};
+pub use params::NamedTensor;
+pub use readback::Pending;
+pub use report::{
+    AttentionGradients, BlockGradientNorms, Evaluation, GradientNorms, StepReport, TrackedEntry,
+    TrackedValue,
+};
+pub use trainer::{OptimizerKind, StepExtras, Trainer, TrainingOptions};
+pub use vit::{Vit, VitOutput, VitProbes};
+
+/// Burn, re-exported so the page and `vitp` use exactly the model's version.
+pub use burn;

@@ -1,0 +1,594 @@
+//! The training loop, in one place: batch → forward → loss → backward → update → report.
+
+use burn::module::{Module, Param};
+use burn::optim::momentum::MomentumConfig;
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig};
+use burn::tensor::activation::log_softmax;
+use burn::tensor::{Device, Gradients, Int, Tensor, TensorData, Transaction};
+use serde::{Deserialize, Serialize};
+
+use crate::config::VitConfig;
+use crate::data::{Batch, EpochPosition, EpochSampler, ImageSet};
+use crate::error::TrainError;
+use crate::readback::{floats, indices, Cursor, Pending};
+use crate::report::{
+    AttentionGradients, BlockGradientNorms, Evaluation, GradientNorms, StepReport, TrackedEntry,
+    TrackedValue,
+};
+use crate::vit::Vit;
+
+/// The optimizers the page offers.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum OptimizerKind {
+    /// `v ← μ·v + g; W ← W − lr·v` (PyTorch's SGD, no dampening).
+    Sgd { momentum: f64 },
+    /// Adam with β = (0.9, 0.999), ε = 1e-8 (PyTorch's defaults).
+    Adam,
+}
+
+impl OptimizerKind {
+    fn build(self) -> ModuleOptimizer {
+        match self {
+            OptimizerKind::Sgd { momentum } if momentum > 0.0 => SgdConfig::new()
+                .with_momentum(Some(
+                    MomentumConfig::new()
+                        .with_momentum(momentum)
+                        .with_dampening(0.0),
+                ))
+                .init(),
+            OptimizerKind::Sgd { .. } => SgdConfig::new().init(),
+            OptimizerKind::Adam => AdamConfig::new().with_epsilon(1e-8).init(),
+        }
+    }
+}
+
+/// How to train: the model's shape and seed, the optimizer, and the batch.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainingOptions {
+    pub model: VitConfig,
+    pub optimizer: OptimizerKind,
+    pub learning_rate: f64,
+    pub batch_size: usize,
+    /// The Wq entry each step report follows.
+    pub tracked: TrackedEntry,
+}
+
+impl TrainingOptions {
+    /// Adam at 1e-3, batch 32, tracking Wq[0, 0] of block 0.
+    pub fn new(model: VitConfig) -> Self {
+        Self {
+            model,
+            optimizer: OptimizerKind::Adam,
+            learning_rate: 1e-3,
+            batch_size: 32,
+            tracked: TrackedEntry::default(),
+        }
+    }
+
+    fn validate(&self) -> Result<(), TrainError> {
+        self.model.validate()?;
+        check_learning_rate(self.learning_rate)?;
+        if self.batch_size == 0 {
+            return Err(TrainError::ZeroBatch);
+        }
+        check_tracked(&self.model, self.tracked)
+    }
+}
+
+fn check_learning_rate(lr: f64) -> Result<(), TrainError> {
+    if lr.is_finite() && lr > 0.0 {
+        Ok(())
+    } else {
+        Err(TrainError::BadLearningRate(lr))
+    }
+}
+
+fn check_tracked(model: &VitConfig, entry: TrackedEntry) -> Result<(), TrainError> {
+    if entry.block < model.depth && entry.row < model.width && entry.col < model.width {
+        Ok(())
+    } else {
+        Err(TrainError::TrackedEntryOutOfRange {
+            block: entry.block,
+            row: entry.row,
+            col: entry.col,
+        })
+    }
+}
+
+/// Everything needed to go back to the state before an update.
+#[derive(Clone)]
+struct Checkpoint {
+    model: Vit,
+    optimizer: ModuleOptimizer,
+    sampler: EpochSampler,
+    steps: u64,
+}
+
+/// What to read back besides the step report's usual numbers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StepExtras {
+    /// The full gradients of every block's Wq, Wk, Wv and Wo (for the replay dump).
+    pub attention_gradients: bool,
+}
+
+/// Owns the model and its optimizer and runs exactly one update per call.
+pub struct Trainer {
+    options: TrainingOptions,
+    device: Device,
+    model: Vit,
+    /// The weights at step 0, kept so the page can compare "then" and "now".
+    initial: Vit,
+    optimizer: ModuleOptimizer,
+    sampler: EpochSampler,
+    steps: u64,
+    /// The state before the latest update, for rolling back a diverged one.
+    last_good: Option<Checkpoint>,
+    /// Set when an update's loss came back NaN or infinite.
+    diverged: Option<(u64, f32)>,
+}
+
+impl Trainer {
+    /// A fresh model from the options' seed, ready to train on `examples` images.
+    /// `device` must be an autodiff device (see [`crate::Backend::device`]).
+    pub fn new(
+        options: TrainingOptions,
+        examples: usize,
+        device: Device,
+    ) -> Result<Self, TrainError> {
+        options.validate()?;
+        if examples == 0 {
+            return Err(TrainError::EmptyDataset);
+        }
+        debug_assert!(device.is_autodiff(), "the trainer needs an autodiff device");
+        let model = options.model.init(&device)?;
+        Ok(Self {
+            initial: model.clone(),
+            model,
+            optimizer: options.optimizer.build(),
+            sampler: EpochSampler::new(examples, options.batch_size, options.model.seed),
+            steps: 0,
+            last_good: None,
+            diverged: None,
+            options,
+            device,
+        })
+    }
+
+    pub fn options(&self) -> &TrainingOptions {
+        &self.options
+    }
+
+    pub fn model(&self) -> &Vit {
+        &self.model
+    }
+
+    /// The model as it was before the first update.
+    pub fn initial_model(&self) -> &Vit {
+        &self.initial
+    }
+
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
+    /// Updates done so far.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// `ceil(training images / batch size)`.
+    pub fn updates_per_epoch(&self) -> usize {
+        self.sampler.updates_per_epoch()
+    }
+
+    /// The step and loss of an update that diverged and has not been rolled back.
+    pub fn diverged(&self) -> Option<(u64, f32)> {
+        self.diverged
+    }
+
+    /// Takes effect from the next update.
+    pub fn set_learning_rate(&mut self, lr: f64) -> Result<(), TrainError> {
+        check_learning_rate(lr)?;
+        self.options.learning_rate = lr;
+        Ok(())
+    }
+
+    /// Switches optimizer from the next update; the new one starts with empty state.
+    pub fn set_optimizer(&mut self, optimizer: OptimizerKind) {
+        self.options.optimizer = optimizer;
+        self.optimizer = optimizer.build();
+    }
+
+    /// Takes effect from the next update, keeping the place in the epoch.
+    pub fn set_batch_size(&mut self, batch_size: usize) -> Result<(), TrainError> {
+        if batch_size == 0 {
+            return Err(TrainError::ZeroBatch);
+        }
+        self.options.batch_size = batch_size;
+        self.sampler.set_batch_size(batch_size);
+        Ok(())
+    }
+
+    pub fn set_tracked(&mut self, entry: TrackedEntry) -> Result<(), TrainError> {
+        check_tracked(&self.options.model, entry)?;
+        self.options.tracked = entry;
+        Ok(())
+    }
+
+    /// Goes back to the state before the latest update (after a divergence, say).
+    pub fn rollback(&mut self) -> Result<(), TrainError> {
+        let checkpoint = self.last_good.take().ok_or(TrainError::NothingToRollBack)?;
+        self.model = checkpoint.model;
+        self.optimizer = checkpoint.optimizer;
+        self.sampler = checkpoint.sampler;
+        self.steps = checkpoint.steps;
+        self.diverged = None;
+        Ok(())
+    }
+
+    /// One update on the next batch of `data`, blocking for the read-back (native code).
+    pub fn step(&mut self, data: &impl ImageSet) -> Result<StepReport, TrainError> {
+        let pending = self.begin_next(data)?;
+        let report = pending.wait()?;
+        Ok(self.settle(report))
+    }
+
+    /// One update on the next batch of `data`, awaiting the read-back (the browser).
+    pub async fn step_async(&mut self, data: &impl ImageSet) -> Result<StepReport, TrainError> {
+        let pending = self.begin_next(data)?;
+        let report = pending.resolve().await?;
+        Ok(self.settle(report))
+    }
+
+    /// One update on a batch chosen by the caller (the replay dump, tests). It counts as
+    /// the next update but leaves the epoch's order alone.
+    pub fn step_on(&mut self, batch: &Batch, extras: StepExtras) -> Result<StepReport, TrainError> {
+        let position = EpochPosition {
+            epoch: 1,
+            update_in_epoch: 1,
+            updates_per_epoch: self.sampler.updates_per_epoch(),
+            examples: self.sampler.examples(),
+        };
+        let pending = self.begin(batch, position, extras)?;
+        let report = pending.wait()?;
+        Ok(self.settle(report))
+    }
+
+    fn begin_next(&mut self, data: &impl ImageSet) -> Result<Pending<StepReport>, TrainError> {
+        self.check_data(data)?;
+        if let Some((step, loss)) = self.diverged {
+            return Err(TrainError::Diverged { step, loss });
+        }
+        let checkpoint = self.checkpoint();
+        let (indices, position) = self.sampler.next_batch();
+        let batch = Batch::gather(data, &indices);
+        let pending = self.begin(&batch, position, StepExtras::default());
+        // `begin` only fails before touching the model: put the sampler back as it was.
+        if pending.is_err() {
+            self.sampler = checkpoint.sampler.clone();
+        }
+        self.last_good = Some(checkpoint);
+        pending
+    }
+
+    fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            model: self.model.clone(),
+            optimizer: self.optimizer.clone(),
+            sampler: self.sampler.clone(),
+            steps: self.steps,
+        }
+    }
+
+    fn settle(&mut self, report: StepReport) -> StepReport {
+        if report.diverged() {
+            self.diverged = Some((report.step, report.loss));
+        }
+        report
+    }
+
+    fn check_data(&self, data: &impl ImageSet) -> Result<(), TrainError> {
+        if data.is_empty() {
+            return Err(TrainError::EmptyDataset);
+        }
+        let expected = self.options.model.image_len();
+        if data.image_len() != expected {
+            return Err(TrainError::ImageShapeMismatch {
+                expected,
+                got: data.image_len(),
+            });
+        }
+        Ok(())
+    }
+
+    fn batch_tensors(
+        &self,
+        batch: &Batch,
+        device: &Device,
+    ) -> Result<(Tensor<4>, Tensor<1, Int>), TrainError> {
+        let config = &self.options.model;
+        let classes = config.classes;
+        if let Some(&label) = batch.labels.iter().find(|&&l| l >= classes) {
+            return Err(TrainError::LabelOutOfRange { label, classes });
+        }
+        let expected = batch.len() * config.image_len();
+        if batch.images.len() != expected || batch.is_empty() {
+            return Err(TrainError::ImageShapeMismatch {
+                expected: config.image_len(),
+                got: batch.images.len() / batch.len().max(1),
+            });
+        }
+        let shape = [
+            batch.len(),
+            config.channels,
+            config.image_size,
+            config.image_size,
+        ];
+        let images = Tensor::<4>::from_data(TensorData::new(batch.images.clone(), shape), device);
+        let labels: Vec<i64> = batch.labels.iter().map(|&l| l as i64).collect();
+        let labels = Tensor::<1, Int>::from_data(TensorData::new(labels, [batch.len()]), device);
+        Ok((images, labels))
+    }
+
+    /// Forward → loss → backward → update, all queued on the device; the numbers of the
+    /// report come back in one read.
+    fn begin(
+        &mut self,
+        batch: &Batch,
+        position: EpochPosition,
+        extras: StepExtras,
+    ) -> Result<Pending<StepReport>, TrainError> {
+        let (images, labels) = self.batch_tensors(batch, &self.device)?;
+        let model = self.model.clone();
+        let tracked = self.options.tracked;
+
+        // Forward and loss.
+        let logits = model.forward(images, false).logits;
+        let log_probs = log_softmax(logits, 1);
+        let batch_len = batch.len();
+        let true_log_prob = log_probs
+            .clone()
+            .gather(1, labels.clone().reshape([batch_len, 1]))
+            .reshape([batch_len]);
+        let loss = true_log_prob.clone().mean().neg();
+
+        // Backward: read what the report needs before the optimizer consumes the gradients.
+        let grads = loss.backward();
+        let norms = gradient_norms(&model, &grads);
+        let tracked_weight = |m: &Vit| {
+            m.blocks[tracked.block]
+                .attn
+                .wq
+                .weight
+                .val()
+                .inner()
+                .slice([tracked.row..tracked.row + 1, tracked.col..tracked.col + 1])
+                .reshape([1])
+        };
+        let before = tracked_weight(&model);
+        let wq_grad = model.blocks[tracked.block]
+            .attn
+            .wq
+            .weight
+            .val()
+            .grad(&grads);
+        let tracked_grad = grad_or_zeros(wq_grad, self.options.model.width, &self.device)
+            .slice([tracked.row..tracked.row + 1, tracked.col..tracked.col + 1])
+            .reshape([1]);
+        let full_grads = extras
+            .attention_gradients
+            .then(|| attention_gradients(&model, &grads));
+
+        // Update.
+        let grads = GradientsParams::from_grads(grads, &model);
+        self.model = self
+            .optimizer
+            .step(self.options.learning_rate, model, grads);
+        self.steps += 1;
+        let after = tracked_weight(&self.model);
+
+        // One read for everything.
+        let log_probs = log_probs.inner();
+        let predicted = log_probs.clone().argmax(1);
+        let predicted_probability = log_probs
+            .gather(1, predicted.clone())
+            .reshape([batch_len])
+            .exp();
+        let mut floats_to_read = vec![
+            loss.inner().reshape([1]),
+            true_log_prob.inner().exp(),
+            predicted_probability,
+            norms,
+            before,
+            tracked_grad,
+            after,
+        ];
+        floats_to_read.extend(full_grads);
+        let transaction = Transaction::default()
+            .register(Tensor::cat(floats_to_read, 0))
+            .register(predicted.reshape([batch_len]));
+
+        let step = self.steps;
+        let learning_rate = self.options.learning_rate;
+        let depth = self.options.model.depth;
+        let width = self.options.model.width;
+        let labels = batch.labels.clone();
+        let batch_indices = batch.indices.clone();
+        Ok(Pending::new(transaction, move |data| {
+            let values = floats(&data[0]);
+            let predicted = indices(&data[1]);
+            let mut cursor = Cursor::new(&values);
+            let loss = cursor.one();
+            let true_class_probability = cursor.take(batch_len).to_vec();
+            let predicted_probability = cursor.take(batch_len).to_vec();
+            let gradient_norms = GradientNorms::read(&mut cursor, depth);
+            let tracked = TrackedValue {
+                entry: tracked,
+                before: cursor.one(),
+                gradient: cursor.one(),
+                after: cursor.one(),
+            };
+            let attention_gradients = extras.attention_gradients.then(|| {
+                (0..depth)
+                    .map(|_| AttentionGradients {
+                        wq: cursor.take(width * width).to_vec(),
+                        wk: cursor.take(width * width).to_vec(),
+                        wv: cursor.take(width * width).to_vec(),
+                        wo: cursor.take(width * width).to_vec(),
+                    })
+                    .collect()
+            });
+            let correct = predicted
+                .iter()
+                .zip(&labels)
+                .filter(|(p, l)| p == l)
+                .count();
+            Ok(StepReport {
+                step,
+                position,
+                batch_size: batch_len,
+                learning_rate,
+                loss,
+                accuracy: correct as f32 / batch_len as f32,
+                indices: batch_indices,
+                labels,
+                true_class_probability,
+                predicted,
+                predicted_probability,
+                gradient_norms,
+                tracked,
+                attention_gradients,
+            })
+        }))
+    }
+
+    /// Loss and accuracy of the current weights over all of `data`, without updating.
+    pub fn evaluate(&self, data: &impl ImageSet) -> Result<Evaluation, TrainError> {
+        self.begin_evaluation(data)?.wait()
+    }
+
+    /// [`Trainer::evaluate`], awaiting the read-back (the browser).
+    pub async fn evaluate_async(&self, data: &impl ImageSet) -> Result<Evaluation, TrainError> {
+        self.begin_evaluation(data)?.resolve().await
+    }
+
+    /// Sums loss and hits on the device batch after batch, and reads them once.
+    fn begin_evaluation(&self, data: &impl ImageSet) -> Result<Pending<Evaluation>, TrainError> {
+        self.check_data(data)?;
+        let device = self.device.clone().inner();
+        let model = self.model.valid();
+        let all: Vec<usize> = (0..data.len()).collect();
+        let mut totals: Option<Tensor<1>> = None;
+        for chunk in all.chunks(self.options.batch_size.max(64)) {
+            let batch = Batch::gather(data, chunk);
+            let (images, labels) = self.batch_tensors(&batch, &device)?;
+            let log_probs = log_softmax(model.forward(images, false).logits, 1);
+            let n = batch.len();
+            let loss_sum = log_probs
+                .clone()
+                .gather(1, labels.clone().reshape([n, 1]))
+                .sum()
+                .neg();
+            let hits = log_probs
+                .argmax(1)
+                .reshape([n])
+                .equal(labels)
+                .int()
+                .sum()
+                .float();
+            let chunk_totals = Tensor::cat(vec![loss_sum, hits], 0);
+            totals = Some(match totals {
+                Some(t) => t + chunk_totals,
+                None => chunk_totals,
+            });
+        }
+        let totals = totals.ok_or(TrainError::EmptyDataset)?;
+        let images = data.len();
+        Ok(Pending::new(
+            Transaction::default().register(totals),
+            move |data| {
+                let values = floats(&data[0]);
+                Ok(Evaluation {
+                    loss: values[0] / images as f32,
+                    accuracy: values[1] / images as f32,
+                    images,
+                })
+            },
+        ))
+    }
+}
+
+fn grad_or_zeros(grad: Option<Tensor<2>>, width: usize, device: &Device) -> Tensor<2> {
+    grad.unwrap_or_else(|| Tensor::zeros([width, width], &device.clone().inner()))
+}
+
+/// `‖∂loss/∂W‖₂`; a weight the loss does not reach has a zero gradient.
+fn l2<const D: usize>(weight: &Param<Tensor<D>>, grads: &Gradients) -> Tensor<1> {
+    let value = weight.val();
+    match value.grad(grads) {
+        Some(g) => g.square().sum().sqrt(),
+        None => Tensor::<1>::zeros([1], &value.device().inner()),
+    }
+}
+
+/// Every weight matrix's gradient norm, in the order [`GradientNorms::read`] expects.
+fn gradient_norms(model: &Vit, grads: &Gradients) -> Tensor<1> {
+    let mut norms = Vec::new();
+    for block in &model.blocks {
+        norms.push(l2(&block.attn.wq.weight, grads));
+        norms.push(l2(&block.attn.wk.weight, grads));
+        norms.push(l2(&block.attn.wv.weight, grads));
+        norms.push(l2(&block.attn.wo.weight, grads));
+        norms.push(l2(&block.mlp.fc1.weight, grads));
+        norms.push(l2(&block.mlp.fc2.weight, grads));
+    }
+    norms.push(l2(&model.patch_embed.weight, grads));
+    norms.push(l2(&model.cls_token, grads));
+    norms.push(l2(&model.pos_embed, grads));
+    norms.push(l2(&model.head.weight, grads));
+    Tensor::cat(norms, 0)
+}
+
+fn attention_gradients(model: &Vit, grads: &Gradients) -> Tensor<1> {
+    let mut flat = Vec::new();
+    for block in &model.blocks {
+        let attn = &block.attn;
+        for weight in [
+            &attn.wq.weight,
+            &attn.wk.weight,
+            &attn.wv.weight,
+            &attn.wo.weight,
+        ] {
+            let [rows, cols] = weight.val().dims();
+            let grad = weight
+                .val()
+                .grad(grads)
+                .unwrap_or_else(|| Tensor::zeros([rows, cols], &weight.val().device().inner()));
+            flat.push(grad.reshape([rows * cols]));
+        }
+    }
+    Tensor::cat(flat, 0)
+}
+
+impl GradientNorms {
+    fn read(cursor: &mut Cursor<'_>, depth: usize) -> Self {
+        let blocks = (0..depth)
+            .map(|_| BlockGradientNorms {
+                wq: cursor.one(),
+                wk: cursor.one(),
+                wv: cursor.one(),
+                wo: cursor.one(),
+                mlp_fc1: cursor.one(),
+                mlp_fc2: cursor.one(),
+            })
+            .collect();
+        Self {
+            blocks,
+            patch_embed: cursor.one(),
+            cls_token: cursor.one(),
+            pos_embed: cursor.one(),
+            head: cursor.one(),
+        }
+    }
+}
