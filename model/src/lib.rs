@@ -35,7 +35,7 @@ pub use report::{
     AttentionGradients, BlockGradientNorms, Evaluation, GradientNorms, StepReport, TrackedEntry,
     TrackedValue,
 };
-pub use trainer::{OptimizerKind, StepExtras, Trainer, TrainingOptions};
+pub use trainer::{Divergence, OptimizerKind, StepExtras, Trainer, TrainingOptions};
 pub use vit::{Vit, VitOutput, VitProbes};
 
 /// Burn, re-exported so the page and `vitp` use exactly the model's version.

@@ -80,9 +80,9 @@ pub struct StepReport {
 }
 
 impl StepReport {
-    /// A loss that is NaN or infinite: the update blew the weights up.
+    /// A loss or a gradient that is NaN or infinite: the weights blew up.
     pub fn diverged(&self) -> bool {
-        !self.loss.is_finite()
+        !self.loss.is_finite() || !self.gradient_norms.all_finite()
     }
 }
 

@@ -105,6 +105,16 @@ struct Checkpoint {
     steps: u64,
 }
 
+/// An update that blew up, and where the last good weights are.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Divergence {
+    /// The update whose loss or gradients came back NaN or infinite.
+    pub step: u64,
+    pub loss: f32,
+    /// Updates done in the state [`Trainer::rollback`] returns to.
+    pub good_steps: u64,
+}
+
 /// What to read back besides the step report's usual numbers.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct StepExtras {
@@ -122,10 +132,12 @@ pub struct Trainer {
     optimizer: ModuleOptimizer,
     sampler: EpochSampler,
     steps: u64,
-    /// The state before the latest update, for rolling back a diverged one.
-    last_good: Option<Checkpoint>,
-    /// Set when an update's loss came back NaN or infinite.
-    diverged: Option<(u64, f32)>,
+    /// The states before the last two updates, oldest first. A NaN loss at update k
+    /// condemns the weights update k−1 made, so going back to good weights can mean
+    /// going back two updates.
+    checkpoints: Vec<Checkpoint>,
+    /// Set when an update came back with a NaN or infinite loss or gradient.
+    diverged: Option<Divergence>,
 }
 
 impl Trainer {
@@ -148,7 +160,7 @@ impl Trainer {
             optimizer: options.optimizer.build(),
             sampler: EpochSampler::new(examples, options.batch_size, options.model.seed),
             steps: 0,
-            last_good: None,
+            checkpoints: Vec::new(),
             diverged: None,
             options,
             device,
@@ -182,8 +194,8 @@ impl Trainer {
         self.sampler.updates_per_epoch()
     }
 
-    /// The step and loss of an update that diverged and has not been rolled back.
-    pub fn diverged(&self) -> Option<(u64, f32)> {
+    /// The update that diverged, while it has not been rolled back.
+    pub fn diverged(&self) -> Option<Divergence> {
         self.diverged
     }
 
@@ -216,9 +228,23 @@ impl Trainer {
         Ok(())
     }
 
-    /// Goes back to the state before the latest update (after a divergence, say).
+    /// After a divergence, goes back to the last weights whose loss was finite; otherwise
+    /// undoes the latest update. Counters, optimizer state and the epoch's order go back too.
     pub fn rollback(&mut self) -> Result<(), TrainError> {
-        let checkpoint = self.last_good.take().ok_or(TrainError::NothingToRollBack)?;
+        let target = match self.diverged {
+            Some(divergence) => divergence.good_steps,
+            None => self
+                .steps
+                .checked_sub(1)
+                .ok_or(TrainError::NothingToRollBack)?,
+        };
+        let index = self
+            .checkpoints
+            .iter()
+            .position(|c| c.steps == target)
+            .ok_or(TrainError::NothingToRollBack)?;
+        let checkpoint = self.checkpoints.swap_remove(index);
+        self.checkpoints.clear();
         self.model = checkpoint.model;
         self.optimizer = checkpoint.optimizer;
         self.sampler = checkpoint.sampler;
@@ -257,7 +283,7 @@ impl Trainer {
 
     fn begin_next(&mut self, data: &impl ImageSet) -> Result<Pending<StepReport>, TrainError> {
         self.check_data(data)?;
-        if let Some((step, loss)) = self.diverged {
+        if let Some(Divergence { step, loss, .. }) = self.diverged {
             return Err(TrainError::Diverged { step, loss });
         }
         let checkpoint = self.checkpoint();
@@ -268,7 +294,10 @@ impl Trainer {
         if pending.is_err() {
             self.sampler = checkpoint.sampler.clone();
         }
-        self.last_good = Some(checkpoint);
+        if self.checkpoints.len() == 2 {
+            self.checkpoints.remove(0);
+        }
+        self.checkpoints.push(checkpoint);
         pending
     }
 
@@ -281,9 +310,25 @@ impl Trainer {
         }
     }
 
+    /// A NaN loss at update k was computed on the weights update k−1 made: those are bad,
+    /// and the good ones are two updates back. A finite loss with NaN gradients condemns
+    /// only the weights this update made.
     fn settle(&mut self, report: StepReport) -> StepReport {
-        if report.diverged() {
-            self.diverged = Some((report.step, report.loss));
+        let good_steps = if !report.loss.is_finite() {
+            Some(report.step.saturating_sub(2))
+        } else if !report.gradient_norms.all_finite() {
+            Some(report.step - 1)
+        } else {
+            None
+        };
+        if let Some(good_steps) = good_steps {
+            // Only states we still hold can be returned to.
+            let oldest = self.checkpoints.first().map_or(good_steps, |c| c.steps);
+            self.diverged = Some(Divergence {
+                step: report.step,
+                loss: report.loss,
+                good_steps: good_steps.max(oldest),
+            });
         }
         report
     }
@@ -572,6 +617,19 @@ fn attention_gradients(model: &Vit, grads: &Gradients) -> Tensor<1> {
 }
 
 impl GradientNorms {
+    /// False when any gradient norm is NaN or infinite.
+    pub fn all_finite(&self) -> bool {
+        let blocks = self.blocks.iter().all(|b| {
+            [b.wq, b.wk, b.wv, b.wo, b.mlp_fc1, b.mlp_fc2]
+                .iter()
+                .all(|n| n.is_finite())
+        });
+        blocks
+            && [self.patch_embed, self.cls_token, self.pos_embed, self.head]
+                .iter()
+                .all(|n| n.is_finite())
+    }
+
     fn read(cursor: &mut Cursor<'_>, depth: usize) -> Self {
         let blocks = (0..depth)
             .map(|_| BlockGradientNorms {
