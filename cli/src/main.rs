@@ -1,0 +1,194 @@
+//! `vitp`: ViT Playground's model and data, without the page.
+//!
+//! - `vitp step` runs one update and dumps everything needed to replay it elsewhere;
+//! - `vitp train` trains on the synthetic faces or the learner's own, and reports accuracy;
+//! - `vitp bench` times train steps on each CPU backend;
+//! - `vitp faces import` turns a folder of faces into a pack file the page loads;
+//! - `vitp faces preview` draws a face set as a PNG contact sheet.
+
+mod bench;
+mod data;
+mod dump;
+mod preview;
+mod train;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use model::{Backend, OptimizerKind, Preset};
+
+#[derive(Parser)]
+#[command(name = "vitp", version, about = "ViT Playground on the command line")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// What every training command shares.
+#[derive(clap::Args, Clone, Debug)]
+pub struct TrainArgs {
+    /// Model size: tiny, small or vit-s14.
+    #[arg(long, default_value = "tiny")]
+    pub preset: Preset,
+    /// Seed of the initial weights and of the batch order.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// sgd or adam.
+    #[arg(long, default_value = "adam")]
+    pub optimizer: String,
+    /// Momentum of SGD.
+    #[arg(long, default_value_t = 0.9)]
+    pub momentum: f64,
+    #[arg(long, default_value_t = 1e-3)]
+    pub lr: f64,
+    #[arg(long, default_value_t = 32)]
+    pub batch: usize,
+    /// flex, ndarray (or wgpu when built with the `wgpu` feature).
+    #[arg(long, default_value = "flex")]
+    pub backend: Backend,
+}
+
+impl TrainArgs {
+    pub fn optimizer(&self) -> Result<OptimizerKind, String> {
+        match self.optimizer.as_str() {
+            "sgd" => Ok(OptimizerKind::Sgd {
+                momentum: self.momentum,
+            }),
+            "adam" => Ok(OptimizerKind::Adam),
+            other => Err(format!(
+                "unknown optimizer `{other}` (expected sgd or adam)"
+            )),
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run one update on a deterministic batch and write a replayable JSON dump.
+    Step {
+        #[command(flatten)]
+        train: TrainArgs,
+        /// Where to write the dump.
+        #[arg(long)]
+        dump: PathBuf,
+    },
+    /// Train on a face set and print the validation accuracy.
+    Train {
+        #[command(flatten)]
+        train: TrainArgs,
+        /// `synthetic`, a .pack file, a .zip, or a folder with one folder per person.
+        #[arg(long, default_value = "synthetic")]
+        data: String,
+        #[arg(long, default_value_t = 30)]
+        epochs: usize,
+        /// Also print the result as one line of JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Median milliseconds per train step, after warm-up, for each preset and CPU backend.
+    Bench {
+        #[arg(long, value_delimiter = ',', default_value = "tiny,small")]
+        presets: Vec<Preset>,
+        #[arg(long, value_delimiter = ',', default_value = "flex,ndarray")]
+        backends: Vec<Backend>,
+        #[arg(long, default_value_t = 32)]
+        batch: usize,
+        #[arg(long, default_value_t = 5)]
+        warmup: usize,
+        #[arg(long, default_value_t = 30)]
+        steps: usize,
+    },
+    /// Face sets: import the learner's own, or look at one.
+    Faces {
+        #[command(subcommand)]
+        command: FacesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum FacesCommand {
+    /// Import a folder (or .zip) laid out one folder per person into a pack file.
+    Import {
+        /// The folder or .zip.
+        source: PathBuf,
+        #[arg(long, default_value_t = 32)]
+        size: usize,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 2)]
+        min_images: usize,
+        #[arg(long, default_value_t = 100)]
+        max_people: usize,
+        #[arg(long, default_value_t = 50)]
+        max_images: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Draw a face set as a PNG: one row per person.
+    Preview {
+        #[arg(long, default_value = "synthetic")]
+        data: String,
+        #[arg(long, default_value_t = 12)]
+        people: usize,
+        /// Pixels per image pixel.
+        #[arg(long, default_value_t = 3)]
+        zoom: usize,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Step { train, dump } => dump::run(&train, &dump),
+        Command::Train {
+            train,
+            data,
+            epochs,
+            json,
+        } => train::run(&train, &data, epochs, json),
+        Command::Bench {
+            presets,
+            backends,
+            batch,
+            warmup,
+            steps,
+        } => bench::run(&presets, &backends, batch, warmup, steps),
+        Command::Faces { command } => match command {
+            FacesCommand::Import {
+                source,
+                size,
+                out,
+                min_images,
+                max_people,
+                max_images,
+                seed,
+            } => {
+                let options = faces::ImportOptions {
+                    size,
+                    min_images,
+                    max_people,
+                    max_images_per_person: max_images,
+                    seed,
+                    ..Default::default()
+                };
+                data::import_to_pack(&source, &options, &out)
+            }
+            FacesCommand::Preview {
+                data,
+                people,
+                zoom,
+                out,
+            } => preview::run(&data, people, zoom, &out),
+        },
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("vitp: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

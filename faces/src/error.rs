@@ -1,0 +1,86 @@
+//! Why a file or a whole import could not be used.
+
+use thiserror::Error;
+
+/// Why one file was left out of an import. The import goes on without it.
+#[derive(Clone, Debug, Error, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum SkipReason {
+    #[error("the file is empty")]
+    Empty,
+    #[error("not an image (PGM, PNG or JPEG expected)")]
+    NotAnImage,
+    #[error("the image is corrupt or truncated: {0}")]
+    Corrupt(String),
+    #[error("the image is only {width}×{height} pixels (at least {min}×{min} needed)")]
+    TooSmall { width: u32, height: u32, min: u32 },
+    #[error("the file is {bytes} bytes, over the {limit}-byte limit")]
+    TooLarge { bytes: u64, limit: u64 },
+    #[error("not inside a person's folder (expected one folder per person)")]
+    NotInPersonFolder,
+    #[error("{person} has only {usable} usable image(s), {needed} needed")]
+    TooFewImages {
+        person: String,
+        usable: usize,
+        needed: usize,
+    },
+    #[error("a system or hidden file")]
+    Hidden,
+}
+
+/// One file left out of an import, and why.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: SkipReason,
+}
+
+/// An import that produced no usable face set. The set in use stays as it was.
+#[derive(Debug, Error)]
+pub enum ImportError {
+    #[error("no files were found")]
+    NoFiles,
+    #[error(
+        "the images are not organised one folder per person (like s1/1.pgm or Name/Name_0001.jpg)"
+    )]
+    NotOrganisedByPerson { skipped: Vec<Skipped> },
+    #[error("nothing usable remains: {} file(s) skipped", skipped.len())]
+    NothingUsable { skipped: Vec<Skipped> },
+    #[error("at least 2 people with enough images are needed, found {people}")]
+    TooFewPeople {
+        people: usize,
+        skipped: Vec<Skipped>,
+    },
+    #[error("the archive cannot be read: {0}")]
+    Archive(String),
+    #[error("cannot read {path}: {message}")]
+    Io { path: String, message: String },
+    #[error("invalid import options: {0}")]
+    Options(&'static str),
+}
+
+impl ImportError {
+    /// The files skipped on the way, for the report next to the error.
+    pub fn skipped(&self) -> &[Skipped] {
+        match self {
+            ImportError::NotOrganisedByPerson { skipped }
+            | ImportError::NothingUsable { skipped }
+            | ImportError::TooFewPeople { skipped, .. } => skipped,
+            _ => &[],
+        }
+    }
+}
+
+/// A pack file that cannot be loaded.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum PackError {
+    #[error("not a ViT Playground face pack")]
+    NotAPack,
+    #[error("this face pack is version {found}; this page reads version {supported}")]
+    UnsupportedVersion { found: u32, supported: u32 },
+    #[error("the face pack is truncated")]
+    Truncated,
+    #[error("the face pack is corrupted (checksum mismatch)")]
+    Corrupted,
+    #[error("the face pack's header is invalid: {0}")]
+    BadHeader(String),
+}
