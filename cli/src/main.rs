@@ -44,6 +44,12 @@ pub struct TrainArgs {
     pub lr: f64,
     #[arg(long, default_value_t = 32)]
     pub batch: usize,
+    /// Shift training images by up to this many pixels (0 = off).
+    #[arg(long, default_value_t = 0)]
+    pub shift: usize,
+    /// Mirror training images left–right at random.
+    #[arg(long)]
+    pub flip: bool,
     /// flex, ndarray (or wgpu when built with the `wgpu` feature).
     #[arg(long, default_value = "flex")]
     pub backend: Backend,

@@ -24,6 +24,10 @@ pub fn run(args: &TrainArgs, data: &str, epochs: usize, as_json: bool) -> Result
     options.optimizer = args.optimizer()?;
     options.learning_rate = args.lr;
     options.batch_size = args.batch;
+    options.augmentation = model::Augmentation {
+        horizontal_flip: args.flip,
+        max_shift: args.shift,
+    };
 
     let device = args.backend.device().map_err(|e| e.to_string())?;
     let mut trainer =

@@ -238,7 +238,8 @@ pub fn import_files(
     let mut images = Vec::with_capacity(kept.len());
     for (person, folder, shots) in kept {
         let mut order: Vec<Vec<u8>> = shots.into_iter().map(|(_, pixels)| pixels).collect();
-        SeededRng::for_stream(options.seed, &format!("split.{folder}")).shuffle(&mut order);
+        // Seeded by the person's name, so a folder and a .zip of it split alike.
+        SeededRng::for_stream(options.seed, &format!("split.{person}")).shuffle(&mut order);
         names.push(person);
         images.push(order);
     }

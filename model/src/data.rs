@@ -57,6 +57,50 @@ impl Batch {
     }
 }
 
+/// Label-preserving changes to each training image, drawn afresh at every update so the
+/// model cannot memorise exact pixels: a small shift (edges repeated) and a mirror image.
+/// Off by default, so the batch the page shows is the one the model saw.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Augmentation {
+    /// Mirror left–right with probability ½.
+    pub horizontal_flip: bool,
+    /// Shift by up to this many pixels in x and y.
+    pub max_shift: usize,
+}
+
+impl Augmentation {
+    pub fn is_off(&self) -> bool {
+        !self.horizontal_flip && self.max_shift == 0
+    }
+
+    /// Applies a random draw to every `[C, size, size]` image of `batch`.
+    pub fn apply(&self, batch: &mut Batch, channels: usize, size: usize, rng: &mut SeededRng) {
+        if self.is_off() {
+            return;
+        }
+        let plane = size * size;
+        let span = 2 * self.max_shift + 1;
+        let mut source = vec![0f32; plane];
+        for image in batch.images.chunks_mut(channels * plane) {
+            let flip = self.horizontal_flip && rng.next_f64() < 0.5;
+            let dx = rng.below(span) as isize - self.max_shift as isize;
+            let dy = rng.below(span) as isize - self.max_shift as isize;
+            let clamp = |v: isize| v.clamp(0, size as isize - 1) as usize;
+            for channel in image.chunks_mut(plane) {
+                source.copy_from_slice(channel);
+                for y in 0..size {
+                    let sy = clamp(y as isize - dy);
+                    for x in 0..size {
+                        let sx = clamp(x as isize - dx);
+                        let sx = if flip { size - 1 - sx } else { sx };
+                        channel[y * size + x] = source[sy * size + sx];
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Where the next update sits in the run: the counters the page shows as
 /// "images per epoch ÷ batch size = updates per epoch".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,6 +186,37 @@ impl EpochSampler {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn augmentation_moves_and_mirrors_pixels_and_keeps_labels() {
+        let mut batch = Batch {
+            images: (0..16).map(|v| v as f32).collect(),
+            labels: vec![3],
+            indices: vec![0],
+        };
+        let flip_only = Augmentation {
+            horizontal_flip: true,
+            max_shift: 0,
+        };
+        let mut rng = SeededRng::new(0);
+        let mut flipped = false;
+        for _ in 0..8 {
+            let before = batch.images.clone();
+            flip_only.apply(&mut batch, 1, 4, &mut rng);
+            if batch.images != before {
+                flipped = true;
+                assert_eq!(
+                    &batch.images[..4],
+                    &[before[3], before[2], before[1], before[0]]
+                );
+            }
+        }
+        assert!(flipped);
+        assert_eq!(batch.labels, [3]);
+        let before = batch.images.clone();
+        Augmentation::default().apply(&mut batch, 1, 4, &mut rng);
+        assert_eq!(batch.images, before);
+    }
 
     #[test]
     fn teaching_text_epoch_arithmetic_counts_the_partial_batch() {

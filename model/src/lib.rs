@@ -27,7 +27,7 @@ pub use attention::{AttentionOutput, AttentionProbe, SelfAttention};
 pub use backend::Backend;
 pub use block::{EncoderBlock, Mlp};
 pub use config::{Preset, VitConfig};
-pub use data::{Batch, EpochPosition, EpochSampler, ImageSet, InMemorySet};
+pub use data::{Augmentation, Batch, EpochPosition, EpochSampler, ImageSet, InMemorySet};
 pub use error::{BackendError, ConfigError, TrainError};
 pub use params::NamedTensor;
 pub use readback::Pending;

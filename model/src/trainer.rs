@@ -8,13 +8,14 @@ use burn::tensor::{Device, Gradients, Int, Tensor, TensorData, Transaction};
 use serde::{Deserialize, Serialize};
 
 use crate::config::VitConfig;
-use crate::data::{Batch, EpochPosition, EpochSampler, ImageSet};
+use crate::data::{Augmentation, Batch, EpochPosition, EpochSampler, ImageSet};
 use crate::error::TrainError;
 use crate::readback::{floats, indices, Cursor, Pending};
 use crate::report::{
     AttentionGradients, BlockGradientNorms, Evaluation, GradientNorms, StepReport, TrackedEntry,
     TrackedValue,
 };
+use crate::rng::SeededRng;
 use crate::vit::Vit;
 
 /// The optimizers the page offers.
@@ -52,6 +53,9 @@ pub struct TrainingOptions {
     pub batch_size: usize,
     /// The Wq entry each step report follows.
     pub tracked: TrackedEntry,
+    /// Random shifts and mirrors of the training images (off unless asked for).
+    #[serde(default)]
+    pub augmentation: Augmentation,
 }
 
 impl TrainingOptions {
@@ -63,6 +67,7 @@ impl TrainingOptions {
             learning_rate: 1e-3,
             batch_size: 32,
             tracked: TrackedEntry::default(),
+            augmentation: Augmentation::default(),
         }
     }
 
@@ -288,7 +293,12 @@ impl Trainer {
         }
         let checkpoint = self.checkpoint();
         let (indices, position) = self.sampler.next_batch();
-        let batch = Batch::gather(data, &indices);
+        let mut batch = Batch::gather(data, &indices);
+        let config = &self.options.model;
+        let mut rng = SeededRng::for_stream(config.seed, &format!("augment.{}", self.steps + 1));
+        self.options
+            .augmentation
+            .apply(&mut batch, config.channels, config.image_size, &mut rng);
         let pending = self.begin(&batch, position, StepExtras::default());
         // `begin` only fails before touching the model: put the sampler back as it was.
         if pending.is_err() {
