@@ -3,7 +3,10 @@
 
 use std::time::Instant;
 
-use model::{Backend, InMemorySet, Preset, Trainer, TrainingOptions};
+use model::burn::module::Module;
+use model::burn::tensor::activation::log_softmax;
+use model::burn::tensor::{Int, Tensor, TensorData};
+use model::{Backend, Batch, InMemorySet, Preset, Trainer, TrainingOptions};
 
 /// Random-looking but fixed images: the time of a step does not depend on their content.
 fn bench_images(image_len: usize, count: usize, classes: usize) -> InMemorySet {
@@ -25,6 +28,87 @@ pub fn median(mut samples: Vec<f64>) -> f64 {
     } else {
         samples[mid]
     }
+}
+
+/// Median ms of `f` over `steps` runs after `warmup`.
+fn time(warmup: usize, steps: usize, mut f: impl FnMut()) -> f64 {
+    for _ in 0..warmup {
+        f();
+    }
+    median(
+        (0..steps)
+            .map(|_| {
+                let start = Instant::now();
+                f();
+                start.elapsed().as_secs_f64() * 1e3
+            })
+            .collect(),
+    )
+}
+
+/// Where a step's time goes: the forward pass alone (no autodiff), forward + loss +
+/// backward, and the whole step (with the optimizer and the report's read-back).
+pub fn breakdown(
+    presets: &[Preset],
+    backends: &[Backend],
+    batch: usize,
+    warmup: usize,
+    steps: usize,
+) -> Result<(), String> {
+    println!(
+        "| preset | backend | forward (inference) ms | forward + backward ms | whole step ms |"
+    );
+    println!("|---|---|---|---|---|");
+    for &preset in presets {
+        for &backend in backends {
+            let config = preset.config(40);
+            let data = bench_images(config.image_len(), batch, 40);
+            let device = backend.device().map_err(|e| e.to_string())?;
+            let batch_data = Batch::gather(&data, &(0..batch).collect::<Vec<_>>());
+            let shape = [batch, config.channels, config.image_size, config.image_size];
+            let model = config.init(&device).map_err(|e| e.to_string())?;
+            let plain = device.clone().inner();
+            let inference = model.valid();
+            let forward = time(warmup, steps, || {
+                let images = Tensor::<4>::from_data(
+                    TensorData::new(batch_data.images.clone(), shape),
+                    &plain,
+                );
+                let logits = inference.forward(images, false).logits;
+                let _ = logits.into_data();
+            });
+            let backward = time(warmup, steps, || {
+                let images = Tensor::<4>::from_data(
+                    TensorData::new(batch_data.images.clone(), shape),
+                    &device,
+                );
+                let labels: Vec<i64> = batch_data.labels.iter().map(|&l| l as i64).collect();
+                let labels =
+                    Tensor::<2, Int>::from_data(TensorData::new(labels, [batch, 1]), &device);
+                let loss = log_softmax(model.forward(images, false).logits, 1)
+                    .gather(1, labels)
+                    .mean()
+                    .neg();
+                let grads = loss.backward();
+                let g = model.blocks[0]
+                    .attn
+                    .wq
+                    .weight
+                    .val()
+                    .grad(&grads)
+                    .expect("Wq has a gradient");
+                let _ = g.into_data();
+            });
+            let mut options = TrainingOptions::new(config);
+            options.batch_size = batch;
+            let mut trainer = Trainer::new(options, batch, device).map_err(|e| e.to_string())?;
+            let whole = time(warmup, steps, || {
+                trainer.step(&data).expect("a bench step runs");
+            });
+            println!("| {preset} | {backend} | {forward:.2} | {backward:.2} | {whole:.2} |");
+        }
+    }
+    Ok(())
 }
 
 pub fn run(

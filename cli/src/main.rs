@@ -104,6 +104,9 @@ enum Command {
         warmup: usize,
         #[arg(long, default_value_t = 30)]
         steps: usize,
+        /// Also split the step into forward, backward and the rest.
+        #[arg(long)]
+        breakdown: bool,
     },
     /// Face sets: import the learner's own, or look at one.
     Faces {
@@ -161,7 +164,15 @@ fn main() -> ExitCode {
             batch,
             warmup,
             steps,
-        } => bench::run(&presets, &backends, batch, warmup, steps),
+            breakdown,
+        } => bench::run(&presets, &backends, batch, warmup, steps).and_then(|()| {
+            if breakdown {
+                println!();
+                bench::breakdown(&presets, &backends, batch, warmup, steps)
+            } else {
+                Ok(())
+            }
+        }),
         Command::Faces { command } => match command {
             FacesCommand::Import {
                 source,

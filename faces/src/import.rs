@@ -236,7 +236,7 @@ pub fn import_files(
     // A seeded, stratified split: each person keeps the same share for validation.
     let mut names = Vec::with_capacity(kept.len());
     let mut images = Vec::with_capacity(kept.len());
-    for (person, folder, shots) in kept {
+    for (person, _folder, shots) in kept {
         let mut order: Vec<Vec<u8>> = shots.into_iter().map(|(_, pixels)| pixels).collect();
         // Seeded by the person's name, so a folder and a .zip of it split alike.
         SeededRng::for_stream(options.seed, &format!("split.{person}")).shuffle(&mut order);

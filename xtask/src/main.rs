@@ -1,0 +1,190 @@
+//! `cargo xtask serve` and `cargo xtask test`: everything a fresh machine needs, installed
+//! only when missing, from the package registries alone.
+//!
+//! - `serve`: the wasm target, Trunk and wasm-bindgen-cli at pinned versions, then builds
+//!   the page and serves it on http://127.0.0.1:8080.
+//! - `test`: every test — the native crates, and the page in headless Chromium once the
+//!   page exists.
+//! - `bench`: the model benchmark of BENCHMARKS.md (Burn on each CPU backend, PyTorch beside it).
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+/// Versions known to build this stack offline (see shared/docs/toolchain.md).
+const TRUNK_VERSION: &str = "0.21.14";
+/// Must equal the `wasm-bindgen` crate version in Cargo.lock, or Trunk tries to download one.
+const WASM_BINDGEN_VERSION: &str = "0.2.130";
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits in the workspace")
+        .to_path_buf()
+}
+
+fn run(program: &str, args: &[&str], dir: &Path) -> Result {
+    eprintln!("xtask: {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .map_err(|e| format!("cannot start {program}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
+
+fn output(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn ensure_wasm_target() -> Result {
+    let installed = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        return Ok(());
+    }
+    run(
+        "rustup",
+        &["target", "add", "wasm32-unknown-unknown"],
+        &root(),
+    )
+}
+
+/// Installs a cargo tool unless `binary --version` already reports `version`.
+fn ensure_cargo_tool(binary: &str, krate: &str, version: &str, locked: bool) -> Result {
+    let reported = output(binary, &["--version"]).unwrap_or_default();
+    if reported.split_whitespace().any(|word| word == version) {
+        return Ok(());
+    }
+    eprintln!(
+        "xtask: installing {krate} {version} (once per machine; this takes a while on 2 cores)"
+    );
+    let mut args = vec!["install", krate, "--version", version];
+    if locked {
+        args.push("--locked");
+    }
+    run("cargo", &args, &root())
+}
+
+/// The page's toolchain. wasm-bindgen-cli is installed without `--locked`: its lockfile
+/// pins a crate version the registry no longer serves.
+fn ensure_page_tools() -> Result {
+    ensure_wasm_target()?;
+    ensure_cargo_tool("trunk", "trunk", TRUNK_VERSION, true)?;
+    ensure_cargo_tool(
+        "wasm-bindgen",
+        "wasm-bindgen-cli",
+        WASM_BINDGEN_VERSION,
+        false,
+    )
+}
+
+fn page_exists() -> bool {
+    root().join("app/Cargo.toml").exists() && root().join("index.html").exists()
+}
+
+fn serve() -> Result {
+    ensure_page_tools()?;
+    if !page_exists() {
+        return Err(
+            "the page (app/ and index.html) is not part of this build yet: see the open issues"
+                .into(),
+        );
+    }
+    run("cargo", &["fetch"], &root())?;
+    run(
+        "trunk",
+        &[
+            "serve",
+            "--release",
+            "--address",
+            "127.0.0.1",
+            "--port",
+            "8080",
+        ],
+        &root(),
+    )
+}
+
+fn test() -> Result {
+    let start = Instant::now();
+    // One build of the workspace's native crates, shared by every test binary.
+    run(
+        "cargo",
+        &[
+            "test",
+            "--workspace",
+            "--exclude",
+            "xtask",
+            "--no-fail-fast",
+        ],
+        &root(),
+    )?;
+    if page_exists() {
+        return Err(
+            "the page exists but its browser tests are not wired into `cargo xtask test` yet"
+                .into(),
+        );
+    }
+    eprintln!(
+        "xtask: all tests passed in {:.0} s",
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn bench() -> Result {
+    let root = root();
+    run("cargo", &["build", "--release", "--package", "vitp"], &root)?;
+    run(
+        "target/release/vitp",
+        &[
+            "bench",
+            "--presets",
+            "tiny,small",
+            "--backends",
+            "flex,ndarray",
+            "--breakdown",
+        ],
+        &root,
+    )?;
+    if output("python3", &["-c", "import torch"]).is_none() {
+        return Err(
+            "PyTorch is not installed: `pip install torch` for the side-by-side figure".into(),
+        );
+    }
+    run(
+        "python3",
+        &["bench/pytorch_vit.py", "bench", "--presets", "tiny,small"],
+        &root,
+    )
+}
+
+fn main() -> ExitCode {
+    let task = env::args().nth(1);
+    let result = match task.as_deref() {
+        Some("serve") => serve(),
+        Some("test") => test(),
+        Some("bench") => bench(),
+        _ => Err("usage: cargo xtask <serve|test|bench>".into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
