@@ -177,6 +177,25 @@ fn test() -> Result {
         println!("xtask: {} passed, {} failed", totals.0, totals.1.max(1));
     }
     native?;
+    // The model and the data must keep building for the browser, on both of the page's
+    // backends (type-checked only: the page's own build compiles them fully).
+    ensure_wasm_target()?;
+    run(
+        "cargo",
+        &[
+            "check",
+            "--package",
+            "model",
+            "--package",
+            "faces",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--no-default-features",
+            "--features",
+            "model/flex,model/wgpu",
+        ],
+        &root(),
+    )?;
     if page_exists() {
         return Err(
             "the page exists but its browser tests are not wired into `cargo xtask test` yet"
