@@ -16,6 +16,7 @@ pub mod config;
 pub mod data;
 pub mod error;
 mod init;
+pub mod inspect;
 pub mod params;
 pub mod readback;
 pub mod report;
@@ -29,6 +30,7 @@ pub use block::{EncoderBlock, Mlp};
 pub use config::{Preset, VitConfig};
 pub use data::{Augmentation, Batch, EpochPosition, EpochSampler, ImageSet, InMemorySet};
 pub use error::{BackendError, ConfigError, TrainError};
+pub use inspect::{HeadProbe, ProbeReport};
 pub use params::NamedTensor;
 pub use readback::Pending;
 pub use report::{
