@@ -235,7 +235,41 @@ fn bench() -> Result {
         "python3",
         &["bench/pytorch_vit.py", "bench", "--presets", "tiny,small"],
         &root,
-    )
+    )?;
+    train_bench(&root)
+}
+
+/// Validation accuracy and wall time of whole training runs: the synthetic faces, and ORL
+/// where the shared copy is present (it is never part of the repository).
+fn train_bench(root: &Path) -> Result {
+    let vitp = "target/release/vitp";
+    let mut sets = vec!["synthetic".to_string()];
+    let orl = root.join("../shared/data/orl_faces");
+    if orl.join("s1").is_dir() {
+        let pack = root.join("target/orl.pack");
+        let (orl, pack) = (
+            orl.to_string_lossy().into_owned(),
+            pack.to_string_lossy().into_owned(),
+        );
+        run(
+            vitp,
+            &["faces", "import", &orl, "--size", "32", "--out", &pack],
+            root,
+        )?;
+        sets.push(pack);
+    } else {
+        eprintln!("xtask: ../shared/data/orl_faces is absent: the ORL runs are skipped");
+    }
+    for data in &sets {
+        for preset in ["tiny", "small"] {
+            let args = [
+                "train", "--data", data, "--preset", preset, "--epochs", "60", "--flip", "--shift",
+                "2", "--json",
+            ];
+            run(vitp, &args, root)?;
+        }
+    }
+    Ok(())
 }
 
 fn main() -> ExitCode {
