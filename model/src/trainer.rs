@@ -275,10 +275,12 @@ impl Trainer {
     /// One update on a batch chosen by the caller (the replay dump, tests). It counts as
     /// the next update but leaves the epoch's order alone.
     pub fn step_on(&mut self, batch: &Batch, extras: StepExtras) -> Result<StepReport, TrainError> {
+        // Counted as if every update so far had been a full batch.
+        let updates_per_epoch = self.sampler.updates_per_epoch();
         let position = EpochPosition {
-            epoch: 1,
-            update_in_epoch: 1,
-            updates_per_epoch: self.sampler.updates_per_epoch(),
+            epoch: self.steps / updates_per_epoch as u64 + 1,
+            update_in_epoch: (self.steps % updates_per_epoch as u64) as usize + 1,
+            updates_per_epoch,
             examples: self.sampler.examples(),
         };
         let pending = self.begin(batch, position, extras)?;

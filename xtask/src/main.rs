@@ -158,9 +158,39 @@ fn cargo_test(args: &[&str], totals: &mut (usize, usize)) -> Result {
     }
 }
 
+/// A Vulkan driver for the native GPU test: Mesa's software one (lavapipe) where the
+/// machine has no GPU. Installed from Debian's packages when missing.
+fn ensure_vulkan() -> Result {
+    let icds = Path::new("/usr/share/vulkan/icd.d");
+    let has_driver = std::fs::read_dir(icds)
+        .map(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().ends_with(".json"))
+        })
+        .unwrap_or(false);
+    if has_driver {
+        return Ok(());
+    }
+    eprintln!("xtask: installing Mesa's Vulkan drivers (lavapipe) for the GPU-path test");
+    run("apt-get", &["update"], &root())?;
+    run(
+        "apt-get",
+        &["install", "-y", "mesa-vulkan-drivers"],
+        &root(),
+    )
+}
+
 fn test() -> Result {
     let start = Instant::now();
     let mut totals = (0, 0);
+    ensure_vulkan()?;
+    if env::var_os("XDG_RUNTIME_DIR").is_none() {
+        // Vulkan loaders complain without one; any private folder will do.
+        let dir = env::temp_dir().join("vitp-xdg-runtime");
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        env::set_var("XDG_RUNTIME_DIR", dir);
+    }
     // One build of the workspace's native crates, shared by every test binary.
     let native = cargo_test(
         &[
@@ -169,6 +199,8 @@ fn test() -> Result {
             "--exclude",
             "xtask",
             "--all-targets",
+            "--features",
+            "model/wgpu",
             "--no-fail-fast",
         ],
         &mut totals,
