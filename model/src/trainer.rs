@@ -283,7 +283,9 @@ impl Trainer {
             updates_per_epoch,
             examples: self.sampler.examples(),
         };
+        let checkpoint = self.checkpoint();
         let pending = self.begin(batch, position, extras)?;
+        self.remember(checkpoint);
         let report = pending.wait()?;
         Ok(self.settle(report))
     }
@@ -301,16 +303,25 @@ impl Trainer {
         self.options
             .augmentation
             .apply(&mut batch, config.channels, config.image_size, &mut rng);
-        let pending = self.begin(&batch, position, StepExtras::default());
-        // `begin` only fails before touching the model: put the sampler back as it was.
-        if pending.is_err() {
-            self.sampler = checkpoint.sampler.clone();
+        match self.begin(&batch, position, StepExtras::default()) {
+            Ok(pending) => {
+                self.remember(checkpoint);
+                Ok(pending)
+            }
+            // `begin` only fails before touching the model: put the sampler back as it was.
+            Err(error) => {
+                self.sampler = checkpoint.sampler;
+                Err(error)
+            }
         }
+    }
+
+    /// Keeps the state before an update, and the one before that.
+    fn remember(&mut self, checkpoint: Checkpoint) {
         if self.checkpoints.len() == 2 {
             self.checkpoints.remove(0);
         }
         self.checkpoints.push(checkpoint);
-        pending
     }
 
     fn checkpoint(&self) -> Checkpoint {

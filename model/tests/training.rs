@@ -374,3 +374,24 @@ fn the_dump_names_cover_every_parameter_with_the_config_shapes() {
     assert_eq!(params.len(), 2 + 2 + 2 * 16 + 2 + 2);
     let _ = model.valid();
 }
+
+#[test]
+fn rollback_without_divergence_undoes_the_latest_update() {
+    let data = quadrant_set(16, 9);
+    let mut trainer = Trainer::new(tiny_options(6), data.len(), device()).unwrap();
+    assert!(matches!(
+        trainer.rollback(),
+        Err(TrainError::NothingToRollBack)
+    ));
+    let first = trainer.step(&data).unwrap();
+    let second = trainer.step(&data).unwrap();
+    trainer.rollback().unwrap();
+    assert_eq!(trainer.steps(), 1);
+    // The same update again, on the same batch from the same weights and optimizer state.
+    let again = trainer.step(&data).unwrap();
+    assert_eq!(again.step, 2);
+    assert_eq!(again.indices, second.indices);
+    assert_eq!(again.loss, second.loss);
+    assert_eq!(again.tracked, second.tracked);
+    assert_ne!(first.loss, second.loss);
+}
