@@ -5,7 +5,8 @@
 //!   the page and serves it on http://127.0.0.1:8080.
 //! - `test`: every test — the native crates, and the page in headless Chromium once the
 //!   page exists.
-//! - `bench`: the model benchmark of BENCHMARKS.md (Burn on each CPU backend, PyTorch beside it).
+//! - `bench`: the benchmarks of BENCHMARKS.md (Burn on each CPU backend natively and in
+//!   wasm, PyTorch beside it, and whole training runs).
 
 use std::env;
 use std::io::{BufRead, BufReader};
@@ -268,7 +269,44 @@ fn bench() -> Result {
         &["bench/pytorch_vit.py", "bench", "--presets", "tiny,small"],
         &root,
     )?;
+    wasm_bench(&root)?;
     train_bench(&root)
+}
+
+/// The train step compiled to wasm32 as the page runs it, timed in Node.js (V8, Chromium's
+/// engine), on each CPU backend: which one the page should default to.
+fn wasm_bench(root: &Path) -> Result {
+    ensure_wasm_target()?;
+    ensure_cargo_tool(
+        "wasm-bindgen",
+        "wasm-bindgen-cli",
+        WASM_BINDGEN_VERSION,
+        false,
+    )?;
+    run(
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--package",
+            "wasm-bench",
+        ],
+        root,
+    )?;
+    run(
+        "wasm-bindgen",
+        &[
+            "--target",
+            "nodejs",
+            "--out-dir",
+            "target/wasm-bench",
+            "target/wasm32-unknown-unknown/release/wasm_bench.wasm",
+        ],
+        root,
+    )?;
+    run("node", &["bench/wasm/run.mjs", "target/wasm-bench"], root)
 }
 
 /// Validation accuracy and wall time of whole training runs: the synthetic faces, and ORL
