@@ -3,8 +3,8 @@
 //!
 //! - `serve`: the wasm target, Trunk and wasm-bindgen-cli at pinned versions, then builds
 //!   the page and serves it on http://127.0.0.1:8080.
-//! - `test`: every test — the native crates, and the page in headless Chromium once the
-//!   page exists.
+//! - `test`: every test — the native crates (the page's training session included), then
+//!   the page built by Trunk and driven in headless Chromium on WebGPU and on the CPU.
 //! - `bench`: the benchmarks of BENCHMARKS.md (Burn on each CPU backend natively and in
 //!   wasm, PyTorch beside it, and whole training runs).
 
@@ -93,19 +93,78 @@ fn ensure_page_tools() -> Result {
     )
 }
 
-fn page_exists() -> bool {
-    root().join("app/Cargo.toml").exists() && root().join("index.html").exists()
+/// Builds the page into dist/ with the release profile (parallel codegen, no LTO: minutes,
+/// not half an hour, on 2 cores). Crates are fetched first: Trunk builds offline.
+fn build_page() -> Result {
+    ensure_page_tools()?;
+    run("cargo", &["fetch"], &root())?;
+    run("trunk", &["build", "--release"], &root())
+}
+
+/// Debian's Chromium and Node.js for the browser tests, installed when missing.
+fn ensure_browser() -> Result {
+    let mut missing = Vec::new();
+    if !Path::new("/usr/bin/chromium").exists() {
+        missing.push("chromium");
+    }
+    if output("node", &["--version"]).is_none() || output("npm", &["--version"]).is_none() {
+        missing.extend(["nodejs", "npm"]);
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    eprintln!(
+        "xtask: installing {} for the browser tests",
+        missing.join(", ")
+    );
+    run("apt-get", &["update"], &root())?;
+    let mut args = vec!["install", "-y", "--no-install-recommends"];
+    args.extend(missing);
+    run("apt-get", &args, &root())
+}
+
+/// The browser tests in tests/ (playwright-core from npm, driving /usr/bin/chromium), on
+/// WebGPU and on the CPU; adds their "browser: N passed, M failed" line to the totals.
+fn browser_tests(totals: &mut (usize, usize)) -> Result {
+    ensure_browser()?;
+    let tests = root().join("tests");
+    run("npm", &["ci", "--no-audit", "--no-fund"], &tests)?;
+    eprintln!("xtask: node browser/page.test.mjs");
+    let mut child = Command::new("node")
+        .arg("browser/page.test.mjs")
+        .current_dir(&tests)
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start node: {e}"))?;
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut counted = false;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.map_err(|e| e.to_string())?;
+        println!("{line}");
+        if let Some(rest) = line.strip_prefix("browser: ") {
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            if let [passed, "passed,", failed, "failed"] = words[..] {
+                totals.0 += passed.parse::<usize>().unwrap_or(0);
+                totals.1 += failed.parse::<usize>().unwrap_or(1);
+                counted = true;
+            }
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if !counted {
+        totals.1 += 1;
+    }
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the browser tests failed ({status})"))
+    }
 }
 
 fn serve() -> Result {
     ensure_page_tools()?;
-    if !page_exists() {
-        return Err(
-            "the page (app/ and index.html) is not part of this build yet: see the open issues"
-                .into(),
-        );
-    }
     run("cargo", &["fetch"], &root())?;
+    eprintln!("xtask: the page will be at http://127.0.0.1:8080 once built");
     run(
         "trunk",
         &[
@@ -210,31 +269,14 @@ fn test() -> Result {
         println!("xtask: {} passed, {} failed", totals.0, totals.1.max(1));
     }
     native?;
-    // The model and the data must keep building for the browser, on both of the page's
-    // backends (type-checked only: the page's own build compiles them fully).
-    ensure_wasm_target()?;
-    run(
-        "cargo",
-        &[
-            "check",
-            "--package",
-            "model",
-            "--package",
-            "faces",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--no-default-features",
-            "--features",
-            "model/flex,model/wgpu",
-        ],
-        &root(),
-    )?;
-    if page_exists() {
-        return Err(
-            "the page exists but its browser tests are not wired into `cargo xtask test` yet"
-                .into(),
-        );
+    // The page: its build compiles the model and the data for wasm32 with both of the
+    // page's backends, then Chromium drives it on WebGPU and on the CPU.
+    build_page()?;
+    let browser = browser_tests(&mut totals);
+    if browser.is_err() {
+        println!("xtask: {} passed, {} failed", totals.0, totals.1.max(1));
     }
+    browser?;
     eprintln!(
         "xtask: every test ran in {:.0} s",
         start.elapsed().as_secs_f64()

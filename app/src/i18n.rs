@@ -1,0 +1,432 @@
+//! Every word the page shows, in English and in French.
+//!
+//! One struct per language, checked by the compiler: a string added for one language and
+//! forgotten in the other does not build. Strings with numbers in them are functions, so
+//! the numbers are always the live ones.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    En,
+    Fr,
+}
+
+impl Lang {
+    /// French for a browser that prefers French, English otherwise.
+    pub fn from_browser(language: &str) -> Lang {
+        if language.to_ascii_lowercase().starts_with("fr") {
+            Lang::Fr
+        } else {
+            Lang::En
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::Fr,
+            Lang::Fr => Lang::En,
+        }
+    }
+
+    pub fn text(self) -> &'static Text {
+        match self {
+            Lang::En => &EN,
+            Lang::Fr => &FR,
+        }
+    }
+}
+
+/// A number as the language writes it: a decimal comma in French.
+pub fn decimal(lang: Lang, value: f64, digits: usize) -> String {
+    let text = format!("{value:.digits$}");
+    match lang {
+        Lang::En => text,
+        Lang::Fr => text.replace('.', ","),
+    }
+}
+
+pub struct Text {
+    pub title: &'static str,
+    pub tagline: &'static str,
+    /// The button that switches to this language, written in it.
+    pub language_name: &'static str,
+    pub help: &'static str,
+
+    pub device: &'static str,
+    pub device_gpu: &'static str,
+    pub device_cpu: &'static str,
+    pub device_running: fn(&str) -> String,
+    pub device_starting: &'static str,
+    pub device_switch_note: &'static str,
+    pub gpu_fallback: fn(&str) -> String,
+    pub worker_lost: fn(&str) -> String,
+    pub refused: fn(&str) -> String,
+    pub dismiss: &'static str,
+
+    pub diverged_title: &'static str,
+    pub diverged_body: fn(u64, &str, &str) -> String,
+    pub rollback: fn(u64) -> String,
+    pub rolled_back: fn(u64) -> String,
+
+    pub controls: &'static str,
+    pub step: &'static str,
+    pub play: &'static str,
+    pub pause: &'static str,
+    pub reset: &'static str,
+    pub speed: &'static str,
+    pub speed_fastest: &'static str,
+    pub speed_per_second: fn(u32) -> String,
+    pub learning_rate: &'static str,
+    pub optimizer: &'static str,
+    pub sgd: &'static str,
+    pub batch_size: &'static str,
+    pub preset: &'static str,
+    pub preset_tiny: &'static str,
+    pub preset_small: &'static str,
+    pub seed: &'static str,
+    pub keyboard: &'static str,
+    pub restart_note: &'static str,
+    pub help_controls: &'static str,
+
+    pub progress: &'static str,
+    pub update: &'static str,
+    pub epoch: &'static str,
+    pub in_epoch: fn(usize, usize) -> String,
+    pub ms_per_update: &'static str,
+    pub parameters: &'static str,
+    pub help_progress: &'static str,
+
+    pub loss_chart: &'static str,
+    pub log_scale: &'static str,
+    pub loss_axis: &'static str,
+    pub update_axis: &'static str,
+    pub accuracy_chart: &'static str,
+    pub accuracy_axis: &'static str,
+    pub chance: &'static str,
+    pub latest_loss: fn(&str) -> String,
+    pub latest_accuracy: fn(&str, u64) -> String,
+    pub no_points_yet: &'static str,
+    pub help_loss: &'static str,
+    pub help_accuracy: &'static str,
+
+    pub batch: &'static str,
+    pub batch_summary: fn(usize, usize) -> String,
+    pub true_identity: &'static str,
+    pub predicted: &'static str,
+    pub batch_empty: &'static str,
+    pub help_batch: &'static str,
+
+    pub dataset: &'static str,
+    pub synthetic_statement: &'static str,
+    pub imported_statement: fn(&str) -> String,
+    pub counts: fn(usize, usize, usize, usize) -> String,
+    pub in_use: &'static str,
+    pub builtin_name: &'static str,
+    pub choose_folder: &'static str,
+    pub choose_file: &'static str,
+    pub use_synthetic: &'static str,
+    pub privacy: &'static str,
+    pub importing: &'static str,
+    pub skipped: fn(usize) -> String,
+    pub people_left_out: fn(usize) -> String,
+    pub import_failed: fn(&str) -> String,
+    pub samples_per_person: &'static str,
+    pub help_dataset: &'static str,
+}
+
+pub static EN: Text = Text {
+    title: "ViT Playground",
+    tagline: "A Vision Transformer learns to tell faces apart, live, in your browser.",
+    language_name: "English",
+    help: "What am I looking at?",
+
+    device: "Device",
+    device_gpu: "WebGPU (graphics card)",
+    device_cpu: "CPU",
+    device_running: |name| format!("Training on {name}"),
+    device_starting: "Starting the model…",
+    device_switch_note: "Switching the device starts again from the same initial weights.",
+    gpu_fallback: |why| {
+        format!("WebGPU could not start ({why}). Training runs on the CPU instead; nothing else changes.")
+    },
+    worker_lost: |why| {
+        format!("The training stopped unexpectedly ({why}). It has been restarted on the CPU from the seed.")
+    },
+    refused: |why| format!("Not done: {why}"),
+    dismiss: "Dismiss",
+
+    diverged_title: "The run diverged: training is paused",
+    diverged_body: |step, loss, lr| {
+        format!(
+            "At update {step} the loss became {loss}. With a learning rate of {lr}, each update \
+             moves the weights so far that the scores overflow and the numbers stop meaning \
+             anything. Lower the learning rate, then go back to the last good weights."
+        )
+    },
+    rollback: |step| format!("Go back to update {step}"),
+    rolled_back: |step| format!("Back at update {step}, with the weights as they were then."),
+
+    controls: "Training",
+    step: "Step",
+    play: "Play",
+    pause: "Pause",
+    reset: "Reset",
+    speed: "Speed",
+    speed_fastest: "as fast as it goes",
+    speed_per_second: |n| format!("{n} per second"),
+    learning_rate: "Learning rate",
+    optimizer: "Optimizer",
+    sgd: "SGD (momentum 0.9)",
+    batch_size: "Batch size",
+    preset: "Model",
+    preset_tiny: "tiny: 16 patches of 8×8, width 32, 2 blocks",
+    preset_small: "small: 64 patches of 4×4, width 64, 4 blocks",
+    seed: "Seed",
+    keyboard: "Keyboard: Space = one step, P = play / pause",
+    restart_note: "Changing the model or the seed starts a new run.",
+    help_controls:
+        "Step runs exactly one update: the model looks at one batch of faces (forward), \
+        measures how wrong it was (loss), works out how each weight should change (backward) and \
+        changes them a little (update). Play repeats that. The learning rate is the size of each \
+        change; Reset draws the initial weights again from the seed, so the same seed always \
+        starts from the same model.",
+
+    progress: "Progress",
+    update: "Update",
+    epoch: "Epoch",
+    in_epoch: |i, n| format!("update {i} of {n} in this epoch"),
+    ms_per_update: "ms per update",
+    parameters: "learned numbers",
+    help_progress: "An epoch is one pass over every training image: with this batch size it takes \
+        the number of updates shown. The bar shows how far the current pass has gone.",
+
+    loss_chart: "Loss on each batch",
+    log_scale: "Log scale",
+    loss_axis: "loss",
+    update_axis: "update",
+    accuracy_chart: "Validation accuracy",
+    accuracy_axis: "accuracy (%)",
+    chance: "chance",
+    latest_loss: |loss| format!("latest loss: {loss}"),
+    latest_accuracy: |acc, step| {
+        format!("{acc}% of the held-out faces recognised after update {step}")
+    },
+    no_points_yet: "Press Step or Play to train.",
+    help_loss: "The loss is −log p, where p is the probability the model gave the right person, \
+        averaged over the batch. It starts near log(number of people) and falls as the model \
+        learns. Each point is one update, on a different batch, so the curve is noisy.",
+    help_accuracy: "Faces the model never trains on, checked at the start and at the end of every \
+        epoch: the share it names correctly. This is what tells learning from memorising.",
+
+    batch: "This update's batch",
+    batch_summary: |right, all| format!("{right} of {all} recognised"),
+    true_identity: "true",
+    predicted: "predicted",
+    batch_empty: "The faces of the next update's batch appear here.",
+    help_batch:
+        "The faces the model has just trained on, at the resolution it sees them. Under each: \
+        the person it is, the person the model named, and the probability it gave that answer. \
+        Green: right; red: wrong.",
+
+    dataset: "The faces",
+    synthetic_statement:
+        "These faces are synthetic: the program draws them from a seed, and none of \
+        these people exist. Each identity has its own traits in fixed places (eye shape and \
+        spacing, brows, nose, mouth, face outline, hair line; some have glasses, a beard or a \
+        mole), while each picture moves, turns, changes light and expression a little. As the \
+        model learns, its attention should end up on the parts of the face that tell the \
+        identities apart.",
+    imported_statement: |name| format!("Your own faces, from “{name}”."),
+    counts: |people, train, val, size| {
+        format!("{people} people · {train} training images · {val} validation images · {size}×{size} pixels")
+    },
+    in_use: "In use",
+    builtin_name: "built-in synthetic faces",
+    choose_folder: "Use a folder of faces…",
+    choose_file: "Use a .zip or .pack…",
+    use_synthetic: "Back to the built-in faces",
+    privacy: "One folder per person (like s1/1.pgm, or Name/Name_0001.jpg); PGM, PNG or JPEG. \
+        Your images stay in this browser: nothing is sent anywhere.",
+    importing: "Reading your faces…",
+    skipped: |n| format!("{n} file(s) left out:"),
+    people_left_out: |n| {
+        format!("{n} more people had enough images but are beyond the cap of this subset.")
+    },
+    import_failed: |why| {
+        format!("These faces could not be used: {why}. The faces in use are unchanged.")
+    },
+    samples_per_person: "A few training images of each person, at the model's resolution:",
+    help_dataset: "The model learns to name the person in each image. It trains on the training \
+        images only and is checked on the validation images, which it never trains on.",
+};
+
+pub static FR: Text = Text {
+    title: "ViT Playground",
+    tagline:
+        "Un Vision Transformer apprend à reconnaître des visages, en direct, dans votre navigateur.",
+    language_name: "Français",
+    help: "Qu’est-ce que je vois ?",
+
+    device: "Calcul",
+    device_gpu: "WebGPU (carte graphique)",
+    device_cpu: "Processeur (CPU)",
+    device_running: |name| format!("Entraînement sur {name}"),
+    device_starting: "Démarrage du modèle…",
+    device_switch_note: "Changer de calcul repart des mêmes poids initiaux.",
+    gpu_fallback: |why| {
+        format!("WebGPU n’a pas pu démarrer ({why}). L’entraînement tourne sur le processeur ; rien d’autre ne change.")
+    },
+    worker_lost: |why| {
+        format!("L’entraînement s’est arrêté de façon inattendue ({why}). Il a repris sur le processeur depuis la graine.")
+    },
+    refused: |why| format!("Non effectué : {why}"),
+    dismiss: "Fermer",
+
+    diverged_title: "L’entraînement a divergé : il est en pause",
+    diverged_body: |step, loss, lr| {
+        format!(
+            "À la mise à jour {step}, la perte est devenue {loss}. Avec un taux d’apprentissage \
+             de {lr}, chaque mise à jour déplace tant les poids que les scores débordent et que \
+             les nombres ne veulent plus rien dire. Baissez le taux d’apprentissage, puis revenez \
+             aux derniers bons poids."
+        )
+    },
+    rollback: |step| format!("Revenir à la mise à jour {step}"),
+    rolled_back: |step| format!("Retour à la mise à jour {step}, avec les poids d’alors."),
+
+    controls: "Entraînement",
+    step: "Un pas",
+    play: "Lecture",
+    pause: "Pause",
+    reset: "Réinitialiser",
+    speed: "Vitesse",
+    speed_fastest: "aussi vite que possible",
+    speed_per_second: |n| format!("{n} par seconde"),
+    learning_rate: "Taux d’apprentissage",
+    optimizer: "Optimiseur",
+    sgd: "SGD (moment 0,9)",
+    batch_size: "Taille du lot",
+    preset: "Modèle",
+    preset_tiny: "tiny : 16 patchs de 8×8, largeur 32, 2 blocs",
+    preset_small: "small : 64 patchs de 4×4, largeur 64, 4 blocs",
+    seed: "Graine",
+    keyboard: "Clavier : Espace = un pas, P = lecture / pause",
+    restart_note: "Changer de modèle ou de graine lance un nouvel entraînement.",
+    help_controls:
+        "« Un pas » fait exactement une mise à jour : le modèle regarde un lot de visages \
+        (propagation avant), mesure son erreur (perte), calcule comment chaque poids doit changer \
+        (rétropropagation) et les modifie un peu (mise à jour). « Lecture » répète cela. Le taux \
+        d’apprentissage est la taille de chaque modification ; « Réinitialiser » retire les poids \
+        initiaux depuis la graine : la même graine redonne toujours le même modèle de départ.",
+
+    progress: "Avancement",
+    update: "Mise à jour",
+    epoch: "Époque",
+    in_epoch: |i, n| format!("mise à jour {i} sur {n} dans cette époque"),
+    ms_per_update: "ms par mise à jour",
+    parameters: "nombres appris",
+    help_progress: "Une époque est un passage sur toutes les images d’entraînement : avec cette \
+        taille de lot, il faut le nombre de mises à jour indiqué. La barre montre où en est le \
+        passage en cours.",
+
+    loss_chart: "Perte sur chaque lot",
+    log_scale: "Échelle logarithmique",
+    loss_axis: "perte",
+    update_axis: "mise à jour",
+    accuracy_chart: "Exactitude en validation",
+    accuracy_axis: "exactitude (%)",
+    chance: "hasard",
+    latest_loss: |loss| format!("dernière perte : {loss}"),
+    latest_accuracy: |acc, step| {
+        format!("{acc} % des visages mis de côté reconnus après la mise à jour {step}")
+    },
+    no_points_yet: "Appuyez sur « Un pas » ou « Lecture » pour entraîner.",
+    help_loss: "La perte vaut −log p, où p est la probabilité que le modèle donne à la bonne \
+        personne, en moyenne sur le lot. Elle part d’environ log(nombre de personnes) et baisse \
+        à mesure que le modèle apprend. Chaque point est une mise à jour, sur un lot différent : \
+        la courbe est donc bruitée.",
+    help_accuracy:
+        "Des visages sur lesquels le modèle ne s’entraîne jamais, vérifiés au départ et à \
+        la fin de chaque époque : la part qu’il nomme correctement. C’est ce qui distingue \
+        apprendre et mémoriser.",
+
+    batch: "Le lot de cette mise à jour",
+    batch_summary: |right, all| format!("{right} sur {all} reconnus"),
+    true_identity: "vrai",
+    predicted: "prédit",
+    batch_empty: "Les visages du lot de la prochaine mise à jour apparaîtront ici.",
+    help_batch:
+        "Les visages sur lesquels le modèle vient de s’entraîner, à la résolution où il les \
+        voit. Sous chacun : la personne, celle que le modèle a nommée, et la probabilité qu’il a \
+        donnée à cette réponse. Vert : juste ; rouge : faux.",
+
+    dataset: "Les visages",
+    synthetic_statement: "Ces visages sont synthétiques : le programme les dessine à partir d’une \
+        graine, et aucune de ces personnes n’existe. Chaque identité a ses traits à des endroits \
+        fixes (forme et écart des yeux, sourcils, nez, bouche, contour du visage, ligne des \
+        cheveux ; certaines ont des lunettes, une barbe ou un grain de beauté), tandis que chaque \
+        image bouge, tourne, change un peu de lumière et d’expression. En apprenant, l’attention \
+        du modèle devrait se poser sur les parties du visage qui distinguent les identités.",
+    imported_statement: |name| format!("Vos propres visages, depuis « {name} »."),
+    counts: |people, train, val, size| {
+        format!("{people} personnes · {train} images d’entraînement · {val} images de validation · {size}×{size} pixels")
+    },
+    in_use: "Utilisé",
+    builtin_name: "visages synthétiques intégrés",
+    choose_folder: "Utiliser un dossier de visages…",
+    choose_file: "Utiliser un .zip ou un .pack…",
+    use_synthetic: "Revenir aux visages intégrés",
+    privacy: "Un dossier par personne (comme s1/1.pgm ou Nom/Nom_0001.jpg) ; PGM, PNG ou JPEG. \
+        Vos images restent dans ce navigateur : rien n’est envoyé nulle part.",
+    importing: "Lecture de vos visages…",
+    skipped: |n| format!("{n} fichier(s) écarté(s) :"),
+    people_left_out: |n| {
+        format!("{n} autres personnes avaient assez d’images mais dépassent la limite de ce sous-ensemble.")
+    },
+    import_failed: |why| {
+        format!("Ces visages n’ont pas pu être utilisés : {why}. Les visages en cours restent inchangés.")
+    },
+    samples_per_person:
+        "Quelques images d’entraînement de chaque personne, à la résolution du modèle :",
+    help_dataset: "Le modèle apprend à nommer la personne de chaque image. Il s’entraîne sur les \
+        images d’entraînement seulement, et il est vérifié sur les images de validation, qu’il ne \
+        voit jamais à l’entraînement.",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_browser_language_picks_french_or_english() {
+        assert_eq!(Lang::from_browser("fr-FR"), Lang::Fr);
+        assert_eq!(Lang::from_browser("FR"), Lang::Fr);
+        assert_eq!(Lang::from_browser("en-GB"), Lang::En);
+        assert_eq!(Lang::from_browser("de"), Lang::En);
+    }
+
+    #[test]
+    fn french_numbers_use_a_decimal_comma() {
+        assert_eq!(decimal(Lang::Fr, 0.665, 3), "0,665");
+        assert_eq!(decimal(Lang::En, 0.665, 3), "0.665");
+    }
+
+    #[test]
+    fn live_numbers_appear_in_both_languages() {
+        for lang in [Lang::En, Lang::Fr] {
+            let text = lang.text();
+            assert!((text.diverged_body)(7, "NaN", "1e6").contains('7'));
+            assert!((text.in_epoch)(3, 13).contains("13"));
+            assert!((text.counts)(40, 400, 80, 32).contains("400"));
+        }
+    }
+}

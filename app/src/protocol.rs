@@ -1,0 +1,248 @@
+//! What the page and the training worker say to each other.
+//!
+//! Both sides are Rust; the messages cross `postMessage` as JSON text, with raw bytes (face
+//! pixels, the learner's files) beside it rather than inside it. The page sends
+//! [`Command`]s; the worker answers with [`Event`]s. The worker owns the model and the data,
+//! the page owns nothing but what it was told: data flows one way, from the training loop to
+//! the views.
+
+use faces::Skipped;
+use model::{Backend, Evaluation, OptimizerKind, Preset, StepReport};
+use serde::{Deserialize, Serialize};
+
+/// Which kind of device the learner asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceChoice {
+    /// WebGPU when the browser gives an adapter, the CPU otherwise.
+    Gpu,
+    /// burn-flex on the CPU, in the worker.
+    Cpu,
+}
+
+/// The optimizers on offer, as the controls name them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OptimizerChoice {
+    /// SGD with momentum 0.9.
+    Sgd,
+    Adam,
+}
+
+impl OptimizerChoice {
+    pub fn kind(self) -> OptimizerKind {
+        match self {
+            OptimizerChoice::Sgd => OptimizerKind::Sgd { momentum: 0.9 },
+            OptimizerChoice::Adam => OptimizerKind::Adam,
+        }
+    }
+
+    /// A learning rate that trains well with this optimizer on the built-in faces.
+    pub fn usual_learning_rate(self) -> f64 {
+        match self {
+            OptimizerChoice::Sgd => 0.05,
+            OptimizerChoice::Adam => 0.001,
+        }
+    }
+}
+
+/// Everything that fixes a run: changing the preset or the seed starts a new one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunSettings {
+    pub preset: Preset,
+    pub seed: u64,
+    pub optimizer: OptimizerChoice,
+    pub learning_rate: f64,
+    pub batch_size: usize,
+}
+
+impl Default for RunSettings {
+    fn default() -> Self {
+        Self {
+            preset: Preset::Tiny,
+            seed: 0,
+            optimizer: OptimizerChoice::Adam,
+            learning_rate: OptimizerChoice::Adam.usual_learning_rate(),
+            batch_size: 32,
+        }
+    }
+}
+
+/// What a file handed to the worker is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImportKind {
+    /// Every file of a chosen folder, one folder per person.
+    Folder,
+    /// A .zip of such a folder.
+    Zip,
+    /// A `.pack` written by `vitp faces import` (or by this page).
+    Pack,
+}
+
+/// From the page to the worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum Command {
+    /// Starts (or restarts) on a device: fresh weights from the seed.
+    Start {
+        device: DeviceChoice,
+        settings: RunSettings,
+    },
+    /// Fresh weights from the seed, with these settings, on the same device and data.
+    Reset {
+        settings: RunSettings,
+    },
+    /// Exactly one update.
+    Step,
+    /// Updates one after another, `delay_ms` apart (0: as fast as the device goes).
+    Play {
+        delay_ms: u32,
+    },
+    Pause,
+    SetSpeed {
+        delay_ms: u32,
+    },
+    SetLearningRate {
+        learning_rate: f64,
+    },
+    SetOptimizer {
+        optimizer: OptimizerChoice,
+    },
+    SetBatchSize {
+        batch_size: usize,
+    },
+    /// Back to the last good weights after a divergence, or one update back otherwise.
+    Rollback,
+    /// Back to the built-in synthetic faces.
+    UseSynthetic,
+    /// The learner's files: the bytes travel beside the command, `paths` names them.
+    Import {
+        kind: ImportKind,
+        name: String,
+        paths: Vec<String>,
+    },
+}
+
+/// The device a run is on, as the page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeviceStatus {
+    pub backend: Backend,
+    /// Why the worker is on the CPU although WebGPU was asked for.
+    pub fallback: Option<String>,
+}
+
+/// The face set in use, described for the dataset view. Its pixels travel beside the
+/// event: the training images, then the validation images, `size × size` bytes each.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DatasetSummary {
+    /// `None` for the built-in synthetic faces, else the folder or file name.
+    pub imported_from: Option<String>,
+    pub size: usize,
+    pub people: Vec<String>,
+    pub train_labels: Vec<usize>,
+    pub validation_labels: Vec<usize>,
+    /// Files left out of the import, and why.
+    pub skipped: Vec<Skipped>,
+    /// People with enough images beyond the cap on people.
+    pub people_left_out: usize,
+}
+
+/// A freshly started run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunStarted {
+    pub settings: RunSettings,
+    pub parameters: usize,
+    pub updates_per_epoch: usize,
+    /// A number from this run, for the page's stale-report check.
+    pub run: u64,
+}
+
+/// An update whose loss or gradients came back NaN or infinite. The loss travels as text:
+/// JSON has no NaN.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DivergenceReport {
+    pub step: u64,
+    pub loss: String,
+    pub learning_rate: f64,
+    /// The update the last good weights come from.
+    pub good_steps: u64,
+}
+
+/// From the worker to the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// The worker's program is running and listens for commands.
+    Loaded,
+    Device(DeviceStatus),
+    Dataset(DatasetSummary),
+    Started(RunStarted),
+    Step {
+        report: Box<StepReport>,
+        /// Wall time of the update, read-back included.
+        millis: f64,
+    },
+    Validation {
+        step: u64,
+        evaluation: Evaluation,
+    },
+    Playing {
+        playing: bool,
+    },
+    Diverged(DivergenceReport),
+    /// The run went back to the weights after update `step`.
+    RolledBack {
+        step: u64,
+    },
+    /// An import that left the data in use untouched.
+    ImportFailed {
+        message: String,
+        skipped: Vec<Skipped>,
+    },
+    /// A command that could not be carried out; nothing changed.
+    Refused {
+        message: String,
+    },
+}
+
+/// An event and the bytes that go with it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outgoing {
+    pub event: Event,
+    pub bytes: Option<Vec<u8>>,
+}
+
+impl From<Event> for Outgoing {
+    fn from(event: Event) -> Self {
+        Self { event, bytes: None }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_round_trip_through_json() {
+        let commands = [
+            Command::Start {
+                device: DeviceChoice::Gpu,
+                settings: RunSettings::default(),
+            },
+            Command::Play { delay_ms: 100 },
+            Command::SetLearningRate {
+                learning_rate: 1e-2,
+            },
+            Command::Import {
+                kind: ImportKind::Zip,
+                name: "faces.zip".into(),
+                paths: vec!["faces.zip".into()],
+            },
+        ];
+        for command in commands {
+            let text = serde_json::to_string(&command).unwrap();
+            assert_eq!(serde_json::from_str::<Command>(&text).unwrap(), command);
+        }
+    }
+}

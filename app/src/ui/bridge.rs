@@ -1,0 +1,167 @@
+//! The page's end of the worker: starts it, sends commands, folds its events into the
+//! page's state once per frame, and starts it again on the CPU if it dies.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use js_sys::Array;
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{ErrorEvent, MessageEvent, Worker};
+
+use crate::protocol::{Command, DeviceChoice, Event};
+use crate::ui::state::{Notice, PageState};
+use crate::wire;
+
+/// Where Trunk puts the worker's loader (see index.html).
+const WORKER_SCRIPT: &str = "./worker_loader.js";
+
+struct Inner {
+    state: PageState,
+    worker: RefCell<Option<Worker>>,
+    /// Commands sent before the worker's program is listening.
+    waiting: RefCell<Vec<JsValue>>,
+    listening: Cell<bool>,
+    /// Events received since the last frame.
+    inbox: RefCell<Vec<(Event, Option<Vec<u8>>)>>,
+    frame_requested: Cell<bool>,
+    /// Handlers of the current worker, kept alive with it.
+    handlers: RefCell<Vec<Closure<dyn FnMut(JsValue)>>>,
+}
+
+/// A handle to the training worker; clones share it.
+#[derive(Clone)]
+pub struct Bridge(Rc<Inner>);
+
+impl Bridge {
+    pub fn new(state: PageState) -> Self {
+        let bridge = Bridge(Rc::new(Inner {
+            state,
+            worker: RefCell::new(None),
+            waiting: RefCell::new(Vec::new()),
+            listening: Cell::new(false),
+            inbox: RefCell::new(Vec::new()),
+            frame_requested: Cell::new(false),
+            handlers: RefCell::new(Vec::new()),
+        }));
+        bridge.spawn();
+        bridge
+    }
+
+    /// Starts a worker and asks it for a run on the chosen device.
+    fn spawn(&self) {
+        let worker = match Worker::new(WORKER_SCRIPT) {
+            Ok(worker) => worker,
+            Err(error) => {
+                let why = error.as_string().unwrap_or_else(|| format!("{error:?}"));
+                self.0.state.notify(Notice::WorkerLost(why));
+                return;
+            }
+        };
+        let on_message = {
+            let bridge = self.clone();
+            Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+                let event: MessageEvent = event.unchecked_into();
+                bridge.receive(event.data());
+            })
+        };
+        let on_error = {
+            let bridge = self.clone();
+            Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+                let why = event
+                    .dyn_ref::<ErrorEvent>()
+                    .map(|e| e.message())
+                    .filter(|m| !m.is_empty())
+                    .unwrap_or_else(|| "the worker failed".into());
+                bridge.restart_on_cpu(why);
+            })
+        };
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        *self.0.handlers.borrow_mut() = vec![on_message, on_error];
+        *self.0.worker.borrow_mut() = Some(worker);
+        self.0.listening.set(false);
+        let state = self.0.state;
+        self.send(Command::Start {
+            device: state.device_choice.get_untracked(),
+            settings: state.settings.get_untracked(),
+        });
+    }
+
+    /// A worker that died (a lost GPU, a crash) is replaced by a fresh one on the CPU, with
+    /// the same settings; the learner is told.
+    fn restart_on_cpu(&self, why: String) {
+        if let Some(worker) = self.0.worker.borrow_mut().take() {
+            worker.terminate();
+        }
+        self.0.waiting.borrow_mut().clear();
+        let state = self.0.state;
+        state.notify(Notice::WorkerLost(why));
+        state.playing.set(false);
+        state.device_choice.set(DeviceChoice::Cpu);
+        state.device.set(None);
+        self.spawn();
+    }
+
+    pub fn send(&self, command: Command) {
+        self.send_with(command, JsValue::NULL);
+    }
+
+    /// Sends a command with something beside it (the learner's files).
+    pub fn send_with(&self, command: Command, beside: JsValue) {
+        let message = wire::encode(&command, beside);
+        if !self.0.listening.get() {
+            self.0.waiting.borrow_mut().push(message);
+            return;
+        }
+        if let Some(worker) = self.0.worker.borrow().as_ref() {
+            if let Err(error) = worker.post_message(&message) {
+                let why = error.as_string().unwrap_or_else(|| format!("{error:?}"));
+                self.0.state.notify(Notice::Refused(why));
+            }
+        }
+    }
+
+    pub fn send_files(&self, command: Command, files: Array) {
+        self.send_with(command, files.into());
+    }
+
+    fn receive(&self, data: JsValue) {
+        let (event, beside) = match wire::decode::<Event>(&data) {
+            Ok(decoded) => decoded,
+            Err(error) => {
+                self.0.state.notify(Notice::Refused(error.to_string()));
+                return;
+            }
+        };
+        if event == Event::Loaded {
+            self.0.listening.set(true);
+            let waiting: Vec<JsValue> = self.0.waiting.borrow_mut().drain(..).collect();
+            if let Some(worker) = self.0.worker.borrow().as_ref() {
+                for message in waiting {
+                    let _ = worker.post_message(&message);
+                }
+            }
+            return;
+        }
+        let bytes = beside
+            .dyn_ref::<js_sys::Uint8Array>()
+            .map(|array| array.to_vec());
+        self.0.inbox.borrow_mut().push((event, bytes));
+        if !self.0.frame_requested.replace(true) {
+            let bridge = self.clone();
+            request_animation_frame(move || bridge.flush());
+        }
+    }
+
+    /// Applies every event received since the last frame, so a fast run redraws the page
+    /// at most once per frame.
+    fn flush(&self) {
+        self.0.frame_requested.set(false);
+        let events: Vec<_> = self.0.inbox.borrow_mut().drain(..).collect();
+        for (event, bytes) in events {
+            self.0.state.apply(event, bytes);
+        }
+    }
+}

@@ -1,0 +1,281 @@
+//! The loss and validation-accuracy charts: plotters on a canvas, drawn at the screen's
+//! pixel density so they stay sharp on HiDPI screens and projectors.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
+
+use crate::i18n::decimal;
+use crate::ui::state::PageState;
+
+const LOSS_COLOUR: RGBColor = RGBColor(0, 114, 178);
+const ACCURACY_COLOUR: RGBColor = RGBColor(213, 94, 0);
+const GRID: RGBColor = RGBColor(225, 225, 225);
+
+/// Sizes the canvas's backing store to its CSS size × devicePixelRatio; returns the ratio.
+fn fit_to_screen(canvas: &HtmlCanvasElement) -> f64 {
+    let ratio = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .max(1.0);
+    let width = (canvas.client_width().max(200) as f64 * ratio).round() as u32;
+    let height = (canvas.client_height().max(150) as f64 * ratio).round() as u32;
+    if canvas.width() != width {
+        canvas.set_width(width);
+    }
+    if canvas.height() != height {
+        canvas.set_height(height);
+    }
+    ratio
+}
+
+/// A signal that changes when the window is resized, so charts redraw at the new size.
+fn resize_signal() -> ReadSignal<u32> {
+    let (tick, set_tick) = signal(0u32);
+    let handle = window_event_listener(leptos::ev::resize, move |_| set_tick.update(|t| *t += 1));
+    on_cleanup(move || handle.remove());
+    tick
+}
+
+struct Axes<'a> {
+    x: &'a str,
+    y: &'a str,
+    ratio: f64,
+}
+
+fn style(ratio: f64, size: f64) -> TextStyle<'static> {
+    ("sans-serif", size * ratio)
+        .into_font()
+        .color(&RGBColor(40, 40, 40))
+}
+
+fn draw_loss(
+    root: &DrawingArea<CanvasBackend, Shift>,
+    points: &[(u64, f32)],
+    log_scale: bool,
+    axes: Axes,
+) -> Result<(), Box<dyn std::error::Error>> {
+    root.fill(&WHITE)?;
+    let r = axes.ratio;
+    let finite: Vec<(f64, f64)> = points
+        .iter()
+        .filter(|(_, l)| l.is_finite())
+        .map(|&(s, l)| (s as f64, l as f64))
+        .collect();
+    let last_step = finite.last().map_or(1.0, |p| p.0).max(1.0);
+    let x_range = 0.0..last_step * 1.02 + 0.5;
+    let max = finite.iter().map(|p| p.1).fold(0.0, f64::max).max(1e-3);
+    let mut builder = ChartBuilder::on(root);
+    builder
+        .margin((12.0 * r) as i32)
+        .x_label_area_size((34.0 * r) as i32)
+        .y_label_area_size((54.0 * r) as i32);
+    let series = LineSeries::new(
+        finite.iter().copied(),
+        LOSS_COLOUR.stroke_width((2.0 * r) as u32),
+    );
+    if log_scale {
+        let min = finite
+            .iter()
+            .map(|p| p.1)
+            .filter(|l| *l > 0.0)
+            .fold(f64::INFINITY, f64::min)
+            .min(max)
+            .max(1e-6);
+        let mut chart = builder.build_cartesian_2d(x_range, (min * 0.8..max * 1.25).log_scale())?;
+        chart
+            .configure_mesh()
+            .light_line_style(GRID)
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .x_desc(axes.x)
+            .y_desc(axes.y)
+            .label_style(style(r, 12.0))
+            .axis_desc_style(style(r, 13.0))
+            .draw()?;
+        chart.draw_series(series)?;
+    } else {
+        let mut chart = builder.build_cartesian_2d(x_range, 0.0..max * 1.08)?;
+        chart
+            .configure_mesh()
+            .light_line_style(GRID)
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .x_desc(axes.x)
+            .y_desc(axes.y)
+            .label_style(style(r, 12.0))
+            .axis_desc_style(style(r, 13.0))
+            .draw()?;
+        chart.draw_series(series)?;
+    }
+    root.present()?;
+    Ok(())
+}
+
+fn draw_accuracy(
+    root: &DrawingArea<CanvasBackend, Shift>,
+    points: &[(u64, f32)],
+    chance: f64,
+    chance_label: &str,
+    axes: Axes,
+) -> Result<(), Box<dyn std::error::Error>> {
+    root.fill(&WHITE)?;
+    let r = axes.ratio;
+    let last_step = points.last().map_or(1.0, |p| p.0 as f64).max(1.0);
+    let mut chart = ChartBuilder::on(root)
+        .margin((12.0 * r) as i32)
+        .x_label_area_size((34.0 * r) as i32)
+        .y_label_area_size((54.0 * r) as i32)
+        .build_cartesian_2d(0.0..last_step * 1.02 + 0.5, 0.0..100.0)?;
+    chart
+        .configure_mesh()
+        .light_line_style(GRID)
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| format!("{y:.0}"))
+        .x_desc(axes.x)
+        .y_desc(axes.y)
+        .label_style(style(r, 12.0))
+        .axis_desc_style(style(r, 13.0))
+        .draw()?;
+    let stroke = ACCURACY_COLOUR.stroke_width((2.0 * r) as u32);
+    let points: Vec<(f64, f64)> = points
+        .iter()
+        .map(|&(s, a)| (s as f64, a as f64 * 100.0))
+        .collect();
+    let chance_line = [
+        (0.0, chance * 100.0),
+        (last_step * 1.02 + 0.5, chance * 100.0),
+    ];
+    chart
+        .draw_series(LineSeries::new(
+            chance_line,
+            RGBColor(120, 120, 120).stroke_width(r as u32),
+        ))?
+        .label(chance_label)
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], RGBColor(120, 120, 120)));
+    chart.draw_series(LineSeries::new(points.iter().copied(), stroke))?;
+    chart.draw_series(
+        points
+            .iter()
+            .map(|&p| Circle::new(p, (3.5 * r) as u32, ACCURACY_COLOUR.filled())),
+    )?;
+    chart
+        .configure_series_labels()
+        .label_font(style(r, 12.0))
+        .border_style(GRID)
+        .background_style(WHITE.mix(0.9))
+        .position(SeriesLabelPosition::UpperLeft)
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
+
+/// The points a chart holds, as JSON, for screen readers' neighbours: tests and exports.
+fn points_json(points: &[(u64, f32)]) -> String {
+    let parts: Vec<String> = points
+        .iter()
+        .map(|(s, v)| {
+            if v.is_finite() {
+                format!("[{s},{v}]")
+            } else {
+                format!("[{s},null]")
+            }
+        })
+        .collect();
+    format!("[{}]", parts.join(","))
+}
+
+#[component]
+pub fn LossChart(state: PageState) -> impl IntoView {
+    let canvas = NodeRef::<Canvas>::new();
+    let resized = resize_signal();
+    Effect::new(move |_| {
+        resized.track();
+        let Some(element) = canvas.get() else { return };
+        let ratio = fit_to_screen(&element);
+        let t = state.lang.get().text();
+        let Some(backend) = CanvasBackend::with_canvas_object(element) else {
+            return;
+        };
+        let root = backend.into_drawing_area();
+        state.losses.with(|points| {
+            let axes = Axes {
+                x: t.update_axis,
+                y: t.loss_axis,
+                ratio,
+            };
+            if let Err(error) = draw_loss(&root, points, state.log_scale.get(), axes) {
+                web_sys::console::warn_1(&format!("loss chart: {error}").into());
+            }
+        });
+    });
+    let latest = move || {
+        let lang = state.lang.get();
+        let t = lang.text();
+        state.losses.with(|p| match p.last() {
+            Some((_, loss)) => (t.latest_loss)(&decimal(lang, *loss as f64, 4)),
+            None => t.no_points_yet.to_string(),
+        })
+    };
+    view! {
+        <canvas
+            node_ref=canvas
+            class="chart"
+            id="loss-chart"
+            role="img"
+            aria-label=move || state.lang.get().text().loss_chart
+            data-points=move || state.losses.with(|p| points_json(p))
+        ></canvas>
+        <p class="chart-caption" id="loss-latest">{latest}</p>
+    }
+}
+
+#[component]
+pub fn AccuracyChart(state: PageState) -> impl IntoView {
+    let canvas = NodeRef::<Canvas>::new();
+    let resized = resize_signal();
+    Effect::new(move |_| {
+        resized.track();
+        let Some(element) = canvas.get() else { return };
+        let ratio = fit_to_screen(&element);
+        let t = state.lang.get().text();
+        let classes = state
+            .dataset
+            .with(|d| d.as_ref().map_or(1, |d| d.summary.people.len().max(1)));
+        let Some(backend) = CanvasBackend::with_canvas_object(element) else {
+            return;
+        };
+        let root = backend.into_drawing_area();
+        state.accuracy.with(|points| {
+            let axes = Axes {
+                x: t.update_axis,
+                y: t.accuracy_axis,
+                ratio,
+            };
+            if let Err(error) = draw_accuracy(&root, points, 1.0 / classes as f64, t.chance, axes) {
+                web_sys::console::warn_1(&format!("accuracy chart: {error}").into());
+            }
+        });
+    });
+    let latest = move || {
+        let lang = state.lang.get();
+        let t = lang.text();
+        state.accuracy.with(|p| match p.last() {
+            Some((step, accuracy)) => {
+                (t.latest_accuracy)(&decimal(lang, *accuracy as f64 * 100.0, 1), *step)
+            }
+            None => String::new(),
+        })
+    };
+    view! {
+        <canvas
+            node_ref=canvas
+            class="chart"
+            id="accuracy-chart"
+            role="img"
+            aria-label=move || state.lang.get().text().accuracy_chart
+            data-points=move || state.accuracy.with(|p| points_json(p))
+        ></canvas>
+        <p class="chart-caption" id="accuracy-latest">{latest}</p>
+    }
+}

@@ -1,0 +1,299 @@
+//! The training controls, the keyboard, and the progress through the epoch.
+
+use leptos::ev::KeyboardEvent;
+use leptos::prelude::*;
+use model::Preset;
+use wasm_bindgen::JsCast;
+
+use crate::i18n::decimal;
+use crate::protocol::{Command, DeviceChoice, OptimizerChoice, RunSettings};
+use crate::ui::bridge::Bridge;
+use crate::ui::state::PageState;
+
+/// Learning rates offered beside the free field, from timid to absurd.
+const LEARNING_RATES: [f64; 9] = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 1.0, 100.0];
+const BATCH_SIZES: [usize; 5] = [8, 16, 32, 64, 128];
+/// Delays between updates while playing, in ms (0: as fast as the device goes).
+const SPEEDS: [u32; 4] = [0, 100, 500, 1000];
+
+type Link = StoredValue<Bridge, LocalStorage>;
+
+fn toggle_play(state: PageState, bridge: Link) {
+    let command = if state.playing.get_untracked() {
+        Command::Pause
+    } else {
+        Command::Play {
+            delay_ms: state.delay_ms.get_untracked(),
+        }
+    };
+    bridge.with_value(|b| b.send(command));
+}
+
+fn can_train(state: PageState) -> bool {
+    state.run.with(Option::is_some) && state.divergence.with(Option::is_none)
+}
+
+fn reset_with(state: PageState, bridge: Link, change: impl FnOnce(&mut RunSettings)) {
+    let mut settings = state.settings.get_untracked();
+    change(&mut settings);
+    state.settings.set(settings.clone());
+    bridge.with_value(|b| b.send(Command::Reset { settings }));
+}
+
+/// Space steps, P plays or pauses, unless the learner is typing in a field.
+pub fn install_keyboard(state: PageState, bridge: Link) {
+    let handle = window_event_listener(leptos::ev::keydown, move |event: KeyboardEvent| {
+        if event.ctrl_key() || event.meta_key() || event.alt_key() {
+            return;
+        }
+        let typing = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|e| {
+                matches!(
+                    e.tag_name().as_str(),
+                    "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"
+                )
+            });
+        match event.key().as_str() {
+            " " if !typing => {
+                event.prevent_default();
+                if can_train(state) {
+                    bridge.with_value(|b| b.send(Command::Step));
+                }
+            }
+            "p" | "P" if !typing || event.key() == "P" => {
+                if can_train(state) || state.playing.get_untracked() {
+                    event.prevent_default();
+                    toggle_play(state, bridge);
+                }
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || handle.remove());
+}
+
+#[component]
+pub fn Controls(state: PageState, bridge: Link) -> impl IntoView {
+    let t = move || state.lang.get().text();
+    let lr_text = RwSignal::new(format!("{}", state.settings.get_untracked().learning_rate));
+    let lr_invalid = RwSignal::new(false);
+    // Keep the field in step with settings changed elsewhere (a new run, another optimizer).
+    Effect::new(move |_| {
+        let lr = state.settings.with(|s| s.learning_rate);
+        if lr_text.get_untracked().trim().parse::<f64>().ok() != Some(lr) {
+            lr_text.set(format!("{lr}"));
+        }
+    });
+    let set_lr = move |text: String| {
+        lr_text.set(text.clone());
+        match text.trim().replace(',', ".").parse::<f64>() {
+            Ok(lr) if lr.is_finite() && lr > 0.0 => {
+                lr_invalid.set(false);
+                state.settings.update(|s| s.learning_rate = lr);
+                bridge.with_value(|b| b.send(Command::SetLearningRate { learning_rate: lr }));
+            }
+            _ => lr_invalid.set(true),
+        }
+    };
+    let on_optimizer = move |ev| {
+        let optimizer = match event_target_value(&ev).as_str() {
+            "sgd" => OptimizerChoice::Sgd,
+            _ => OptimizerChoice::Adam,
+        };
+        let lr = optimizer.usual_learning_rate();
+        state.settings.update(|s| {
+            s.optimizer = optimizer;
+            s.learning_rate = lr;
+        });
+        bridge.with_value(|b| {
+            b.send(Command::SetOptimizer { optimizer });
+            b.send(Command::SetLearningRate { learning_rate: lr });
+        });
+    };
+    let on_batch = move |ev| {
+        if let Ok(batch_size) = event_target_value(&ev).parse::<usize>() {
+            state.settings.update(|s| s.batch_size = batch_size);
+            bridge.with_value(|b| b.send(Command::SetBatchSize { batch_size }));
+        }
+    };
+    let on_preset = move |ev| {
+        if let Ok(preset) = event_target_value(&ev).parse::<Preset>() {
+            reset_with(state, bridge, |s| s.preset = preset);
+        }
+    };
+    let on_seed = move |ev| {
+        if let Ok(seed) = event_target_value(&ev).trim().parse::<u64>() {
+            reset_with(state, bridge, |s| s.seed = seed);
+        }
+    };
+    let on_speed = move |ev| {
+        if let Ok(delay_ms) = event_target_value(&ev).parse::<u32>() {
+            state.delay_ms.set(delay_ms);
+            bridge.with_value(|b| b.send(Command::SetSpeed { delay_ms }));
+        }
+    };
+    let speed_name = move |delay: u32| {
+        let t = t();
+        if delay == 0 {
+            t.speed_fastest.to_string()
+        } else {
+            (t.speed_per_second)(1000 / delay)
+        }
+    };
+    view! {
+        <div class="buttons">
+            <button id="step" class="primary" disabled=move || !can_train(state) || state.playing.get()
+                on:click=move |_| bridge.with_value(|b| b.send(Command::Step))>
+                {move || t().step}
+            </button>
+            <button id="play" class="primary" disabled=move || !can_train(state) && !state.playing.get()
+                aria-pressed=move || state.playing.get().to_string()
+                on:click=move |_| toggle_play(state, bridge)>
+                {move || if state.playing.get() { t().pause } else { t().play }}
+            </button>
+            <button id="reset" disabled=move || state.run.with(Option::is_none)
+                on:click=move |_| reset_with(state, bridge, |_| {})>
+                {move || t().reset}
+            </button>
+        </div>
+        <p class="note">{move || t().keyboard}</p>
+        <div class="fields">
+            <label>{move || t().speed}
+                <select id="speed" on:change=on_speed>
+                    {SPEEDS.into_iter().map(|d| view! {
+                        <option value=d.to_string() selected=move || state.delay_ms.get() == d>{move || speed_name(d)}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>{move || t().learning_rate}
+                <input id="learning-rate" type="text" inputmode="decimal" list="learning-rates"
+                    class:invalid=move || lr_invalid.get()
+                    aria-invalid=move || lr_invalid.get().to_string()
+                    prop:value=move || lr_text.get()
+                    on:change=move |ev| set_lr(event_target_value(&ev)) />
+                <datalist id="learning-rates">
+                    {LEARNING_RATES.into_iter().map(|lr| view! { <option value=lr.to_string()></option> }).collect_view()}
+                </datalist>
+            </label>
+            <label>{move || t().optimizer}
+                <select id="optimizer" on:change=on_optimizer>
+                    <option value="adam" selected=move || state.settings.with(|s| s.optimizer == OptimizerChoice::Adam)>"Adam"</option>
+                    <option value="sgd" selected=move || state.settings.with(|s| s.optimizer == OptimizerChoice::Sgd)>{move || t().sgd}</option>
+                </select>
+            </label>
+            <label>{move || t().batch_size}
+                <select id="batch-size" on:change=on_batch>
+                    {BATCH_SIZES.into_iter().map(|n| view! {
+                        <option value=n.to_string() selected=move || state.settings.with(|s| s.batch_size == n)>{n}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>{move || t().preset}
+                <select id="preset" on:change=on_preset>
+                    <option value="tiny" selected=move || state.settings.with(|s| s.preset == Preset::Tiny)>{move || t().preset_tiny}</option>
+                    <option value="small" selected=move || state.settings.with(|s| s.preset == Preset::Small)>{move || t().preset_small}</option>
+                </select>
+            </label>
+            <label>{move || t().seed}
+                <input id="seed" type="number" min="0" step="1"
+                    prop:value=move || state.settings.with(|s| s.seed.to_string())
+                    on:change=on_seed />
+            </label>
+        </div>
+        <p class="note">{move || t().restart_note}</p>
+    }
+}
+
+#[component]
+pub fn DeviceSwitch(state: PageState, bridge: Link) -> impl IntoView {
+    let t = move || state.lang.get().text();
+    let choose = move |choice: DeviceChoice| {
+        if state.device_choice.get_untracked() == choice
+            && state.device.with_untracked(Option::is_some)
+        {
+            return;
+        }
+        state.device_choice.set(choice);
+        state.device.set(None);
+        state.playing.set(false);
+        let settings = state.settings.get_untracked();
+        bridge.with_value(|b| {
+            b.send(Command::Start {
+                device: choice,
+                settings,
+            })
+        });
+    };
+    let running = move || {
+        let t = t();
+        match state.device.get() {
+            Some(status) => (t.device_running)(PageState::backend_name(status.backend)),
+            None => t.device_starting.to_string(),
+        }
+    };
+    let backend = move || {
+        state
+            .device
+            .with(|d| d.as_ref().map(|d| d.backend.name()).unwrap_or("none"))
+    };
+    view! {
+        <div class="device" role="group" aria-label=move || t().device>
+            <span class="device-label">{move || t().device}": "</span>
+            <button id="device-gpu" class:chosen=move || state.device_choice.get() == DeviceChoice::Gpu
+                aria-pressed=move || (state.device_choice.get() == DeviceChoice::Gpu).to_string()
+                on:click=move |_| choose(DeviceChoice::Gpu)>{move || t().device_gpu}</button>
+            <button id="device-cpu" class:chosen=move || state.device_choice.get() == DeviceChoice::Cpu
+                aria-pressed=move || (state.device_choice.get() == DeviceChoice::Cpu).to_string()
+                on:click=move |_| choose(DeviceChoice::Cpu)>{move || t().device_cpu}</button>
+            <span id="device-status" class="device-status" data-backend=backend>{running}</span>
+        </div>
+        <p class="note">{move || t().device_switch_note}</p>
+    }
+}
+
+#[component]
+pub fn Progress(state: PageState) -> impl IntoView {
+    let t = move || state.lang.get().text();
+    let position = move || state.report.with(|r| r.as_ref().map(|r| r.position));
+    let epoch = move || position().map_or(1, |p| p.epoch);
+    let fraction = move || {
+        position().map_or(0.0, |p| {
+            p.update_in_epoch as f64 / p.updates_per_epoch.max(1) as f64
+        })
+    };
+    let in_epoch = move || {
+        let t = t();
+        let per_epoch = state
+            .run
+            .with(|r| r.as_ref().map_or(0, |r| r.updates_per_epoch));
+        let done = position().map_or(0, |p| p.update_in_epoch);
+        (t.in_epoch)(done, per_epoch)
+    };
+    let millis = move || {
+        let lang = state.lang.get();
+        state
+            .millis
+            .get()
+            .map(|m| decimal(lang, m, if m < 10.0 { 1 } else { 0 }))
+    };
+    let parameters = move || state.run.with(|r| r.as_ref().map(|r| r.parameters));
+    view! {
+        <div class="counters">
+            <div class="counter"><span class="counter-label">{move || t().update}</span>
+                <span class="counter-value" id="step-count">{move || state.step.get()}</span></div>
+            <div class="counter"><span class="counter-label">{move || t().epoch}</span>
+                <span class="counter-value" id="epoch-count">{epoch}</span></div>
+            <div class="counter"><span class="counter-label">{move || t().ms_per_update}</span>
+                <span class="counter-value" id="ms-per-update">{move || millis().unwrap_or_else(|| "–".into())}</span></div>
+            <div class="counter"><span class="counter-label">{move || t().parameters}</span>
+                <span class="counter-value" id="parameters">{move || parameters().map_or("–".into(), |p| p.to_string())}</span></div>
+        </div>
+        <div class="epoch-bar" role="progressbar" aria-valuemin="0" aria-valuemax="100"
+            aria-valuenow=move || format!("{:.0}", fraction() * 100.0) aria-label=in_epoch>
+            <div class="epoch-fill" style:width=move || format!("{:.1}%", fraction() * 100.0)></div>
+        </div>
+        <p class="note" id="epoch-progress">{in_epoch}</p>
+    }
+}

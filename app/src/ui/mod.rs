@@ -1,0 +1,143 @@
+//! The page: small components over one [`PageState`], fed by the worker through the
+//! [`Bridge`]. Components render what the worker reported; the only things they send back
+//! are the learner's commands.
+
+mod bridge;
+mod charts;
+mod controls;
+mod faces;
+mod notices;
+mod state;
+
+use leptos::prelude::*;
+
+use crate::i18n::Lang;
+use crate::protocol::DeviceChoice;
+use bridge::Bridge;
+use charts::{AccuracyChart, LossChart};
+use controls::{install_keyboard, Controls, DeviceSwitch, Progress};
+use faces::{BatchView, DatasetPanel};
+use notices::{DivergenceBanner, Notices};
+pub use state::PageState;
+
+/// A `?name=value` of the page's address.
+fn query(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get(name)
+}
+
+fn initial_lang() -> Lang {
+    match query("lang").as_deref() {
+        Some("fr") => Lang::Fr,
+        Some("en") => Lang::En,
+        _ => {
+            let browser = web_sys::window()
+                .and_then(|w| w.navigator().language())
+                .unwrap_or_default();
+            Lang::from_browser(&browser)
+        }
+    }
+}
+
+fn initial_device() -> DeviceChoice {
+    match query("device").as_deref() {
+        Some("cpu") => DeviceChoice::Cpu,
+        _ => DeviceChoice::Gpu,
+    }
+}
+
+/// A panel with its title and its "what am I looking at".
+#[component]
+fn Panel(
+    state: PageState,
+    id: &'static str,
+    title: fn(&'static crate::i18n::Text) -> &'static str,
+    help: fn(&'static crate::i18n::Text) -> &'static str,
+    children: Children,
+) -> impl IntoView {
+    let t = move || state.lang.get().text();
+    view! {
+        <section class="panel" id=id aria-labelledby=format!("{id}-title")>
+            <h2 id=format!("{id}-title")>{move || title(t())}</h2>
+            <details class="help">
+                <summary>{move || t().help}</summary>
+                <p>{move || help(t())}</p>
+            </details>
+            {children()}
+        </section>
+    }
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let state = PageState::new(initial_lang(), initial_device());
+    let bridge = StoredValue::new_local(Bridge::new(state));
+    install_keyboard(state, bridge);
+    Effect::new(move |_| {
+        let lang = state.lang.get();
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("lang", lang.code());
+        }
+        document().set_title(lang.text().title);
+    });
+    let t = move || state.lang.get().text();
+    let other = move || state.lang.get().other();
+    view! {
+        <header>
+            <div class="title">
+                <h1>{move || t().title}</h1>
+                <p class="tagline">{move || t().tagline}</p>
+            </div>
+            <div class="header-tools">
+                <DeviceSwitch state bridge />
+                <button id="language" lang=move || other().code()
+                    on:click=move |_| state.lang.update(|l| *l = l.other())>
+                    {move || other().text().language_name}
+                </button>
+            </div>
+        </header>
+        <main>
+            <DivergenceBanner state bridge />
+            <Notices state />
+            <div class="layout">
+                <div class="column narrow">
+                    <Panel state id="controls" title=|t| t.controls help=|t| t.help_controls>
+                        <Controls state bridge />
+                    </Panel>
+                    <Panel state id="progress" title=|t| t.progress help=|t| t.help_progress>
+                        <Progress state />
+                    </Panel>
+                </div>
+                <div class="column wide">
+                    <div class="charts">
+                        <Panel state id="loss" title=|t| t.loss_chart help=|t| t.help_loss>
+                            <label class="check">
+                                <input type="checkbox" id="log-scale" prop:checked=move || state.log_scale.get()
+                                    on:change=move |ev| state.log_scale.set(event_target_checked(&ev)) />
+                                {move || t().log_scale}
+                            </label>
+                            <LossChart state />
+                        </Panel>
+                        <Panel state id="accuracy" title=|t| t.accuracy_chart help=|t| t.help_accuracy>
+                            <AccuracyChart state />
+                        </Panel>
+                    </div>
+                    <Panel state id="batch-panel" title=|t| t.batch help=|t| t.help_batch>
+                        <BatchView state />
+                    </Panel>
+                </div>
+            </div>
+            <Panel state id="dataset" title=|t| t.dataset help=|t| t.help_dataset>
+                <DatasetPanel state bridge />
+            </Panel>
+        </main>
+    }
+}
+
+/// The page's entry point.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}

@@ -1,0 +1,74 @@
+//! What went wrong, said plainly: a divergence with its one-click way back, and notices.
+
+use leptos::prelude::*;
+
+use crate::protocol::Command;
+use crate::ui::bridge::Bridge;
+use crate::ui::state::{Notice, PageState};
+
+#[component]
+pub fn DivergenceBanner(
+    state: PageState,
+    bridge: StoredValue<Bridge, LocalStorage>,
+) -> impl IntoView {
+    move || {
+        let report = state.divergence.get()?;
+        let t = state.lang.get().text();
+        let body = (t.diverged_body)(
+            report.step,
+            &report.loss,
+            &format!("{}", report.learning_rate),
+        );
+        let good = report.good_steps;
+        Some(view! {
+            <section class="banner danger" id="divergence" role="alert">
+                <h2>{t.diverged_title}</h2>
+                <p>{body}</p>
+                <button id="rollback" class="primary" on:click=move |_| bridge.with_value(|b| b.send(Command::Rollback))>
+                    {(t.rollback)(good)}
+                </button>
+            </section>
+        })
+    }
+}
+
+#[component]
+pub fn Notices(state: PageState) -> impl IntoView {
+    move || {
+        let t = state.lang.get().text();
+        state
+            .notices
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(index, notice)| {
+                let (class, text, skipped) = match notice {
+                    Notice::GpuFallback(why) => ("warning", (t.gpu_fallback)(&why), Vec::new()),
+                    Notice::WorkerLost(why) => ("warning", (t.worker_lost)(&why), Vec::new()),
+                    Notice::Refused(why) => ("warning", (t.refused)(&why), Vec::new()),
+                    Notice::RolledBack(step) => ("info", (t.rolled_back)(step), Vec::new()),
+                    Notice::ImportFailed { message, skipped } => ("warning", (t.import_failed)(&message), skipped),
+                };
+                let details = (!skipped.is_empty()).then(|| {
+                    let items = skipped
+                        .iter()
+                        .take(200)
+                        .map(|k| view! { <li><code>{k.path.clone()}</code>": "{k.reason.to_string()}</li> })
+                        .collect_view();
+                    view! {
+                        <details><summary>{(t.skipped)(skipped.len())}</summary><ul>{items}</ul></details>
+                    }
+                });
+                view! {
+                    <div class=format!("banner {class} notice") role="status">
+                        <p>{text}</p>
+                        {details}
+                        <button class="dismiss" on:click=move |_| state.notices.update(|n| { if index < n.len() { n.remove(index); } })>
+                            {t.dismiss}
+                        </button>
+                    </div>
+                }
+            })
+            .collect_view()
+    }
+}

@@ -1,0 +1,97 @@
+// Serves the built page (dist/) and opens it in Debian's headless Chromium.
+// Shared by the browser tests and the page benchmark.
+
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join, extname, normalize, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const DIST = process.env.VITP_DIST ?? join(here, '..', '..', 'dist');
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+};
+
+/** Serves DIST on 127.0.0.1 at a free port; resolves to { origin, close, served }. */
+export async function serveDist() {
+  if (!existsSync(join(DIST, 'index.html'))) {
+    throw new Error(`${DIST}/index.html is missing: build the page first (trunk build --release)`);
+  }
+  const served = [];
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const file = join(DIST, path.endsWith('/') ? path + 'index.html' : path);
+    try {
+      const body = await readFile(file);
+      served.push({ path, bytes: body.length });
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end('not found');
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { origin, served, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/** Headless Chromium with a software WebGPU adapter (SwiftShader): see shared/docs/toolchain.md. */
+export async function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync',
+      '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader',
+      '--use-angle=swiftshader', '--enable-webgpu-developer-features',
+    ],
+  });
+}
+
+/** A fresh page; every request outside `origin` is recorded in `foreign`. */
+export async function openPage(browser, origin, query, viewport = { width: 1400, height: 1000 }) {
+  const context = await browser.newContext({ viewport, locale: 'en-US', deviceScaleFactor: 1 });
+  const foreign = [];
+  const console = [];
+  context.on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith(origin + '/') && !url.startsWith('data:') && !url.startsWith('blob:')) {
+      foreign.push(url);
+    }
+  });
+  const page = await context.newPage();
+  page.on('console', (m) => console.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => console.push(`pageerror: ${e.message}`));
+  const loadStart = Date.now();
+  await page.goto(`${origin}/${query}`);
+  return { context, page, foreign, console, loadStart };
+}
+
+/** The backend the page says it trains on, once the worker has started one. */
+export async function backendOf(page, timeout) {
+  await page.waitForFunction(
+    () => { const b = document.querySelector('#device-status')?.dataset.backend; return b && b !== 'none'; },
+    null, { timeout },
+  );
+  return page.$eval('#device-status', (e) => e.dataset.backend);
+}
+
+export const stepCount = (page) => page.$eval('#step-count', (e) => Number(e.textContent));
+export const lossPoints = (page) => page.$eval('#loss-chart', (e) => JSON.parse(e.dataset.points));
+
+/** Waits until the step counter reads at least `n`. */
+export function untilStep(page, n, timeout) {
+  return page.waitForFunction(
+    (n) => Number(document.querySelector('#step-count')?.textContent) >= n, n, { timeout },
+  );
+}

@@ -1,0 +1,158 @@
+// The page in headless Chromium, on WebGPU and on the CPU: Step, Play, a forced NaN and its
+// rollback, the language switch, and no request outside the page's own origin.
+// Run by `cargo xtask test` after `trunk build --release`; alone: `npm test` in tests/.
+//
+// A missing WebGPU adapter FAILS the WebGPU run: it is not skipped.
+
+import { serveDist, launch, openPage, backendOf, stepCount, lossPoints, untilStep } from './harness.mjs';
+
+const RUNS = (process.env.VITP_BACKENDS ?? 'webgpu,cpu').split(',');
+// Software WebGPU (SwiftShader) is slow: give each of its updates room.
+const SLOW = { webgpu: 8, cpu: 1 };
+
+let passed = 0;
+let failed = 0;
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+async function test(name, body) {
+  const start = Date.now();
+  try {
+    await body();
+    passed += 1;
+    console.log(`browser: ok   ${name} (${((Date.now() - start) / 1000).toFixed(1)} s)`);
+  } catch (error) {
+    failed += 1;
+    console.log(`browser: FAIL ${name}: ${error.message}`);
+  }
+}
+
+async function runOn(browser, origin, device) {
+  const slow = SLOW[device];
+  const { page, context, foreign, console: logs } = await openPage(
+    browser, origin, `?device=${device === 'webgpu' ? 'gpu' : 'cpu'}&lang=en`,
+  );
+  const t = (ms) => ms * slow;
+  try {
+    await test(`${device}: starts on the requested backend`, async () => {
+      const backend = await backendOf(page, t(60_000));
+      const status = await page.textContent('#device-status');
+      if (device === 'webgpu') {
+        const notices = await page.$$eval('.notice', (n) => n.map((e) => e.textContent).join(' | '));
+        check(backend === 'wgpu', `no WebGPU adapter: the page runs on ${backend} (${notices})`);
+      } else {
+        check(backend === 'flex', `expected the CPU backend (flex), got ${backend}`);
+      }
+      console.log(`browser: ${device}: the page says "${status}"`);
+      await page.waitForSelector('#step:not([disabled])', { timeout: t(60_000) });
+    });
+
+    await test(`${device}: Step three times gives update 3 and three finite loss points`, async () => {
+      for (let i = 1; i <= 3; i += 1) {
+        await page.click('#step');
+        await untilStep(page, i, t(60_000));
+      }
+      check((await stepCount(page)) === 3, `step counter reads ${await stepCount(page)}`);
+      const points = await lossPoints(page);
+      check(points.length === 3, `loss chart holds ${points.length} points`);
+      check(points.every(([s, l]) => Number.isFinite(l) && l > 0), `non-finite loss in ${JSON.stringify(points)}`);
+      check(JSON.stringify(points.map((p) => p[0])) === '[1,2,3]', `steps ${JSON.stringify(points)}`);
+      const batch = await page.$$eval('#batch .batch-face', (f) => f.length);
+      check(batch === 32, `the batch view shows ${batch} faces, not 32`);
+    });
+
+    await test(`${device}: Play trains on its own and the loss falls`, async () => {
+      const before = await stepCount(page);
+      await page.click('#play');
+      // At least 12 more updates (as many as time allows on the CPU).
+      await untilStep(page, before + 12, t(90_000));
+      if (device === 'cpu') await page.waitForTimeout(3000);
+      await page.click('#play');
+      await page.waitForFunction(() => document.querySelector('#play').getAttribute('aria-pressed') === 'false');
+      const points = (await lossPoints(page)).map((p) => p[1]);
+      check(points.length >= 15, `only ${points.length} updates`);
+      const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      const first = mean(points.slice(0, 3));
+      const last = mean(points.slice(-3));
+      console.log(`browser: ${device}: ${points.length} updates, loss ${first.toFixed(3)} → ${last.toFixed(3)}`);
+      check(last < first, `the loss did not fall: ${first} → ${last}`);
+      // The page stayed responsive: the counter kept moving while playing.
+      const settled = await stepCount(page);
+      await page.waitForTimeout(500);
+      check((await stepCount(page)) === settled, 'updates went on after Pause');
+    });
+
+    await test(`${device}: an absurd learning rate is caught, paused and rolled back`, async () => {
+      const before = await stepCount(page);
+      await page.selectOption('#optimizer', 'sgd');
+      await page.fill('#learning-rate', '1e30');
+      await page.press('#learning-rate', 'Enter');
+      await page.$eval('#learning-rate', (e) => e.blur());
+      for (let i = 0; i < 4 && !(await page.$('#divergence')); i += 1) {
+        const n = await stepCount(page);
+        await page.click('#step');
+        await Promise.race([
+          untilStep(page, n + 1, t(60_000)),
+          page.waitForSelector('#divergence', { timeout: t(60_000) }),
+        ]);
+      }
+      await page.waitForSelector('#divergence', { timeout: t(10_000) });
+      const text = await page.textContent('#divergence');
+      check(/NaN|inf/i.test(text), `the banner does not say what happened: ${text}`);
+      check(await page.$eval('#step', (b) => b.disabled), 'Step is still enabled after a divergence');
+      const good = Number((await page.textContent('#rollback')).match(/\d+/)[0]);
+      check(good >= before, `rollback target ${good} is before the run's ${before} good updates`);
+      await page.click('#rollback');
+      await page.waitForSelector('#divergence', { state: 'detached', timeout: t(10_000) });
+      check((await stepCount(page)) === good, `after the rollback the counter reads ${await stepCount(page)}, not ${good}`);
+      const points = await lossPoints(page);
+      check(points.every(([, l]) => Number.isFinite(l)), 'a NaN point stayed on the chart');
+      await page.fill('#learning-rate', '0.01');
+      await page.press('#learning-rate', 'Enter');
+      await page.$eval('#learning-rate', (e) => e.blur());
+      await page.click('#step');
+      await untilStep(page, good + 1, t(60_000));
+      const last = (await lossPoints(page)).at(-1);
+      check(last[0] === good + 1 && Number.isFinite(last[1]), `after the rollback: ${JSON.stringify(last)}`);
+    });
+
+    await test(`${device}: the language switches to French and back`, async () => {
+      await page.click('#language');
+      await page.waitForFunction(() => document.documentElement.lang === 'fr');
+      const step = await page.textContent('#step');
+      check(step.trim() === 'Un pas', `the Step button reads "${step}" in French`);
+      const statement = await page.textContent('#dataset-statement');
+      check(statement.includes('synthétiques'), 'the dataset statement is not in French');
+      await page.click('#language');
+      await page.waitForFunction(() => document.documentElement.lang === 'en');
+      check((await page.textContent('#step')).trim() === 'Step', 'not back in English');
+    });
+
+    await test(`${device}: no request left the page's origin`, async () => {
+      check(foreign.length === 0, `requests outside ${origin}: ${foreign.join(', ')}`);
+    });
+  } finally {
+    const errors = logs.filter((l) => l.startsWith('pageerror') || l.startsWith('error'));
+    if (errors.length) console.log(`browser: ${device}: console errors:\n  ${errors.slice(0, 10).join('\n  ')}`);
+    if (process.env.VITP_SCREENSHOTS) {
+      await page.screenshot({ path: `${process.env.VITP_SCREENSHOTS}/page-${device}.png`, fullPage: true });
+    }
+    await context.close();
+  }
+}
+
+const server = await serveDist();
+const browser = await launch();
+try {
+  for (const device of RUNS) {
+    console.log(`browser: running the page on ${device === 'webgpu' ? 'WebGPU (SwiftShader, software)' : 'the CPU (burn-flex)'}`);
+    await runOn(browser, server.origin, device);
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+console.log(`browser: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
