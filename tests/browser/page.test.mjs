@@ -4,7 +4,13 @@
 //
 // A missing WebGPU adapter FAILS the WebGPU run: it is not skipped.
 
+import { existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { serveDist, launch, openPage, backendOf, stepCount, lossPoints, untilStep } from './harness.mjs';
+
+// The ORL faces sit beside the repository (never inside it: they are not ours to ship).
+const ORL = process.env.VITP_ORL ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data', 'orl_faces');
 
 const RUNS = (process.env.VITP_BACKENDS ?? 'webgpu,cpu').split(',');
 // Software WebGPU (SwiftShader) is slow: give each of its updates room.
@@ -129,6 +135,46 @@ async function runOn(browser, origin, device) {
       await page.waitForFunction(() => document.documentElement.lang === 'en');
       check((await page.textContent('#step')).trim() === 'Step', 'not back in English');
     });
+
+    if (device === 'cpu') {
+      await test('cpu: the keyboard steps (Space) and plays / pauses (P)', async () => {
+        await page.click('h1');
+        const before = await stepCount(page);
+        await page.keyboard.press('Space');
+        await untilStep(page, before + 1, 30_000);
+        await page.keyboard.press('p');
+        await page.waitForFunction(() => document.querySelector('#play').getAttribute('aria-pressed') === 'true');
+        await untilStep(page, before + 3, 30_000);
+        await page.keyboard.press('p');
+        await page.waitForFunction(() => document.querySelector('#play').getAttribute('aria-pressed') === 'false');
+      });
+
+      await test('cpu: a broken .zip is refused with its reason and the faces in use stay', async () => {
+        const counts = await page.textContent('#dataset-counts');
+        const steps = await stepCount(page);
+        await page.setInputFiles('#import-file', { name: 'broken.zip', mimeType: 'application/zip', buffer: Buffer.from('not a zip at all') });
+        await page.waitForFunction(() => [...document.querySelectorAll('.notice')].some((n) => n.textContent.includes('could not be used')));
+        check((await page.textContent('#dataset-counts')) === counts, 'the dataset changed after a failed import');
+        check((await stepCount(page)) === steps, 'the run in progress was thrown away');
+      });
+
+      await test('cpu: a folder of real faces (ORL) is imported in the page and trains', async () => {
+        if (!existsSync(ORL)) {
+          console.log(`browser: notice: ${ORL} is absent; the ORL import was not tried`);
+          return;
+        }
+        await page.setInputFiles('#import-folder', ORL);
+        await page.waitForFunction(() => document.querySelector('#dataset-counts').textContent.includes('320 training images'), null, { timeout: 60_000 });
+        const counts = await page.textContent('#dataset-counts');
+        check(counts.includes('40 people') && counts.includes('80 validation images') && counts.includes('32×32'), counts);
+        check((await page.textContent('#dataset-statement')).includes('orl_faces'), 'the page does not say whose faces these are');
+        check((await stepCount(page)) === 0, 'new faces start a new run');
+        await page.click('#step');
+        await untilStep(page, 1, 30_000);
+        await page.click('#use-synthetic');
+        await page.waitForFunction(() => document.querySelector('#dataset-counts').textContent.includes('400 training images'));
+      });
+    }
 
     await test(`${device}: no request left the page's origin`, async () => {
       check(foreign.length === 0, `requests outside ${origin}: ${foreign.join(', ')}`);

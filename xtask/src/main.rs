@@ -6,7 +6,7 @@
 //! - `test`: every test — the native crates (the page's training session included), then
 //!   the page built by Trunk and driven in headless Chromium on WebGPU and on the CPU.
 //! - `bench`: the benchmarks of BENCHMARKS.md (Burn on each CPU backend natively and in
-//!   wasm, PyTorch beside it, and whole training runs).
+//!   wasm, PyTorch beside it, whole training runs, and the page in Chromium).
 
 use std::env;
 use std::io::{BufRead, BufReader};
@@ -312,7 +312,18 @@ fn bench() -> Result {
         &root,
     )?;
     wasm_bench(&root)?;
-    train_bench(&root)
+    train_bench(&root)?;
+    page_bench(&root)
+}
+
+/// The page in headless Chromium: load → first update, ms per update on each backend, and
+/// the wasm sizes (tests/browser/page.bench.mjs).
+fn page_bench(root: &Path) -> Result {
+    build_page()?;
+    ensure_browser()?;
+    let tests = root.join("tests");
+    run("npm", &["ci", "--no-audit", "--no-fund"], &tests)?;
+    run("node", &["browser/page.bench.mjs"], &tests)
 }
 
 /// The train step compiled to wasm32 as the page runs it, timed in Node.js (V8, Chromium's

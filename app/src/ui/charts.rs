@@ -15,13 +15,39 @@ const LOSS_COLOUR: RGBColor = RGBColor(0, 114, 178);
 const ACCURACY_COLOUR: RGBColor = RGBColor(213, 94, 0);
 const GRID: RGBColor = RGBColor(225, 225, 225);
 
+/// The canvas's CSS size in pixels and the screen's pixel ratio, measured when it is mounted
+/// and when the window is resized, never while drawing: reading a size forces the browser to
+/// lay the page out, and doing it at every update cost a second with the faces on the page.
+fn screen_size(canvas: NodeRef<Canvas>) -> ReadSignal<Option<(f64, f64, f64)>> {
+    let (size, set_size) = signal(None);
+    let measure = move || {
+        if let Some(element) = canvas.get_untracked() {
+            let ratio = web_sys::window()
+                .map_or(1.0, |w| w.device_pixel_ratio())
+                .max(1.0);
+            let width = element.client_width().max(200) as f64;
+            let height = element.client_height().max(150) as f64;
+            if size.get_untracked() != Some((width, height, ratio)) {
+                set_size.set(Some((width, height, ratio)));
+            }
+        }
+    };
+    Effect::new(move |_| {
+        if canvas.get().is_some() {
+            request_animation_frame(measure);
+        }
+    });
+    let handle = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || handle.remove());
+    size
+}
+
 /// Sizes the canvas's backing store to its CSS size × devicePixelRatio; returns the ratio.
-fn fit_to_screen(canvas: &HtmlCanvasElement) -> f64 {
-    let ratio = web_sys::window()
-        .map_or(1.0, |w| w.device_pixel_ratio())
-        .max(1.0);
-    let width = (canvas.client_width().max(200) as f64 * ratio).round() as u32;
-    let height = (canvas.client_height().max(150) as f64 * ratio).round() as u32;
+fn fit_to_screen(canvas: &HtmlCanvasElement, (width, height, ratio): (f64, f64, f64)) -> f64 {
+    let (width, height) = (
+        (width * ratio).round() as u32,
+        (height * ratio).round() as u32,
+    );
     if canvas.width() != width {
         canvas.set_width(width);
     }
@@ -29,14 +55,6 @@ fn fit_to_screen(canvas: &HtmlCanvasElement) -> f64 {
         canvas.set_height(height);
     }
     ratio
-}
-
-/// A signal that changes when the window is resized, so charts redraw at the new size.
-fn resize_signal() -> ReadSignal<u32> {
-    let (tick, set_tick) = signal(0u32);
-    let handle = window_event_listener(leptos::ev::resize, move |_| set_tick.update(|t| *t += 1));
-    on_cleanup(move || handle.remove());
-    tick
 }
 
 struct Axes<'a> {
@@ -188,11 +206,11 @@ fn points_json(points: &[(u64, f32)]) -> String {
 #[component]
 pub fn LossChart(state: PageState) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
-    let resized = resize_signal();
+    let size = screen_size(canvas);
     Effect::new(move |_| {
-        resized.track();
+        let Some(size) = size.get() else { return };
         let Some(element) = canvas.get() else { return };
-        let ratio = fit_to_screen(&element);
+        let ratio = fit_to_screen(&element, size);
         let t = state.lang.get().text();
         let Some(backend) = CanvasBackend::with_canvas_object(element) else {
             return;
@@ -233,11 +251,11 @@ pub fn LossChart(state: PageState) -> impl IntoView {
 #[component]
 pub fn AccuracyChart(state: PageState) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
-    let resized = resize_signal();
+    let size = screen_size(canvas);
     Effect::new(move |_| {
-        resized.track();
+        let Some(size) = size.get() else { return };
         let Some(element) = canvas.get() else { return };
-        let ratio = fit_to_screen(&element);
+        let ratio = fit_to_screen(&element, size);
         let t = state.lang.get().text();
         let classes = state
             .dataset

@@ -1,12 +1,11 @@
 //! Faces as the model sees them: the current batch with its predictions, and the data set.
 
-use std::sync::Arc;
-
+use image::ImageEncoder;
 use js_sys::Array;
-use leptos::html::{Canvas, Input};
+use leptos::html::Input;
 use leptos::prelude::*;
-use wasm_bindgen::{Clamped, JsCast, JsValue};
-use web_sys::{CanvasRenderingContext2d, File, ImageData};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Blob, BlobPropertyBag, File, Url};
 
 use crate::i18n::decimal;
 use crate::protocol::{Command, ImportKind};
@@ -16,106 +15,181 @@ use crate::ui::state::{DatasetView, PageState};
 /// How many images of each person the dataset view shows.
 const SAMPLES_PER_PERSON: usize = 4;
 
-fn paint(canvas: &web_sys::HtmlCanvasElement, pixels: &[u8], size: usize) {
-    let Ok(Some(context)) = canvas.get_context("2d") else {
-        return;
-    };
-    let Ok(context) = context.dyn_into::<CanvasRenderingContext2d>() else {
-        return;
-    };
-    let rgba: Vec<u8> = pixels.iter().flat_map(|&p| [p, p, p, 255]).collect();
-    if let Ok(image) =
-        ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), size as u32, size as u32)
-    {
-        let _ = context.put_image_data(&image, 0.0, 0.0);
+/// Every training image of a face set, tiled into one picture (an atlas), so that the page
+/// encodes one PNG and each face on screen is a window onto it: a canvas per face costs a
+/// 2-D context each, an image per face a PNG encoding each, and both took seconds.
+#[derive(Debug, PartialEq)]
+pub struct FaceAtlas {
+    /// A PNG data URL of the atlas.
+    pub url: String,
+    pub columns: usize,
+    pub rows: usize,
+}
+
+impl FaceAtlas {
+    pub fn new(pixels: &[u8], size: usize, count: usize) -> Self {
+        let columns = count.clamp(1, 24);
+        let rows = count.div_ceil(columns).max(1);
+        let (width, height) = (columns * size, rows * size);
+        let mut rgba = vec![255u8; width * height * 4];
+        for image in 0..count {
+            let (x0, y0) = ((image % columns) * size, (image / columns) * size);
+            let face = &pixels[image * size * size..(image + 1) * size * size];
+            for (y, row) in face.chunks(size).enumerate() {
+                for (x, &p) in row.iter().enumerate() {
+                    let at = ((y0 + y) * width + x0 + x) * 4;
+                    rgba[at..at + 3].fill(p);
+                }
+            }
+        }
+        Self {
+            url: png_url(&rgba, width as u32, height as u32).unwrap_or_default(),
+            columns,
+            rows,
+        }
+    }
+
+    /// The CSS that shows image `index` of the atlas, filling its box.
+    pub fn style(&self, index: usize) -> String {
+        let percent = |i: usize, n: usize| {
+            if n > 1 {
+                i as f64 * 100.0 / (n - 1) as f64
+            } else {
+                0.0
+            }
+        };
+        format!(
+            "background-size:{}% {}%;background-position:{:.4}% {:.4}%",
+            self.columns * 100,
+            self.rows * 100,
+            percent(index % self.columns, self.columns),
+            percent(index / self.columns, self.rows),
+        )
+    }
+
+    /// The CSS custom property that hands the atlas to every face inside a container.
+    pub fn variable(&self) -> String {
+        format!("--atlas:url({})", self.url)
     }
 }
 
-/// One grayscale face at its training resolution, enlarged by CSS without smoothing.
-#[component]
-fn Face(pixels: Vec<u8>, size: usize, #[prop(into)] label: String) -> impl IntoView {
-    let canvas = NodeRef::<Canvas>::new();
-    Effect::new(move |_| {
-        if let Some(element) = canvas.get() {
-            paint(&element, &pixels, size);
-        }
-    });
-    view! {
-        <canvas node_ref=canvas class="face" width=size height=size role="img" aria-label=label></canvas>
+/// The atlas as a PNG in a `blob:` URL: a short address, where a data URL would be parsed
+/// again by every face that uses it.
+fn png_url(rgba: &[u8], width: u32, height: u32) -> Option<String> {
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(rgba, width, height, image::ExtendedColorType::Rgba8)
+        .ok()?;
+    let parts = Array::of1(&js_sys::Uint8Array::from(png.as_slice()));
+    let options = BlobPropertyBag::new();
+    options.set_type("image/png");
+    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+    Url::create_object_url_with_blob(&blob).ok()
+}
+
+impl Drop for FaceAtlas {
+    fn drop(&mut self) {
+        let _ = Url::revoke_object_url(&self.url);
     }
+}
+
+/// Text made safe to place in HTML: person names come from the learner's folder names.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One training face, enlarged by CSS without smoothing. The face grids are written as HTML
+/// in one go: built node by node, hundreds of faces took the main thread a second.
+fn face_html(atlas: &FaceAtlas, index: usize, label: &str) -> String {
+    format!(
+        r#"<div class="face" role="img" aria-label="{}" style="{}"></div>"#,
+        escape(label),
+        atlas.style(index)
+    )
 }
 
 #[component]
 pub fn BatchView(state: PageState) -> impl IntoView {
-    let faces = move || {
+    let grid = move || {
         let lang = state.lang.get();
         let t = lang.text();
         let (Some(report), Some(data)) = (state.report.get(), state.dataset.get()) else {
-            return view! { <p class="empty">{t.batch_empty}</p> }.into_any();
+            return None;
         };
+        let mut html = String::new();
+        for i in 0..report.indices.len() {
+            let (truth, guess) = (report.labels[i], report.predicted[i]);
+            let correct = truth == guess;
+            let p = decimal(lang, report.predicted_probability[i] as f64, 2);
+            // When the model is wrong, the probability it gave the right person too.
+            let p_true = if correct {
+                String::new()
+            } else {
+                let p = decimal(lang, report.true_class_probability[i] as f64, 2);
+                format!("p({})={p}", t.true_identity)
+            };
+            let (truth_name, guess_name) = (escape(data.person(truth)), escape(data.person(guess)));
+            html.push_str(&format!(
+                r#"<figure class="batch-face {}">{}<figcaption><span class="truth">{} {truth_name}</span><span class="guess">{} {guess_name} · p={p}</span><span class="p-true">{p_true}</span></figcaption></figure>"#,
+                if correct { "right" } else { "wrong" },
+                face_html(&data.atlas, report.indices[i], data.person(truth)),
+                t.true_identity,
+                t.predicted,
+            ));
+        }
         let right = report
             .labels
             .iter()
             .zip(&report.predicted)
             .filter(|(a, b)| a == b)
             .count();
-        let cards = (0..report.indices.len())
-            .map(|i| {
-                let truth = report.labels[i];
-                let guess = report.predicted[i];
-                let correct = truth == guess;
-                let p = decimal(lang, report.predicted_probability[i] as f64, 2);
-                let pixels = data.train_image(report.indices[i]).to_vec();
-                let truth_name = data.person(truth).to_string();
-                let guess_name = data.person(guess).to_string();
-                view! {
-                    <figure class="batch-face" class:right=correct class:wrong=!correct>
-                        <Face pixels=pixels size=data.summary.size label=truth_name.clone() />
-                        <figcaption>
-                            <span class="truth">{t.true_identity}" "{truth_name}</span>
-                            <span class="guess">{t.predicted}" "{guess_name}" · p="{p}</span>
-                        </figcaption>
-                    </figure>
-                }
-            })
-            .collect_view();
-        view! {
-            <p class="batch-summary" id="batch-summary">
-                {(t.batch_summary)(right, report.indices.len())}
-            </p>
-            <div class="batch-grid">{cards}</div>
-        }
-        .into_any()
+        Some((
+            html,
+            data.atlas.variable(),
+            (t.batch_summary)(right, report.indices.len()),
+        ))
     };
-    view! { <div id="batch">{faces}</div> }
+    view! {
+        <div id="batch">
+            {move || match grid() {
+                None => view! { <p class="empty">{state.lang.get().text().batch_empty}</p> }.into_any(),
+                Some((html, atlas, summary)) => view! {
+                    <p class="batch-summary" id="batch-summary">{summary}</p>
+                    <div class="batch-grid" style=atlas inner_html=html></div>
+                }.into_any(),
+            }}
+        </div>
+    }
 }
 
-fn person_samples(data: &Arc<DatasetView>) -> impl IntoView {
-    let size = data.summary.size;
-    data.summary
-        .people
-        .iter()
-        .enumerate()
-        .map(|(person, name)| {
-            let images = data
-                .summary
-                .train_labels
-                .iter()
-                .enumerate()
-                .filter(|(_, &label)| label == person)
-                .take(SAMPLES_PER_PERSON)
-                .map(|(index, _)| {
-                    view! { <Face pixels=data.train_image(index).to_vec() size=size label=name.clone() /> }
-                })
-                .collect_view();
-            view! {
-                <div class="person">
-                    <div class="person-faces">{images}</div>
-                    <div class="person-name">{name.clone()}</div>
-                </div>
-            }
-        })
-        .collect_view()
+fn person_samples(data: &DatasetView) -> String {
+    let mut html = String::new();
+    for (person, name) in data.summary.people.iter().enumerate() {
+        html.push_str(r#"<div class="person"><div class="person-faces">"#);
+        let images = data.summary.train_labels.iter().enumerate();
+        for (index, _) in images
+            .filter(|(_, &label)| label == person)
+            .take(SAMPLES_PER_PERSON)
+        {
+            html.push_str(&face_html(&data.atlas, index, name));
+        }
+        html.push_str(&format!(
+            r#"</div><div class="person-name">{}</div></div>"#,
+            escape(name)
+        ));
+    }
+    html
 }
 
 /// The learner's folder (`webkitdirectory`) or file, handed to the worker as `File`s.
@@ -244,7 +318,12 @@ pub fn DatasetPanel(state: PageState, bridge: StoredValue<Bridge, LocalStorage>)
             })
         })
     };
-    let grid = move || state.dataset.get().map(|d| person_samples(&d));
+    let grid = move || state.dataset.with(|d| d.as_deref().map(person_samples));
+    let atlas = move || {
+        state
+            .dataset
+            .with(|d| d.as_ref().map(|d| d.atlas.variable()))
+    };
     view! {
         <p class="statement" id="dataset-statement">{statement}</p>
         <p id="dataset-counts"><strong>{move || t().in_use}": "</strong>{in_use}" · "{description}</p>
@@ -271,6 +350,6 @@ pub fn DatasetPanel(state: PageState, bridge: StoredValue<Bridge, LocalStorage>)
         <p class="note">{move || t().privacy}</p>
         {skipped}
         <p class="note">{move || t().samples_per_person}</p>
-        <div class="people" id="dataset-grid">{grid}</div>
+        <div class="people" id="dataset-grid" style=atlas inner_html=grid></div>
     }
 }

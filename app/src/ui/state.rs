@@ -9,19 +9,24 @@ use crate::i18n::Lang;
 use crate::protocol::{
     DatasetSummary, DeviceChoice, DeviceStatus, DivergenceReport, Event, RunSettings, RunStarted,
 };
+use crate::ui::faces::FaceAtlas;
 
-/// The face set in use, as the worker described it, with its pixels.
-#[derive(Clone, Debug, PartialEq)]
+/// The face set in use, as the worker described it, with its training images ready to show.
+#[derive(Debug, PartialEq)]
 pub struct DatasetView {
     pub summary: DatasetSummary,
-    /// Training images then validation images, `size × size` bytes each.
-    pub pixels: Vec<u8>,
+    pub atlas: FaceAtlas,
 }
 
 impl DatasetView {
-    pub fn train_image(&self, index: usize) -> &[u8] {
-        let len = self.summary.size * self.summary.size;
-        &self.pixels[index * len..(index + 1) * len]
+    /// `pixels`: training images then validation images, `size × size` bytes each.
+    pub fn new(summary: DatasetSummary, pixels: &[u8]) -> Self {
+        let count = summary
+            .train_labels
+            .len()
+            .min(pixels.len() / (summary.size * summary.size).max(1));
+        let atlas = FaceAtlas::new(pixels, summary.size, count);
+        Self { summary, atlas }
     }
 
     pub fn person(&self, label: usize) -> &str {
@@ -123,10 +128,9 @@ impl PageState {
             }
             Event::Dataset(summary) => {
                 self.importing.set(false);
-                self.dataset.set(Some(Arc::new(DatasetView {
-                    summary,
-                    pixels: bytes.unwrap_or_default(),
-                })));
+                let pixels = bytes.unwrap_or_default();
+                self.dataset
+                    .set(Some(Arc::new(DatasetView::new(summary, &pixels))));
             }
             Event::Started(run) => {
                 self.settings.set(run.settings.clone());
