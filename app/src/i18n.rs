@@ -54,6 +54,19 @@ pub fn decimal(lang: Lang, value: f64, digits: usize) -> String {
     }
 }
 
+/// A learning rate as a person writes it: 0.001 or 1e30, not thirty zeros.
+pub fn rate(lang: Lang, value: f64) -> String {
+    let text = if value != 0.0 && !(1e-4..1e4).contains(&value.abs()) {
+        format!("{value:e}")
+    } else {
+        format!("{value}")
+    };
+    match lang {
+        Lang::En => text,
+        Lang::Fr => text.replace('.', ","),
+    }
+}
+
 pub struct Text {
     pub title: &'static str,
     pub tagline: &'static str,
@@ -181,7 +194,7 @@ pub static EN: Text = Text {
     pause: "Pause",
     reset: "Reset",
     speed: "Speed",
-    speed_fastest: "as fast as it goes",
+    speed_fastest: "full speed",
     speed_per_second: |n| format!("{n} per second"),
     learning_rate: "Learning rate",
     optimizer: "Optimizer",
@@ -309,7 +322,7 @@ pub static FR: Text = Text {
     pause: "Pause",
     reset: "Réinitialiser",
     speed: "Vitesse",
-    speed_fastest: "aussi vite que possible",
+    speed_fastest: "maximale",
     speed_per_second: |n| format!("{n} par seconde"),
     learning_rate: "Taux d’apprentissage",
     optimizer: "Optimiseur",
@@ -418,6 +431,14 @@ mod tests {
     fn french_numbers_use_a_decimal_comma() {
         assert_eq!(decimal(Lang::Fr, 0.665, 3), "0,665");
         assert_eq!(decimal(Lang::En, 0.665, 3), "0.665");
+    }
+
+    #[test]
+    fn learning_rates_read_as_people_write_them() {
+        assert_eq!(rate(Lang::En, 1e30), "1e30");
+        assert_eq!(rate(Lang::En, 0.001), "0.001");
+        assert_eq!(rate(Lang::Fr, 0.05), "0,05");
+        assert_eq!(rate(Lang::En, 1e-6), "1e-6");
     }
 
     #[test]

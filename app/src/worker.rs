@@ -74,6 +74,10 @@ pub fn start() {
 
 async fn drive(mut commands: UnboundedReceiver<(Command, JsValue)>) {
     let mut session: Option<Session> = None;
+    // At full speed, updates run back to back and the worker looks for commands every
+    // YIELD_MS: often enough for Pause to feel instant, rarely enough to cost nothing.
+    const YIELD_MS: f64 = 30.0;
+    let mut last_yield = now();
     loop {
         let playing = session.as_ref().is_some_and(Session::playing);
         let next = if playing {
@@ -82,11 +86,20 @@ async fn drive(mut commands: UnboundedReceiver<(Command, JsValue)>) {
             if !session.playing() {
                 continue;
             }
-            let delay = sleep(session.delay_ms()).fuse();
+            let delay = session.delay_ms();
+            if delay == 0 && now() - last_yield < YIELD_MS {
+                continue;
+            }
+            let delay = sleep(delay).fuse();
             futures::pin_mut!(delay);
-            futures::select! {
+            let next = futures::select! {
                 command = commands.next() => command,
-                _ = delay => continue,
+                _ = delay => None,
+            };
+            last_yield = now();
+            match next {
+                Some(command) => Some(command),
+                None => continue,
             }
         } else {
             commands.next().await

@@ -239,7 +239,7 @@ pub fn DeviceSwitch(state: PageState, bridge: Link) -> impl IntoView {
             .with(|d| d.as_ref().map(|d| d.backend.name()).unwrap_or("none"))
     };
     view! {
-        <div class="device" role="group" aria-label=move || t().device>
+        <div class="device" role="group" aria-label=move || t().device title=move || t().device_switch_note>
             <span class="device-label">{move || t().device}": "</span>
             <button id="device-gpu" class:chosen=move || state.device_choice.get() == DeviceChoice::Gpu
                 aria-pressed=move || (state.device_choice.get() == DeviceChoice::Gpu).to_string()
