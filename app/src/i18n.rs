@@ -81,6 +81,7 @@ pub struct Text {
     pub device_starting: &'static str,
     pub device_switch_note: &'static str,
     pub gpu_fallback: fn(&str) -> String,
+    pub no_gpu_adapter: &'static str,
     pub worker_lost: fn(&str) -> String,
     pub refused: fn(&str) -> String,
     pub dismiss: &'static str,
@@ -171,6 +172,7 @@ pub static EN: Text = Text {
     gpu_fallback: |why| {
         format!("WebGPU could not start ({why}). Training runs on the CPU instead; nothing else changes.")
     },
+    no_gpu_adapter: "this browser offers no WebGPU adapter",
     worker_lost: |why| {
         format!("The training stopped unexpectedly ({why}). It has been restarted on the CPU from the seed.")
     },
@@ -298,6 +300,7 @@ pub static FR: Text = Text {
     gpu_fallback: |why| {
         format!("WebGPU n’a pas pu démarrer ({why}). L’entraînement tourne sur le processeur ; rien d’autre ne change.")
     },
+    no_gpu_adapter: "ce navigateur ne propose pas d’adaptateur WebGPU",
     worker_lost: |why| {
         format!("L’entraînement s’est arrêté de façon inattendue ({why}). Il a repris sur le processeur depuis la graine.")
     },

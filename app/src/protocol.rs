@@ -124,12 +124,21 @@ pub enum Command {
     },
 }
 
+/// Why the worker is on the CPU although WebGPU was asked for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum GpuFallback {
+    /// The browser offers no WebGPU adapter (the page says so in the learner's language).
+    NoAdapter,
+    /// WebGPU is there but failed to start, with the driver's words.
+    Failed { message: String },
+}
+
 /// The device a run is on, as the page shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeviceStatus {
     pub backend: Backend,
-    /// Why the worker is on the CPU although WebGPU was asked for.
-    pub fallback: Option<String>,
+    pub fallback: Option<GpuFallback>,
 }
 
 /// The face set in use, described for the dataset view. Its pixels travel beside the

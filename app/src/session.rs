@@ -13,8 +13,8 @@ use model::{burn, Backend, BackendError, TrainError, Trainer, TrainingOptions};
 use thiserror::Error;
 
 use crate::protocol::{
-    Command, DatasetSummary, DeviceChoice, DeviceStatus, DivergenceReport, Event, ImportKind,
-    Outgoing, RunSettings, RunStarted,
+    Command, DatasetSummary, DeviceChoice, DeviceStatus, DivergenceReport, Event, GpuFallback,
+    ImportKind, Outgoing, RunSettings, RunStarted,
 };
 
 /// Why a session cannot start.
@@ -39,9 +39,15 @@ pub async fn open_device(choice: DeviceChoice) -> Result<(Device, DeviceStatus),
                 return Ok((device, status));
             }
             Err(error) => {
+                let fallback = match error {
+                    BackendError::NoGpuAdapter => GpuFallback::NoAdapter,
+                    other => GpuFallback::Failed {
+                        message: other.to_string(),
+                    },
+                };
                 let status = DeviceStatus {
                     backend: cpu,
-                    fallback: Some(error.to_string()),
+                    fallback: Some(fallback),
                 };
                 return Ok((cpu.device_async().await?, status));
             }

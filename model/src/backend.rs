@@ -76,7 +76,12 @@ impl Backend {
                 .init_async()
                 .await
                 .map(Device::autodiff)
-                .map_err(|e| BackendError::GpuUnavailable(format!("{e:?}"))),
+                .map_err(|e| match e {
+                    burn::tensor::wgpu::WgpuInitError::AdapterUnavailable { .. } => {
+                        BackendError::NoGpuAdapter
+                    }
+                    other => BackendError::GpuUnavailable(other.to_string()),
+                }),
             other => other.device(),
         }
     }

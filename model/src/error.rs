@@ -58,6 +58,10 @@ pub enum BackendError {
     NotCompiled(&'static str),
     #[error("unknown backend `{0}` (expected flex, ndarray or wgpu)")]
     Unknown(String),
+    /// The browser or the system offers no graphics adapter at all (the usual case for
+    /// WebGPU in a browser that lacks it): the message says so without the driver's details.
+    #[error("no graphics adapter is available")]
+    NoGpuAdapter,
     #[error("the GPU could not be started: {0}")]
     GpuUnavailable(String),
 }

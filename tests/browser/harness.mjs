@@ -45,15 +45,17 @@ export async function serveDist() {
 }
 
 /** Headless Chromium with a software WebGPU adapter (SwiftShader): see shared/docs/toolchain.md. */
-export async function launch() {
+export async function launch({ webgpu = true } = {}) {
+  const gpu = webgpu
+    ? ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-angle=swiftshader', '--enable-webgpu-developer-features']
+    : ['--use-angle=swiftshader'];
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [
       '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync',
-      '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader',
-      '--use-angle=swiftshader', '--enable-webgpu-developer-features',
+      ...gpu,
     ],
   });
 }

@@ -189,6 +189,28 @@ async function runOn(browser, origin, device) {
   }
 }
 
+/** A browser that offers no WebGPU adapter: the page must say so and train on the CPU. */
+async function withoutWebGpu(origin) {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page, context, foreign } = await openPage(browser, origin, '?device=gpu&lang=en');
+    await test('no WebGPU adapter: the page falls back to the CPU and says why', async () => {
+      const backend = await backendOf(page, 60_000);
+      check(backend === 'flex', `expected the CPU fallback, got ${backend}`);
+      await page.waitForSelector('.notice', { timeout: 10_000 });
+      const notice = await page.textContent('.notice');
+      check(notice.includes('WebGPU could not start'), `no fallback notice: ${notice}`);
+      await page.waitForSelector('#step:not([disabled])');
+      await page.click('#step');
+      await untilStep(page, 1, 30_000);
+      check(foreign.length === 0, `requests outside ${origin}: ${foreign.join(', ')}`);
+    });
+    await context.close();
+  } finally {
+    await browser.close();
+  }
+}
+
 const server = await serveDist();
 const browser = await launch();
 try {
@@ -196,6 +218,7 @@ try {
     console.log(`browser: running the page on ${device === 'webgpu' ? 'WebGPU (SwiftShader, software)' : 'the CPU (burn-flex)'}`);
     await runOn(browser, server.origin, device);
   }
+  if (RUNS.includes('cpu')) await withoutWebGpu(server.origin);
 } finally {
   await browser.close();
   await server.close();

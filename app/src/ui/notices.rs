@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::protocol::Command;
+use crate::protocol::{Command, GpuFallback};
 use crate::ui::bridge::Bridge;
 use crate::ui::state::{Notice, PageState};
 
@@ -43,7 +43,13 @@ pub fn Notices(state: PageState) -> impl IntoView {
             .enumerate()
             .map(|(index, notice)| {
                 let (class, text, skipped) = match notice {
-                    Notice::GpuFallback(why) => ("warning", (t.gpu_fallback)(&why), Vec::new()),
+                    Notice::GpuFallback(why) => {
+                        let why = match why {
+                            GpuFallback::NoAdapter => t.no_gpu_adapter.to_string(),
+                            GpuFallback::Failed { message } => message,
+                        };
+                        ("warning", (t.gpu_fallback)(&why), Vec::new())
+                    }
                     Notice::WorkerLost(why) => ("warning", (t.worker_lost)(&why), Vec::new()),
                     Notice::Refused(why) => ("warning", (t.refused)(&why), Vec::new()),
                     Notice::RolledBack(step) => ("info", (t.rolled_back)(step), Vec::new()),

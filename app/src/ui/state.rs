@@ -7,7 +7,8 @@ use model::{Backend, StepReport};
 
 use crate::i18n::Lang;
 use crate::protocol::{
-    DatasetSummary, DeviceChoice, DeviceStatus, DivergenceReport, Event, RunSettings, RunStarted,
+    DatasetSummary, DeviceChoice, DeviceStatus, DivergenceReport, Event, GpuFallback, RunSettings,
+    RunStarted,
 };
 use crate::ui::faces::FaceAtlas;
 
@@ -41,7 +42,7 @@ impl DatasetView {
 /// Something the page tells the learner, kept as data so it follows a language switch.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Notice {
-    GpuFallback(String),
+    GpuFallback(GpuFallback),
     WorkerLost(String),
     Refused(String),
     RolledBack(u64),
