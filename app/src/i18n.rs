@@ -155,6 +155,29 @@ pub struct Text {
     pub import_failed: fn(&str) -> String,
     pub samples_per_person: &'static str,
     pub help_dataset: &'static str,
+    pub attention: &'static str,
+    pub help_attention: &'static str,
+    pub image: &'static str,
+    pub previous: &'static str,
+    pub next: &'static str,
+    pub block: &'static str,
+    pub head: &'static str,
+    pub probe_caption: fn(u64, &str, &str, &str) -> String,
+    pub scores_title: &'static str,
+    pub shares_title: &'static str,
+    pub face_title: fn(&str) -> String,
+    pub face_title_plain: &'static str,
+    pub query_token: &'static str,
+    pub key_token: &'static str,
+    pub score: &'static str,
+    pub share: &'static str,
+    pub attention_hint: &'static str,
+
+    pub gradients: &'static str,
+    pub help_gradients: &'static str,
+    pub gradient_axis: &'static str,
+    pub gradient_now: fn(u64) -> String,
+    pub gradient_block: fn(usize) -> String,
 }
 
 pub static EN: Text = Text {
@@ -282,6 +305,40 @@ pub static EN: Text = Text {
     samples_per_person: "A few training images of each person, at the model's resolution:",
     help_dataset: "The model learns to name the person in each image. It trains on the training \
         images only and is checked on the validation images, which it never trains on.",
+    attention: "Attention of one head",
+    help_attention: "For one face, one block and one head, with the weights as they are now. \
+        Left: the raw scores Q·Kᵀ/√d for every pair of tokens (row: the token that looks, the \
+        query; column: the token looked at, the key); blue is negative, orange positive. \
+        Middle: the same after softmax, row by row: each row becomes shares that add up to \
+        100 %. Right: where the chosen token looks on the face (CLS at first; click a patch or \
+        a row to choose another). Q, K, scores and shares are recomputed for each image; \
+        only Wq, Wk, Wv and Wo are learned. Hover over a cell to read its numbers.",
+    image: "Image",
+    previous: "previous image",
+    next: "next image",
+    block: "Block",
+    head: "Head",
+    probe_caption: |step, truth, guess, p| {
+        format!("After update {step}: this is {truth}; the model says {guess} (p = {p}).")
+    },
+    scores_title: "Scores Q·Kᵀ/√d (before softmax)",
+    shares_title: "Attention: softmax of each row",
+    face_title: |token| format!("Where {token} looks"),
+    face_title_plain: "Attention drawn over the face",
+    query_token: "query",
+    key_token: "key",
+    score: "score",
+    share: "share",
+    attention_hint: "Hover over a cell: its query and key patches are outlined on the face (orange: query, blue dashes: key).",
+
+    gradients: "Gradients reaching Wq, Wk and Wv",
+    help_gradients: "How strongly the last update pushed each weight matrix: the L2 norm of \
+        its gradient. Wq, Wk and Wv start from different random values and play different \
+        roles, so their gradients differ from the very first update. The chart follows the \
+        block chosen above (log scale); the bars are the latest update, every block.",
+    gradient_axis: "gradient norm",
+    gradient_now: |step| format!("Update {step}, every block"),
+    gradient_block: |block| format!("block {block}"),
 };
 
 pub static FR: Text = Text {
@@ -416,6 +473,42 @@ pub static FR: Text = Text {
     help_dataset: "Le modèle apprend à nommer la personne de chaque image. Il s’entraîne sur les \
         images d’entraînement seulement, et il est vérifié sur les images de validation, qu’il ne \
         voit jamais à l’entraînement.",
+    attention: "L’attention d’une tête",
+    help_attention: "Pour un visage, un bloc et une tête, avec les poids tels qu’ils sont \
+        maintenant. À gauche : les scores bruts Q·Kᵀ/√d pour chaque paire de jetons (ligne : \
+        le jeton qui regarde, la requête ; colonne : le jeton regardé, la clé) ; bleu négatif, \
+        orange positif. Au milieu : la même chose après softmax, ligne par ligne : chaque \
+        ligne devient des parts qui font 100 %. À droite : où regarde le jeton choisi sur le \
+        visage (CLS d’abord ; cliquez un patch ou une ligne pour en choisir un autre). Q, K, \
+        scores et parts sont recalculés pour chaque image ; seuls Wq, Wk, Wv et Wo sont \
+        appris. Survolez une case pour lire ses nombres.",
+    image: "Image",
+    previous: "image précédente",
+    next: "image suivante",
+    block: "Bloc",
+    head: "Tête",
+    probe_caption: |step, truth, guess, p| {
+        format!("Après la mise à jour {step} : c’est {truth} ; le modèle dit {guess} (p = {p}).")
+    },
+    scores_title: "Scores Q·Kᵀ/√d (avant softmax)",
+    shares_title: "Attention : softmax de chaque ligne",
+    face_title: |token| format!("Où regarde {token}"),
+    face_title_plain: "L’attention dessinée sur le visage",
+    query_token: "requête",
+    key_token: "clé",
+    score: "score",
+    share: "part",
+    attention_hint: "Survolez une case : ses patchs requête et clé sont entourés sur le visage (orange : requête, tirets bleus : clé).",
+
+    gradients: "Les gradients qui atteignent Wq, Wk et Wv",
+    help_gradients: "La force avec laquelle la dernière mise à jour a poussé chaque matrice de \
+        poids : la norme L2 de son gradient. Wq, Wk et Wv partent de valeurs aléatoires \
+        différentes et jouent des rôles différents : leurs gradients diffèrent dès la première \
+        mise à jour. La courbe suit le bloc choisi plus haut (échelle logarithmique) ; les \
+        barres montrent la dernière mise à jour, pour chaque bloc.",
+    gradient_axis: "norme du gradient",
+    gradient_now: |step| format!("Mise à jour {step}, chaque bloc"),
+    gradient_block: |block| format!("bloc {block}"),
 };
 
 #[cfg(test)]

@@ -116,6 +116,9 @@ pub enum Command {
     Rollback,
     /// Back to the built-in synthetic faces.
     UseSynthetic,
+    /// Which image, block and head the attention views look at; the worker probes it after
+    /// every update from now on.
+    Inspect(InspectTarget),
     /// The learner's files: the bytes travel beside the command, `paths` names them.
     Import {
         kind: ImportKind,
@@ -132,6 +135,37 @@ pub enum GpuFallback {
     NoAdapter,
     /// WebGPU is there but failed to start, with the driver's words.
     Failed { message: String },
+}
+
+/// One head of one block, looking at one training image.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InspectTarget {
+    /// Index into the training images.
+    pub image: usize,
+    pub block: usize,
+    pub head: usize,
+}
+
+/// What one head computed for one image with the current weights: the attention views
+/// draw these numbers and nothing else.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HeadView {
+    /// Updates done when it was computed.
+    pub step: u64,
+    pub target: InspectTarget,
+    /// CLS, then the patches row by row.
+    pub tokens: usize,
+    /// Patches per side of the image.
+    pub grid: usize,
+    pub head_dim: usize,
+    /// `Q·Kᵀ / √d_head`, `[tokens, tokens]`, row = query token.
+    pub scores: Vec<f32>,
+    /// Softmax of each row of `scores`.
+    pub attention: Vec<f32>,
+    /// The image's person and the model's answer.
+    pub label: usize,
+    pub predicted: usize,
+    pub probability: f32,
 }
 
 /// The device a run is on, as the page shows it.
@@ -196,6 +230,8 @@ pub enum Event {
         step: u64,
         evaluation: Evaluation,
     },
+    /// The inspected head after the latest update.
+    Probe(Box<HeadView>),
     Playing {
         playing: bool,
     },

@@ -9,12 +9,12 @@ use faces::{
     generate, import_files, import_zip, read_pack, CurrentFaces, FaceSet, ImportError,
     ImportOptions, Skipped, SourceFile, SyntheticConfig,
 };
-use model::{burn, Backend, BackendError, TrainError, Trainer, TrainingOptions};
+use model::{burn, Backend, BackendError, ImageSet, TrainError, Trainer, TrainingOptions};
 use thiserror::Error;
 
 use crate::protocol::{
     Command, DatasetSummary, DeviceChoice, DeviceStatus, DivergenceReport, Event, GpuFallback,
-    ImportKind, Outgoing, RunSettings, RunStarted,
+    HeadView, ImportKind, InspectTarget, Outgoing, RunSettings, RunStarted,
 };
 
 /// Why a session cannot start.
@@ -78,9 +78,17 @@ pub struct Session {
     run: u64,
     playing: bool,
     delay_ms: u32,
+    /// What the attention views look at, if they are open.
+    inspect: Option<InspectTarget>,
+    /// When the last probe was read back (ms on `clock`).
+    last_probe: f64,
     /// Milliseconds since some fixed instant, for timing updates.
     clock: fn() -> f64,
 }
+
+/// While playing, the attention views are refreshed at most this often: a probe is one more
+/// forward pass and read-back, and the eye does not follow faster.
+const PROBE_INTERVAL_MS: f64 = 100.0;
 
 /// The built-in faces: always there, no download.
 pub fn synthetic_faces() -> FaceSet {
@@ -125,6 +133,8 @@ impl Session {
             run: 1,
             playing: false,
             delay_ms: 0,
+            inspect: None,
+            last_probe: f64::NEG_INFINITY,
             clock,
         };
         let mut out = vec![session.dataset()];
@@ -218,7 +228,73 @@ impl Session {
                 out
             }
             Command::UseSynthetic => self.replace_faces(synthetic_faces(), ImportNotes::default()),
+            Command::Inspect(target) => {
+                self.inspect = Some(target);
+                self.probe().await.into_iter().collect()
+            }
         }
+    }
+
+    /// The inspected head with the current weights, when the views are open and the weights
+    /// are sound. Also called after each command that changes the weights.
+    pub async fn probe(&mut self) -> Option<Outgoing> {
+        let requested = self.inspect?;
+        if self.trainer.diverged().is_some() {
+            return None;
+        }
+        let set = self.faces.get();
+        let config = &self.trainer.options().model;
+        let target = InspectTarget {
+            image: requested
+                .image
+                .min(set.train.labels().len().checked_sub(1)?),
+            block: requested.block.min(config.depth - 1),
+            head: requested.head.min(config.heads - 1),
+        };
+        let mut image = Vec::new();
+        set.train.write_image(target.image, &mut image);
+        let report = self
+            .trainer
+            .model()
+            .probe(config, &image, self.trainer.device())
+            .resolve()
+            .await
+            .ok()?;
+        self.last_probe = (self.clock)();
+        let head = report.blocks.get(target.block)?.get(target.head)?;
+        if !head.scores.iter().all(|v| v.is_finite()) {
+            return None;
+        }
+        let (predicted, probability) = report
+            .probabilities
+            .iter()
+            .copied()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(&b.1))?;
+        Some(
+            Event::Probe(Box::new(HeadView {
+                step: self.trainer.steps(),
+                target,
+                tokens: report.tokens,
+                grid: config.grid_size(),
+                head_dim: report.head_dim,
+                scores: head.scores.clone(),
+                attention: head.attention.clone(),
+                label: set.train.labels()[target.image],
+                predicted,
+                probability,
+            }))
+            .into(),
+        )
+    }
+
+    /// A probe after an update: every update when stepping, at most every
+    /// `PROBE_INTERVAL_MS` while playing.
+    async fn probe_after_update(&mut self) -> Option<Outgoing> {
+        if self.playing && (self.clock)() - self.last_probe < PROBE_INTERVAL_MS {
+            return None;
+        }
+        self.probe().await
     }
 
     /// One update while playing; pauses by itself when the run diverges or fails.
@@ -404,6 +480,7 @@ impl Session {
         if epoch_done {
             out.extend(self.validate(step).await);
         }
+        out.extend(self.probe_after_update().await);
         out
     }
 

@@ -145,6 +145,7 @@ async fn handle(session: &mut Option<Session>, command: Command, beside: JsValue
             }
             if let Some(current) = session.as_mut() {
                 post_all(current.first_validation().await);
+                post_all(current.probe().await.into_iter().collect());
             }
         }
         Command::Import { kind, name, paths } => {
@@ -154,13 +155,19 @@ async fn handle(session: &mut Option<Session>, command: Command, beside: JsValue
             let files = read_files(&beside, paths).await;
             post_all(current.import(kind, name, files).await);
             post_all(current.first_validation().await);
+            post_all(current.probe().await.into_iter().collect());
         }
         other => {
             if let Some(current) = session.as_mut() {
                 let resets = matches!(other, Command::Reset { .. } | Command::UseSynthetic);
+                // The weights changed, or the views skipped probes while playing.
+                let reprobe = resets || matches!(other, Command::Pause | Command::Rollback);
                 post_all(current.handle(other).await);
                 if resets {
                     post_all(current.first_validation().await);
+                }
+                if reprobe {
+                    post_all(current.probe().await.into_iter().collect());
                 }
             }
         }

@@ -258,3 +258,47 @@ fn reset_starts_again_from_the_seed() {
     assert_eq!(first, vec![1]);
     assert_eq!(loss_a, loss_b, "same seed, same first update");
 }
+
+#[test]
+fn the_inspected_head_is_probed_after_each_update() {
+    use app::protocol::InspectTarget;
+    let (mut session, _) = session();
+    let target = InspectTarget {
+        image: 5,
+        block: 1,
+        head: 1,
+    };
+    let probe_in = |events: &[Event]| {
+        events.iter().find_map(|e| match e {
+            Event::Probe(view) => Some(view.clone()),
+            _ => None,
+        })
+    };
+    let first = probe_in(&run(&mut session, Command::Inspect(target))).expect("a probe at once");
+    assert_eq!(first.step, 0);
+    assert_eq!(first.target, target);
+    assert_eq!(first.tokens, 17);
+    assert_eq!(first.grid, 4);
+    assert_eq!(first.scores.len(), 17 * 17);
+    for row in first.attention.chunks(17) {
+        assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+    }
+    let after = probe_in(&run(&mut session, Command::Step)).expect("a probe after the update");
+    assert_eq!(after.step, 1);
+    assert_ne!(after.scores, first.scores, "the update moved Wq and Wk");
+    // Out-of-range choices are clamped to the model, not refused.
+    let clamped = InspectTarget {
+        image: 10_000,
+        block: 9,
+        head: 9,
+    };
+    let view = probe_in(&run(&mut session, Command::Inspect(clamped))).unwrap();
+    assert_eq!(
+        view.target,
+        InspectTarget {
+            image: 399,
+            block: 1,
+            head: 1
+        }
+    );
+}

@@ -69,6 +69,42 @@ async function runOn(browser, origin, device) {
       check(batch === 32, `the batch view shows ${batch} faces, not 32`);
     });
 
+    if (device === 'cpu') {
+      await test('cpu: the attention views are drawn from this update\'s numbers', async () => {
+        await page.waitForFunction(() => document.querySelector('#probe-caption')?.textContent.includes('update 3'));
+        const sums = await page.$eval('#attention-map', (e) => JSON.parse(e.dataset.rowSums));
+        check(sums.length > 1 && sums.every((s) => Math.abs(s - 1) < 1e-4), `softmax rows do not sum to 1: ${sums}`);
+        const scores = await page.$eval('#scores-map', (e) => JSON.parse(e.dataset.matrix));
+        const shares = await page.$eval('#attention-map', (e) => JSON.parse(e.dataset.matrix));
+        const n = Math.round(Math.sqrt(shares.length));
+        check(n * n === shares.length && scores.length === shares.length, `matrices of ${scores.length} and ${shares.length} values`);
+        // Each row of shares is the softmax of the same row of scores.
+        for (let r = 0; r < n; r += 1) {
+          const row = scores.slice(r * n, r * n + n);
+          const top = Math.max(...row);
+          const e = row.map((x) => Math.exp(x - top));
+          const z = e.reduce((a, b) => a + b, 0);
+          e.forEach((x, c) => check(Math.abs(x / z - shares[r * n + c]) < 1e-4, `share (${r}, ${c}) is not softmax of the scores`));
+        }
+        // Hovering a cell reads that cell's numbers.
+        const cell = 300 / n;
+        const [row, col] = [2, n - 2];
+        await page.hover('#attention-map', { position: { x: (col + 0.5) * cell, y: (row + 0.5) * cell } });
+        await page.waitForSelector('#attention-readout');
+        const readout = await page.$eval('#attention-readout', (e) => ({ ...e.dataset, text: e.textContent }));
+        check(Number(readout.query) === row && Number(readout.key) === col, `hovered (${readout.query}, ${readout.key}), not (${row}, ${col})`);
+        check(Math.abs(Number(readout.score) - scores[row * n + col]) < 1e-6, `readout score ${readout.score} vs ${scores[row * n + col]}`);
+        check(Math.abs(Number(readout.share) - shares[row * n + col]) < 1e-6, `readout share ${readout.share} vs ${shares[row * n + col]}`);
+        check(readout.text.includes((shares[row * n + col] * 100).toFixed(1)), `the readout text does not show the share: ${readout.text}`);
+        // The gradient chart holds one point per update.
+        const points = await page.$eval('#gradient-chart', (e) => Number(e.dataset.points));
+        check(points === 3, `the gradient chart holds ${points} points after 3 updates`);
+        await page.click('#step');
+        await untilStep(page, 4, 30_000);
+        await page.waitForFunction(() => document.querySelector('#gradient-chart').dataset.points === '4');
+      });
+    }
+
     await test(`${device}: Play trains on its own and the loss falls`, async () => {
       const before = await stepCount(page);
       await page.click('#play');

@@ -87,6 +87,7 @@ impl Bridge {
             device: state.device_choice.get_untracked(),
             settings: state.settings.get_untracked(),
         });
+        self.send(Command::Inspect(state.inspect.get_untracked()));
     }
 
     /// A worker that died (a lost GPU, a crash) is replaced by a fresh one on the CPU, with

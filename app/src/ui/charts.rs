@@ -297,3 +297,160 @@ pub fn AccuracyChart(state: PageState) -> impl IntoView {
         <p class="chart-caption" id="accuracy-latest">{latest}</p>
     }
 }
+
+/// Okabe–Ito colours, told apart with any colour vision: Wq, Wk, Wv.
+const MATRIX_COLOURS: [RGBColor; 3] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+];
+const MATRIX_NAMES: [&str; 3] = ["Wq", "Wk", "Wv"];
+
+fn draw_gradients(
+    root: &DrawingArea<CanvasBackend, Shift>,
+    series: &[Vec<(f64, f64)>; 3],
+    axes: Axes,
+) -> Result<(), Box<dyn std::error::Error>> {
+    root.fill(&WHITE)?;
+    let r = axes.ratio;
+    let all = series.iter().flatten();
+    let last_step = all.clone().map(|p| p.0).fold(1.0, f64::max);
+    let max = all.clone().map(|p| p.1).fold(1e-6, f64::max);
+    let min = all
+        .map(|p| p.1)
+        .filter(|v| *v > 0.0)
+        .fold(max, f64::min)
+        .max(1e-9);
+    let mut chart = ChartBuilder::on(root)
+        .margin((12.0 * r) as i32)
+        .x_label_area_size((34.0 * r) as i32)
+        .y_label_area_size((62.0 * r) as i32)
+        .build_cartesian_2d(
+            0.0..last_step * 1.02 + 0.5,
+            (min * 0.8..max * 1.25).log_scale(),
+        )?;
+    chart
+        .configure_mesh()
+        .light_line_style(GRID)
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| {
+            if *y >= 1.0 {
+                format!("{y:.1}")
+            } else if *y >= 0.01 {
+                format!("{y:.2}")
+            } else {
+                format!("{y:.0e}")
+            }
+        })
+        .x_desc(axes.x)
+        .y_desc(axes.y)
+        .label_style(style(r, 12.0))
+        .axis_desc_style(style(r, 13.0))
+        .draw()?;
+    for (i, points) in series.iter().enumerate() {
+        let colour = MATRIX_COLOURS[i];
+        chart
+            .draw_series(LineSeries::new(
+                points.iter().copied(),
+                colour.stroke_width((2.0 * r) as u32),
+            ))?
+            .label(MATRIX_NAMES[i])
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(3)));
+    }
+    chart
+        .configure_series_labels()
+        .label_font(style(r, 12.0))
+        .border_style(GRID)
+        .background_style(WHITE.mix(0.9))
+        .position(SeriesLabelPosition::UpperRight)
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
+
+/// The gradient norms of Wq, Wk and Wv: the chosen block over updates, every block now.
+#[component]
+pub fn GradientChart(state: PageState) -> impl IntoView {
+    let canvas = NodeRef::<Canvas>::new();
+    let size = screen_size(canvas);
+    let block = move || state.inspect.with(|i| i.block);
+    let series = move || {
+        let block = block();
+        state.gradients.with(|points| {
+            let mut out: [Vec<(f64, f64)>; 3] = Default::default();
+            for (step, blocks) in points {
+                if let Some(norms) = blocks.get(block) {
+                    for (i, v) in [norms.wq, norms.wk, norms.wv].into_iter().enumerate() {
+                        if v.is_finite() && v > 0.0 {
+                            out[i].push((*step as f64, v as f64));
+                        }
+                    }
+                }
+            }
+            out
+        })
+    };
+    Effect::new(move |_| {
+        let Some(size) = size.get() else { return };
+        let Some(element) = canvas.get() else { return };
+        let ratio = fit_to_screen(&element, size);
+        let t = state.lang.get().text();
+        let data = series();
+        let Some(backend) = CanvasBackend::with_canvas_object(element) else {
+            return;
+        };
+        let root = backend.into_drawing_area();
+        let axes = Axes {
+            x: t.update_axis,
+            y: t.gradient_axis,
+            ratio,
+        };
+        if let Err(error) = draw_gradients(&root, &data, axes) {
+            web_sys::console::warn_1(&format!("gradient chart: {error}").into());
+        }
+    });
+    let bars = move || {
+        let lang = state.lang.get();
+        let t = lang.text();
+        state.gradients.with(|points| {
+            let (step, blocks) = points.last()?;
+            let top = blocks
+                .iter()
+                .flat_map(|b| [b.wq, b.wk, b.wv])
+                .filter(|v| v.is_finite())
+                .fold(1e-12_f32, f32::max);
+            let rows = blocks
+                .iter()
+                .enumerate()
+                .map(|(b, norms)| {
+                    let cells = [norms.wq, norms.wk, norms.wv]
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, v)| {
+                            let RGBColor(r, g, bl) = MATRIX_COLOURS[i];
+                            let width = format!("width:{:.1}%;background:rgb({r},{g},{bl})", (v / top * 100.0).clamp(0.0, 100.0));
+                            view! {
+                                <div class="bar-row">
+                                    <span class="bar-name">{MATRIX_NAMES[i]}</span>
+                                    <span class="bar-track"><span class="bar-fill" style=width></span></span>
+                                    <span class="bar-value">{decimal(lang, v as f64, 4)}</span>
+                                </div>
+                            }
+                        })
+                        .collect_view();
+                    view! { <div class="bar-block"><div class="bar-title">{(t.gradient_block)(b + 1)}</div>{cells}</div> }
+                })
+                .collect_view();
+            Some(view! {
+                <p class="note">{(t.gradient_now)(*step)}</p>
+                <div class="bars" id="gradient-bars">{rows}</div>
+            })
+        })
+    };
+    view! {
+        <canvas node_ref=canvas class="chart" id="gradient-chart" role="img"
+            aria-label=move || state.lang.get().text().gradients
+            data-points=move || state.gradients.with(|p| p.len().to_string())></canvas>
+        {bars}
+    }
+}

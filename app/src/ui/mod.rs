@@ -2,6 +2,7 @@
 //! [`Bridge`]. Components render what the worker reported; the only things they send back
 //! are the learner's commands.
 
+mod attention;
 mod bridge;
 mod charts;
 mod controls;
@@ -13,8 +14,9 @@ use leptos::prelude::*;
 
 use crate::i18n::Lang;
 use crate::protocol::DeviceChoice;
+use attention::AttentionPanel;
 use bridge::Bridge;
-use charts::{AccuracyChart, LossChart};
+use charts::{AccuracyChart, GradientChart, LossChart};
 use controls::{install_keyboard, Controls, DeviceSwitch, Progress};
 use faces::{BatchView, DatasetPanel};
 use notices::{DivergenceBanner, Notices};
@@ -128,6 +130,14 @@ fn App() -> impl IntoView {
                         <BatchView state />
                     </Panel>
                 </div>
+            </div>
+            <div class="layout attention-layout">
+                <Panel state id="attention" title=|t| t.attention help=|t| t.help_attention>
+                    <AttentionPanel state bridge />
+                </Panel>
+                <Panel state id="gradients" title=|t| t.gradients help=|t| t.help_gradients>
+                    <GradientChart state />
+                </Panel>
             </div>
             <Panel state id="dataset" title=|t| t.dataset help=|t| t.help_dataset>
                 <DatasetPanel state bridge />

@@ -3,12 +3,12 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use model::{Backend, StepReport};
+use model::{Backend, BlockGradientNorms, StepReport};
 
 use crate::i18n::Lang;
 use crate::protocol::{
-    DatasetSummary, DeviceChoice, DeviceStatus, DivergenceReport, Event, GpuFallback, RunSettings,
-    RunStarted,
+    DatasetSummary, DeviceChoice, DeviceStatus, DivergenceReport, Event, GpuFallback, HeadView,
+    InspectTarget, RunSettings, RunStarted,
 };
 use crate::ui::faces::FaceAtlas;
 
@@ -17,6 +17,8 @@ use crate::ui::faces::FaceAtlas;
 pub struct DatasetView {
     pub summary: DatasetSummary,
     pub atlas: FaceAtlas,
+    /// Training images then validation images, `size × size` bytes each.
+    pub pixels: Vec<u8>,
 }
 
 impl DatasetView {
@@ -27,7 +29,16 @@ impl DatasetView {
             .len()
             .min(pixels.len() / (summary.size * summary.size).max(1));
         let atlas = FaceAtlas::new(pixels, summary.size, count);
-        Self { summary, atlas }
+        Self {
+            summary,
+            atlas,
+            pixels: pixels.to_vec(),
+        }
+    }
+
+    pub fn train_image(&self, index: usize) -> Option<&[u8]> {
+        let len = self.summary.size * self.summary.size;
+        self.pixels.get(index * len..(index + 1) * len)
     }
 
     pub fn person(&self, label: usize) -> &str {
@@ -76,6 +87,11 @@ pub struct PageState {
     pub notices: RwSignal<Vec<Notice>>,
     pub importing: RwSignal<bool>,
     pub log_scale: RwSignal<bool>,
+    /// What the attention views look at, and what the worker last computed for it.
+    pub inspect: RwSignal<InspectTarget>,
+    pub probe: RwSignal<Option<Arc<HeadView>>>,
+    /// (update, gradient norms of every block's Wq, Wk, Wv, Wo).
+    pub gradients: RwSignal<Vec<(u64, Vec<BlockGradientNorms>)>>,
 }
 
 impl PageState {
@@ -98,6 +114,9 @@ impl PageState {
             notices: RwSignal::new(Vec::new()),
             importing: RwSignal::new(false),
             log_scale: RwSignal::new(false),
+            inspect: RwSignal::new(InspectTarget::default()),
+            probe: RwSignal::new(None),
+            gradients: RwSignal::new(Vec::new()),
         }
     }
 
@@ -139,6 +158,8 @@ impl PageState {
                 self.step.set(0);
                 self.losses.set(Vec::new());
                 self.accuracy.set(Vec::new());
+                self.gradients.set(Vec::new());
+                self.probe.set(None);
                 self.report.set(None);
                 self.millis.set(None);
                 self.divergence.set(None);
@@ -151,6 +172,10 @@ impl PageState {
                 });
                 self.millis.set(Some(millis));
                 self.step.set(step);
+                self.gradients.update(|points| {
+                    points.retain(|(s, _)| *s < step);
+                    points.push((step, report.gradient_norms.blocks.clone()));
+                });
                 self.report.set(Some(Arc::new(*report)));
             }
             Event::Validation { step, evaluation } => self.accuracy.update(|points| {
@@ -158,6 +183,7 @@ impl PageState {
                 points.push((step, evaluation.accuracy));
             }),
             Event::Playing { playing } => self.playing.set(playing),
+            Event::Probe(view) => self.probe.set(Some(Arc::from(view))),
             Event::Diverged(report) => {
                 self.playing.set(false);
                 self.divergence.set(Some(report));
@@ -166,6 +192,7 @@ impl PageState {
                 self.divergence.set(None);
                 self.losses.update(|p| p.retain(|(s, _)| *s <= step));
                 self.accuracy.update(|p| p.retain(|(s, _)| *s <= step));
+                self.gradients.update(|p| p.retain(|(s, _)| *s <= step));
                 if self
                     .report
                     .with_untracked(|r| r.as_ref().is_some_and(|r| r.step > step))

@@ -1,0 +1,435 @@
+//! The attention of one head, computed by the model in training: the raw scores Q·Kᵀ/√d,
+//! the softmax that turns each row into shares, and where a token looks on the face.
+//! Everything drawn here comes from the worker's latest [`HeadView`].
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, MouseEvent};
+
+use crate::i18n::decimal;
+use crate::protocol::{Command, HeadView, InspectTarget};
+use crate::ui::bridge::Bridge;
+use crate::ui::state::PageState;
+
+/// Side of each view on screen, in CSS pixels (drawn at the screen's pixel density).
+const VIEW_PX: f64 = 300.0;
+
+/// Blue – white – orange: negative scores blue, positive orange; readable with the common
+/// colour-vision deficiencies (no red–green contrast).
+fn diverging(t: f32) -> [u8; 3] {
+    let t = t.clamp(-1.0, 1.0);
+    let (end, a) = if t < 0.0 {
+        ([33.0, 102.0, 172.0], -t)
+    } else {
+        ([179.0, 88.0, 6.0], t)
+    };
+    let mix = |e: f32| (255.0 + (e - 255.0) * a).round() as u8;
+    [mix(end[0]), mix(end[1]), mix(end[2])]
+}
+
+/// Viridis (dark purple → green → yellow), perceptually even and colour-blind safe.
+fn sequential(t: f32) -> [u8; 3] {
+    const STOPS: [[f32; 3]; 5] = [
+        [68.0, 1.0, 84.0],
+        [59.0, 82.0, 139.0],
+        [33.0, 145.0, 140.0],
+        [94.0, 201.0, 98.0],
+        [253.0, 231.0, 37.0],
+    ];
+    let x = t.clamp(0.0, 1.0) * 4.0;
+    let i = (x.floor() as usize).min(3);
+    let f = x - i as f32;
+    let c = |k: usize| (STOPS[i][k] + (STOPS[i + 1][k] - STOPS[i][k]) * f).round() as u8;
+    [c(0), c(1), c(2)]
+}
+
+fn css([r, g, b]: [u8; 3]) -> String {
+    format!("rgb({r},{g},{b})")
+}
+
+fn context(canvas: &HtmlCanvasElement) -> Option<(CanvasRenderingContext2d, f64)> {
+    let ratio = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .max(1.0);
+    let side = (VIEW_PX * ratio).round() as u32;
+    if canvas.width() != side || canvas.height() != side {
+        canvas.set_width(side);
+        canvas.set_height(side);
+    }
+    let context: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+    let _ = context.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
+    Some((context, ratio))
+}
+
+/// A token's name as the learner reads it: CLS, or the patch's row and column.
+pub fn token_name(token: usize, grid: usize) -> String {
+    if token == 0 {
+        "CLS".into()
+    } else {
+        let patch = token - 1;
+        format!("({}, {})", patch / grid + 1, patch % grid + 1)
+    }
+}
+
+fn draw_matrix(
+    canvas: &HtmlCanvasElement,
+    values: &[f32],
+    n: usize,
+    colour: impl Fn(f32) -> [u8; 3],
+    hovered: Option<(usize, usize)>,
+) {
+    let Some((context, _)) = context(canvas) else {
+        return;
+    };
+    let cell = VIEW_PX / n as f64;
+    for row in 0..n {
+        for col in 0..n {
+            context.set_fill_style_str(&css(colour(values[row * n + col])));
+            context.fill_rect(col as f64 * cell, row as f64 * cell, cell + 0.5, cell + 0.5);
+        }
+    }
+    // The CLS row and column are set apart: CLS is not a patch.
+    context.set_stroke_style_str("rgba(0,0,0,0.55)");
+    context.set_line_width(1.0);
+    context.stroke_rect(0.0, cell, VIEW_PX, 0.0);
+    context.stroke_rect(cell, 0.0, 0.0, VIEW_PX);
+    if let Some((row, col)) = hovered {
+        context.set_stroke_style_str("#000");
+        context.set_line_width(2.0);
+        context.stroke_rect(0.0, row as f64 * cell, VIEW_PX, cell);
+        context.stroke_rect(col as f64 * cell, row as f64 * cell, cell, cell);
+    }
+}
+
+/// The face with a patch grid, the attention of one query token spread over the patches,
+/// and the hovered query and key patches outlined.
+fn draw_face(
+    canvas: &HtmlCanvasElement,
+    pixels: &[u8],
+    size: usize,
+    view: &HeadView,
+    query: usize,
+    key: Option<usize>,
+) {
+    let Some((context, _)) = context(canvas) else {
+        return;
+    };
+    let px = VIEW_PX / size as f64;
+    for y in 0..size {
+        for x in 0..size {
+            let p = pixels[y * size + x];
+            context.set_fill_style_str(&css([p, p, p]));
+            context.fill_rect(x as f64 * px, y as f64 * px, px + 0.5, px + 0.5);
+        }
+    }
+    let grid = view.grid;
+    let n = view.tokens;
+    let patch = VIEW_PX / grid as f64;
+    let row = &view.attention[query * n..(query + 1) * n];
+    let top = row[1..].iter().copied().fold(f32::MIN_POSITIVE, f32::max);
+    for p in 0..grid * grid {
+        let share = row[p + 1] / top;
+        let [r, g, b] = sequential(share);
+        context.set_fill_style_str(&format!("rgba({r},{g},{b},{:.3})", 0.15 + 0.55 * share));
+        context.fill_rect(
+            (p % grid) as f64 * patch,
+            (p / grid) as f64 * patch,
+            patch,
+            patch,
+        );
+    }
+    context.set_stroke_style_str("rgba(255,255,255,0.35)");
+    context.set_line_width(1.0);
+    for i in 1..grid {
+        let at = i as f64 * patch;
+        context.stroke_rect(at, 0.0, 0.0, VIEW_PX);
+        context.stroke_rect(0.0, at, VIEW_PX, 0.0);
+    }
+    let outline = |token: usize, colour: &str, dash: bool| {
+        if token == 0 {
+            return;
+        }
+        let p = token - 1;
+        context.set_stroke_style_str(colour);
+        context.set_line_width(3.0);
+        let pattern = js_sys::Array::new();
+        if dash {
+            pattern.push(&6.0.into());
+            pattern.push(&4.0.into());
+        }
+        let _ = context.set_line_dash(&pattern);
+        context.stroke_rect(
+            (p % grid) as f64 * patch + 1.5,
+            (p / grid) as f64 * patch + 1.5,
+            patch - 3.0,
+            patch - 3.0,
+        );
+        let _ = context.set_line_dash(&js_sys::Array::new());
+    };
+    outline(query, "#f0a202", false);
+    if let Some(key) = key {
+        outline(key, "#2166ac", true);
+    }
+}
+
+/// The cell under the mouse: (query row, key column).
+fn cell_at(event: &MouseEvent, n: usize) -> Option<(usize, usize)> {
+    let (x, y) = (event.offset_x() as f64, event.offset_y() as f64);
+    if x < 0.0 || y < 0.0 || x >= VIEW_PX || y >= VIEW_PX {
+        return None;
+    }
+    let cell = VIEW_PX / n as f64;
+    Some(((y / cell) as usize, (x / cell) as usize))
+}
+
+fn matrix_json(values: &[f32]) -> String {
+    let parts: Vec<String> = values.iter().map(|v| format!("{v}")).collect();
+    format!("[{}]", parts.join(","))
+}
+
+#[component]
+fn Legend(
+    #[prop(into)] low: Signal<String>,
+    #[prop(into)] high: Signal<String>,
+    gradient: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="legend">
+            <span>{low}</span>
+            <span class="legend-bar" style=format!("background:{gradient}")></span>
+            <span>{high}</span>
+        </div>
+    }
+}
+
+const DIVERGING_CSS: &str = "linear-gradient(90deg, rgb(33,102,172), #fff, rgb(179,88,6))";
+const SEQUENTIAL_CSS: &str =
+    "linear-gradient(90deg, rgb(68,1,84), rgb(59,82,139), rgb(33,145,140), rgb(94,201,98), rgb(253,231,37))";
+
+#[component]
+pub fn AttentionPanel(
+    state: PageState,
+    bridge: StoredValue<Bridge, LocalStorage>,
+) -> impl IntoView {
+    let t = move || state.lang.get().text();
+    let scores_canvas = NodeRef::<Canvas>::new();
+    let shares_canvas = NodeRef::<Canvas>::new();
+    let face_canvas = NodeRef::<Canvas>::new();
+    // The cell under the mouse, and the query token whose attention lies on the face
+    // (CLS unless the learner clicked a patch or a row).
+    let hovered = RwSignal::new(None::<(usize, usize)>);
+    let query = RwSignal::new(0usize);
+
+    let inspect = move |change: &dyn Fn(&mut InspectTarget)| {
+        let mut target = state.inspect.get_untracked();
+        change(&mut target);
+        state.inspect.set(target);
+        bridge.with_value(|b| b.send(Command::Inspect(target)));
+    };
+
+    Effect::new(move |_| {
+        let Some(view) = state.probe.get() else {
+            return;
+        };
+        let cell = hovered.get();
+        let n = view.tokens;
+        let peak = view.scores.iter().fold(1e-6_f32, |m, v| m.max(v.abs()));
+        let top = view.attention.iter().fold(1e-6_f32, |m, &v| m.max(v));
+        if let Some(canvas) = scores_canvas.get() {
+            draw_matrix(&canvas, &view.scores, n, |v| diverging(v / peak), cell);
+        }
+        if let Some(canvas) = shares_canvas.get() {
+            draw_matrix(&canvas, &view.attention, n, |v| sequential(v / top), cell);
+        }
+        let query_token = cell.map_or(query.get(), |(row, _)| row);
+        state.dataset.with(|data| {
+            let Some(data) = data else { return };
+            let Some(pixels) = data.train_image(view.target.image) else {
+                return;
+            };
+            if let Some(canvas) = face_canvas.get() {
+                draw_face(
+                    &canvas,
+                    pixels,
+                    data.summary.size,
+                    &view,
+                    query_token,
+                    cell.map(|c| c.1),
+                );
+            }
+        });
+    });
+
+    let on_move = move |event: MouseEvent| {
+        let n = state
+            .probe
+            .with_untracked(|p| p.as_ref().map_or(0, |p| p.tokens));
+        if n > 0 {
+            hovered.set(cell_at(&event, n));
+        }
+    };
+    let on_click_matrix = move |event: MouseEvent| {
+        let n = state
+            .probe
+            .with_untracked(|p| p.as_ref().map_or(0, |p| p.tokens));
+        if let Some((row, _)) = cell_at(&event, n.max(1)) {
+            query.set(row);
+        }
+    };
+    let on_click_face = move |event: MouseEvent| {
+        let grid = state
+            .probe
+            .with_untracked(|p| p.as_ref().map_or(0, |p| p.grid));
+        if let Some((row, col)) = cell_at(&event, grid.max(1)) {
+            let token = row * grid + col + 1;
+            query.update(|q| *q = if *q == token { 0 } else { token });
+        }
+    };
+
+    let readout = move || {
+        let lang = state.lang.get();
+        let t = lang.text();
+        let view = state.probe.get()?;
+        let (row, col) = hovered.get()?;
+        let n = view.tokens;
+        let score = *view.scores.get(row * n + col)?;
+        let share = *view.attention.get(row * n + col)?;
+        Some(view! {
+            <p class="readout" id="attention-readout" data-query=row data-key=col data-score=score.to_string() data-share=share.to_string()>
+                {format!(
+                    "{} {} → {} {} · {} {} · {} {} %",
+                    t.query_token, token_name(row, view.grid),
+                    t.key_token, token_name(col, view.grid),
+                    t.score, decimal(lang, score as f64, 3),
+                    t.share, decimal(lang, share as f64 * 100.0, 1),
+                )}
+            </p>
+        })
+    };
+    let caption = move || {
+        let lang = state.lang.get();
+        let t = lang.text();
+        let view = state.probe.get()?;
+        let people = state.dataset.with(|d| {
+            d.as_ref().map(|d| {
+                (
+                    d.person(view.label).to_string(),
+                    d.person(view.predicted).to_string(),
+                )
+            })
+        });
+        let (truth, guess) = people.unwrap_or_default();
+        Some((t.probe_caption)(
+            view.step,
+            &truth,
+            &guess,
+            &decimal(lang, view.probability as f64, 2),
+        ))
+    };
+    let row_sums = move || {
+        state.probe.with(|p| {
+            p.as_ref().map(|v| {
+                let sums: Vec<String> = v
+                    .attention
+                    .chunks(v.tokens)
+                    .map(|r| format!("{}", r.iter().sum::<f32>()))
+                    .collect();
+                format!("[{}]", sums.join(","))
+            })
+        })
+    };
+    let depth = move || {
+        state
+            .run
+            .with(|r| r.as_ref().map_or(1, |r| r.settings.preset.config(2).depth))
+    };
+    let heads = move || {
+        state
+            .run
+            .with(|r| r.as_ref().map_or(1, |r| r.settings.preset.config(2).heads))
+    };
+    let images = move || {
+        state
+            .dataset
+            .with(|d| d.as_ref().map_or(0, |d| d.summary.train_labels.len()))
+    };
+    let peak = move || {
+        state.probe.with(|p| {
+            p.as_ref()
+                .map(|v| v.scores.iter().fold(0.0_f32, |m, x| m.max(x.abs())))
+        })
+    };
+    let top = move || {
+        state.probe.with(|p| {
+            p.as_ref()
+                .map(|v| v.attention.iter().fold(0.0_f32, |m, &x| m.max(x)))
+        })
+    };
+
+    view! {
+        <div class="inspect-controls">
+            <label>{move || t().image}
+                <button class="small" aria-label=move || t().previous on:click=move |_| {
+                    let n = images().max(1);
+                    inspect(&|x| x.image = (x.image + n - 1) % n);
+                }>"◀"</button>
+                <span id="inspect-image">{move || state.inspect.get().image + 1}</span>
+                <button class="small" aria-label=move || t().next on:click=move |_| {
+                    let n = images().max(1);
+                    inspect(&|x| x.image = (x.image + 1) % n);
+                }>"▶"</button>
+            </label>
+            <label>{move || t().block}
+                <select id="inspect-block" on:change=move |ev| {
+                    if let Ok(block) = event_target_value(&ev).parse::<usize>() { inspect(&|x| x.block = block); }
+                }>
+                    {move || (0..depth()).map(|b| view! {
+                        <option value=b.to_string() selected=move || state.inspect.get().block == b>{b + 1}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>{move || t().head}
+                <select id="inspect-head" on:change=move |ev| {
+                    if let Ok(head) = event_target_value(&ev).parse::<usize>() { inspect(&|x| x.head = head); }
+                }>
+                    {move || (0..heads()).map(|h| view! {
+                        <option value=h.to_string() selected=move || state.inspect.get().head == h>{h + 1}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+        </div>
+        <p class="note" id="probe-caption">{caption}</p>
+        <div class="attention-views" on:mouseleave=move |_| hovered.set(None)>
+            <figure>
+                <figcaption>{move || t().scores_title}</figcaption>
+                <canvas node_ref=scores_canvas id="scores-map" class="matrix" role="img"
+                    aria-label=move || t().scores_title
+                    data-matrix=move || state.probe.with(|p| p.as_ref().map(|v| matrix_json(&v.scores)))
+                    on:mousemove=on_move on:click=on_click_matrix></canvas>
+                <Legend low=Signal::derive(move || peak().map_or(String::new(), |p| format!("−{p:.2}")))
+                    high=Signal::derive(move || peak().map_or(String::new(), |p| format!("+{p:.2}")))
+                    gradient=DIVERGING_CSS />
+            </figure>
+            <figure>
+                <figcaption>{move || t().shares_title}</figcaption>
+                <canvas node_ref=shares_canvas id="attention-map" class="matrix" role="img"
+                    aria-label=move || t().shares_title
+                    data-matrix=move || state.probe.with(|p| p.as_ref().map(|v| matrix_json(&v.attention)))
+                    data-row-sums=row_sums
+                    on:mousemove=on_move on:click=on_click_matrix></canvas>
+                <Legend low=Signal::derive(|| "0 %".to_string())
+                    high=Signal::derive(move || top().map_or(String::new(), |p| format!("{:.1} %", p * 100.0)))
+                    gradient=SEQUENTIAL_CSS />
+            </figure>
+            <figure>
+                <figcaption>{move || (t().face_title)(&token_name(query.get(), state.probe.with(|p| p.as_ref().map_or(1, |p| p.grid))))}</figcaption>
+                <canvas node_ref=face_canvas id="attention-face" class="matrix" role="img"
+                    aria-label=move || t().face_title_plain
+                    on:click=on_click_face></canvas>
+            </figure>
+        </div>
+        {readout}
+        <p class="note">{move || t().attention_hint}</p>
+    }
+}
