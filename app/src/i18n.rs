@@ -178,6 +178,23 @@ pub struct Text {
     pub gradient_axis: &'static str,
     pub gradient_now: fn(u64) -> String,
     pub gradient_block: fn(usize) -> String,
+
+    pub walkthrough: &'static str,
+    pub help_walkthrough: &'static str,
+    pub walk_empty: &'static str,
+    pub phase_forward: &'static str,
+    pub phase_loss: &'static str,
+    pub phase_backward: &'static str,
+    pub phase_update: &'static str,
+    pub phase_repeat: &'static str,
+    pub walk_forward: fn(usize, &str, &str, &str, &str) -> String,
+    pub walk_loss: fn(&str, &str, usize, &str) -> String,
+    pub walk_backward: fn(&str, &str, &str) -> String,
+    #[allow(clippy::type_complexity)]
+    pub walk_update: fn(usize, usize, usize, &str, &str, &str, &str, &str) -> String,
+    pub rule_sgd: fn(&str) -> String,
+    pub rule_adam: fn(&str) -> String,
+    pub walk_repeat: fn(usize, usize, usize, usize, u64) -> String,
 }
 
 pub static EN: Text = Text {
@@ -339,6 +356,49 @@ pub static EN: Text = Text {
     gradient_axis: "gradient norm",
     gradient_now: |step| format!("Update {step}, every block"),
     gradient_block: |block| format!("block {block}"),
+    walkthrough: "One update, step by step",
+    help_walkthrough: "What the last Step did, in the order the computer did it, with its own \
+        numbers. The first face of the batch stands for all of them.",
+    walk_empty: "Press Step: the five phases of that update appear here, with its numbers.",
+    phase_forward: "Forward",
+    phase_loss: "Loss",
+    phase_backward: "Backward",
+    phase_update: "Update",
+    phase_repeat: "Repeat",
+    walk_forward: |n, truth, guess, p_guess, p_true| {
+        format!(
+            "The {n} faces of the batch go through the model. For the first one, {truth}, the \
+             model's most likely answer is {guess} (p = {p_guess}); the probability it gives \
+             the right person is p = {p_true}."
+        )
+    },
+    walk_loss: |p, minus_log, n, loss| {
+        format!("For that face the loss is −log p = −log {p} = {minus_log}. Averaged over the {n} faces: loss = {loss}.")
+    },
+    walk_backward: |wq, wk, wv| {
+        format!(
+            "Backpropagation works out how the loss changes with every weight. In block 1, the \
+             gradients' sizes (L2 norms) are: Wq {wq}, Wk {wk}, Wv {wv}: three different numbers \
+             for three different matrices."
+        )
+    },
+    walk_update: |block, row, col, before, grad, after, delta, rule| {
+        format!(
+            "Every weight moves against its gradient. Followed here: Wq[{row}, {col}] of block \
+             {block} was {before}, its gradient {grad}; it is now {after} (change {delta}). {rule}"
+        )
+    },
+    rule_sgd: |lr| format!("SGD with momentum: v ← 0.9·v + gradient, W ← W − {lr}·v."),
+    rule_adam: |lr| {
+        format!("Adam scales each step by the gradient's recent size: each weight moves by about {lr} or less.")
+    },
+    walk_repeat: |examples, batch, per_epoch, i, epoch| {
+        format!(
+            "{examples} training images in batches of {batch}: {per_epoch} updates make one \
+             epoch (the last batch may be smaller). This was update {i} of {per_epoch} in epoch \
+             {epoch}. Then the next batch, and again."
+        )
+    },
 };
 
 pub static FR: Text = Text {
@@ -509,6 +569,50 @@ pub static FR: Text = Text {
     gradient_axis: "norme du gradient",
     gradient_now: |step| format!("Mise à jour {step}, chaque bloc"),
     gradient_block: |block| format!("bloc {block}"),
+    walkthrough: "Une mise à jour, pas à pas",
+    help_walkthrough: "Ce qu’a fait le dernier « Un pas », dans l’ordre où l’ordinateur l’a \
+        fait, avec ses propres nombres. Le premier visage du lot représente tous les autres.",
+    walk_empty: "Appuyez sur « Un pas » : les cinq phases de cette mise à jour apparaîtront ici, avec leurs nombres.",
+    phase_forward: "Propagation avant",
+    phase_loss: "Perte",
+    phase_backward: "Rétropropagation",
+    phase_update: "Mise à jour",
+    phase_repeat: "Et on recommence",
+    walk_forward: |n, truth, guess, p_guess, p_true| {
+        format!(
+            "Les {n} visages du lot traversent le modèle. Pour le premier, {truth}, la réponse la \
+             plus probable du modèle est {guess} (p = {p_guess}) ; la probabilité qu’il donne à \
+             la bonne personne est p = {p_true}."
+        )
+    },
+    walk_loss: |p, minus_log, n, loss| {
+        format!("Pour ce visage, la perte vaut −log p = −log {p} = {minus_log}. En moyenne sur les {n} visages : perte = {loss}.")
+    },
+    walk_backward: |wq, wk, wv| {
+        format!(
+            "La rétropropagation calcule comment la perte varie avec chaque poids. Dans le bloc 1, \
+             la taille des gradients (norme L2) vaut : Wq {wq}, Wk {wk}, Wv {wv} : trois nombres \
+             différents pour trois matrices différentes."
+        )
+    },
+    walk_update: |block, row, col, before, grad, after, delta, rule| {
+        format!(
+            "Chaque poids bouge à l’opposé de son gradient. Suivi ici : Wq[{row}, {col}] du bloc \
+             {block} valait {before}, son gradient {grad} ; il vaut maintenant {after} \
+             (variation {delta}). {rule}"
+        )
+    },
+    rule_sgd: |lr| format!("SGD avec moment : v ← 0,9·v + gradient, W ← W − {lr}·v."),
+    rule_adam: |lr| {
+        format!("Adam règle chaque pas sur la taille récente du gradient : chaque poids bouge d’environ {lr} au plus.")
+    },
+    walk_repeat: |examples, batch, per_epoch, i, epoch| {
+        format!(
+            "{examples} images d’entraînement par lots de {batch} : {per_epoch} mises à jour font \
+             une époque (le dernier lot peut être plus petit). C’était la mise à jour {i} sur \
+             {per_epoch} de l’époque {epoch}. Puis le lot suivant, et ainsi de suite."
+        )
+    },
 };
 
 #[cfg(test)]

@@ -96,6 +96,14 @@ async function runOn(browser, origin, device) {
         check(Math.abs(Number(readout.score) - scores[row * n + col]) < 1e-6, `readout score ${readout.score} vs ${scores[row * n + col]}`);
         check(Math.abs(Number(readout.share) - shares[row * n + col]) < 1e-6, `readout share ${readout.share} vs ${shares[row * n + col]}`);
         check(readout.text.includes((shares[row * n + col] * 100).toFixed(1)), `the readout text does not show the share: ${readout.text}`);
+        // The walkthrough's loss for its face is −log p of the probability it shows.
+        const walk = await page.$eval('#walkthrough', (e) => ({ ...e.dataset, text: e.textContent }));
+        check(Number(walk.step) === 3, `the walkthrough shows update ${walk.step}`);
+        const p = Number(walk.pTrue);
+        check(Math.abs(Number(walk.minusLogP) + Math.log(p)) < 1e-5, `−log p: ${walk.minusLogP} vs p = ${p}`);
+        check(walk.text.includes(`−log ${p.toFixed(3)} = ${(-Math.log(p)).toFixed(3)}`), `the text does not show −log p: ${walk.text}`);
+        const lastLoss = (await lossPoints(page)).at(-1)[1];
+        check(Math.abs(Number(walk.loss) - lastLoss) < 1e-6, `walkthrough loss ${walk.loss} vs chart ${lastLoss}`);
         // The gradient chart holds one point per update.
         const points = await page.$eval('#gradient-chart', (e) => Number(e.dataset.points));
         check(points === 3, `the gradient chart holds ${points} points after 3 updates`);

@@ -14,6 +14,8 @@ use crate::ui::state::PageState;
 const LOSS_COLOUR: RGBColor = RGBColor(0, 114, 178);
 const ACCURACY_COLOUR: RGBColor = RGBColor(213, 94, 0);
 const GRID: RGBColor = RGBColor(225, 225, 225);
+/// The update axis spans at least this many updates, so its ticks are whole numbers.
+const MIN_UPDATES: f64 = 10.0;
 
 /// The canvas's CSS size in pixels and the screen's pixel ratio, measured when it is mounted
 /// and when the window is resized, never while drawing: reading a size forces the browser to
@@ -82,7 +84,7 @@ fn draw_loss(
         .filter(|(_, l)| l.is_finite())
         .map(|&(s, l)| (s as f64, l as f64))
         .collect();
-    let last_step = finite.last().map_or(1.0, |p| p.0).max(1.0);
+    let last_step = finite.last().map_or(1.0, |p| p.0).max(MIN_UPDATES);
     let x_range = 0.0..last_step * 1.02 + 0.5;
     let max = finite.iter().map(|p| p.1).fold(0.0, f64::max).max(1e-3);
     let mut builder = ChartBuilder::on(root);
@@ -139,7 +141,7 @@ fn draw_accuracy(
 ) -> Result<(), Box<dyn std::error::Error>> {
     root.fill(&WHITE)?;
     let r = axes.ratio;
-    let last_step = points.last().map_or(1.0, |p| p.0 as f64).max(1.0);
+    let last_step = points.last().map_or(1.0, |p| p.0 as f64).max(MIN_UPDATES);
     let mut chart = ChartBuilder::on(root)
         .margin((12.0 * r) as i32)
         .x_label_area_size((34.0 * r) as i32)
@@ -314,7 +316,7 @@ fn draw_gradients(
     root.fill(&WHITE)?;
     let r = axes.ratio;
     let all = series.iter().flatten();
-    let last_step = all.clone().map(|p| p.0).fold(1.0, f64::max);
+    let last_step = all.clone().map(|p| p.0).fold(MIN_UPDATES, f64::max);
     let max = all.clone().map(|p| p.1).fold(1e-6, f64::max);
     let min = all
         .map(|p| p.1)

@@ -9,6 +9,7 @@ mod controls;
 mod faces;
 mod notices;
 mod state;
+mod walkthrough;
 
 use leptos::prelude::*;
 
@@ -21,6 +22,7 @@ use controls::{install_keyboard, Controls, DeviceSwitch, Progress};
 use faces::{BatchView, DatasetPanel};
 use notices::{DivergenceBanner, Notices};
 pub use state::PageState;
+use walkthrough::Walkthrough;
 
 /// A `?name=value` of the page's address.
 fn query(name: &str) -> Option<String> {
@@ -135,9 +137,14 @@ fn App() -> impl IntoView {
                 <Panel state id="attention" title=|t| t.attention help=|t| t.help_attention>
                     <AttentionPanel state bridge />
                 </Panel>
-                <Panel state id="gradients" title=|t| t.gradients help=|t| t.help_gradients>
-                    <GradientChart state />
-                </Panel>
+                <div class="column">
+                    <Panel state id="gradients" title=|t| t.gradients help=|t| t.help_gradients>
+                        <GradientChart state />
+                    </Panel>
+                    <Panel state id="walkthrough-section" title=|t| t.walkthrough help=|t| t.help_walkthrough>
+                        <Walkthrough state />
+                    </Panel>
+                </div>
             </div>
             <Panel state id="dataset" title=|t| t.dataset help=|t| t.help_dataset>
                 <DatasetPanel state bridge />
