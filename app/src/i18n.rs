@@ -178,6 +178,10 @@ pub struct Text {
     pub gradient_axis: &'static str,
     pub gradient_now: fn(u64) -> String,
     pub gradient_block: fn(usize) -> String,
+    pub export_png: &'static str,
+    pub this_head: &'static str,
+    pub rollout: &'static str,
+    pub rollout_title: &'static str,
 
     pub walkthrough: &'static str,
     pub help_walkthrough: &'static str,
@@ -356,6 +360,10 @@ pub static EN: Text = Text {
     gradient_axis: "gradient norm",
     gradient_now: |step| format!("Update {step}, every block"),
     gradient_block: |block| format!("block {block}"),
+    export_png: "Save as PNG",
+    this_head: "this head",
+    rollout: "all blocks (rollout)",
+    rollout_title: "What CLS is made of, over all blocks",
     walkthrough: "One update, step by step",
     help_walkthrough: "What the last Step did, in the order the computer did it, with its own \
         numbers. The first face of the batch stands for all of them.",
@@ -569,6 +577,10 @@ pub static FR: Text = Text {
     gradient_axis: "norme du gradient",
     gradient_now: |step| format!("Mise à jour {step}, chaque bloc"),
     gradient_block: |block| format!("bloc {block}"),
+    export_png: "Enregistrer en PNG",
+    this_head: "cette tête",
+    rollout: "tous les blocs (rollout)",
+    rollout_title: "De quoi CLS est fait, sur tous les blocs",
     walkthrough: "Une mise à jour, pas à pas",
     help_walkthrough: "Ce qu’a fait le dernier « Un pas », dans l’ordre où l’ordinateur l’a \
         fait, avec ses propres nombres. Le premier visage du lot représente tous les autres.",

@@ -162,6 +162,9 @@ pub struct HeadView {
     pub scores: Vec<f32>,
     /// Softmax of each row of `scores`.
     pub attention: Vec<f32>,
+    /// Attention rollout from CLS through every block (heads averaged, the residual path
+    /// added as the identity): how much each token feeds the CLS token at the end.
+    pub rollout: Vec<f32>,
     /// The image's person and the model's answer.
     pub label: usize,
     pub predicted: usize,

@@ -265,6 +265,7 @@ impl Session {
         if !head.scores.iter().all(|v| v.is_finite()) {
             return None;
         }
+        let rollout = rollout_from_cls(&report.blocks, report.tokens);
         let (predicted, probability) = report
             .probabilities
             .iter()
@@ -280,6 +281,7 @@ impl Session {
                 head_dim: report.head_dim,
                 scores: head.scores.clone(),
                 attention: head.attention.clone(),
+                rollout,
                 label: set.train.labels()[target.image],
                 predicted,
                 probability,
@@ -528,6 +530,38 @@ impl Session {
             bytes: Some(bytes),
         }
     }
+}
+
+/// Attention rollout (Abnar & Zuidema, 2020): each block's attention averaged over its heads,
+/// with the residual connection counted as attending to oneself, `(A + I) / 2`, multiplied
+/// from the first block to the last. Returns the CLS row: what the classifier's token is
+/// made of, over all blocks.
+pub fn rollout_from_cls(blocks: &[Vec<model::HeadProbe>], tokens: usize) -> Vec<f32> {
+    let mut rollout: Vec<f32> = (0..tokens * tokens)
+        .map(|i| if i / tokens == i % tokens { 1.0 } else { 0.0 })
+        .collect();
+    for heads in blocks {
+        let mut mixed = vec![0.0f32; tokens * tokens];
+        for head in heads {
+            for (m, a) in mixed.iter_mut().zip(&head.attention) {
+                *m += a / heads.len() as f32;
+            }
+        }
+        for (i, m) in mixed.iter_mut().enumerate() {
+            *m = (*m + if i / tokens == i % tokens { 1.0 } else { 0.0 }) / 2.0;
+        }
+        let mut next = vec![0.0f32; tokens * tokens];
+        for row in 0..tokens {
+            for k in 0..tokens {
+                let a = mixed[row * tokens + k];
+                for col in 0..tokens {
+                    next[row * tokens + col] += a * rollout[k * tokens + col];
+                }
+            }
+        }
+        rollout = next;
+    }
+    rollout[..tokens].to_vec()
 }
 
 fn refused(error: impl std::fmt::Display) -> Outgoing {

@@ -302,3 +302,30 @@ fn the_inspected_head_is_probed_after_each_update() {
         }
     );
 }
+
+#[test]
+fn rollout_mixes_heads_and_the_residual_path() {
+    use app::session::rollout_from_cls;
+    use model::HeadProbe;
+    let head = |attention: Vec<f32>| HeadProbe {
+        q: vec![],
+        k: vec![],
+        v: vec![],
+        scores: vec![],
+        attention,
+    };
+    // Two tokens; one block whose two heads send CLS entirely to the patch.
+    let block = vec![
+        head(vec![0.0, 1.0, 0.0, 1.0]),
+        head(vec![0.0, 1.0, 0.0, 1.0]),
+    ];
+    let cls = rollout_from_cls(&[block.clone()], 2);
+    assert_eq!(
+        cls,
+        vec![0.5, 0.5],
+        "half through the residual, half through attention"
+    );
+    let cls = rollout_from_cls(&[block.clone(), block], 2);
+    assert_eq!(cls, vec![0.25, 0.75]);
+    assert!((cls.iter().sum::<f32>() - 1.0).abs() < 1e-6);
+}

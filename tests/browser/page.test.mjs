@@ -96,6 +96,14 @@ async function runOn(browser, origin, device) {
         check(Math.abs(Number(readout.score) - scores[row * n + col]) < 1e-6, `readout score ${readout.score} vs ${scores[row * n + col]}`);
         check(Math.abs(Number(readout.share) - shares[row * n + col]) < 1e-6, `readout share ${readout.share} vs ${shares[row * n + col]}`);
         check(readout.text.includes((shares[row * n + col] * 100).toFixed(1)), `the readout text does not show the share: ${readout.text}`);
+        // Rollout: what CLS is made of over all blocks, shares that add up to 1.
+        const rollout = await page.$eval('#attention-face', (e) => JSON.parse(e.dataset.rollout));
+        check(rollout.length === n && Math.abs(rollout.reduce((a, b) => a + b, 0) - 1) < 1e-4, `rollout ${rollout}`);
+        await page.click('#face-rollout');
+        await page.waitForFunction(() => document.querySelector('#face-rollout').getAttribute('aria-pressed') === 'true');
+        // A view saved as PNG.
+        const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-export="attention"]')]);
+        check(download.suggestedFilename() === 'vit-playground-attention.png', download.suggestedFilename());
         // The walkthrough's loss for its face is −log p of the probability it shows.
         const walk = await page.$eval('#walkthrough', (e) => ({ ...e.dataset, text: e.textContent }));
         check(Number(walk.step) === 3, `the walkthrough shows update ${walk.step}`);

@@ -10,6 +10,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, MouseEvent};
 use crate::i18n::decimal;
 use crate::protocol::{Command, HeadView, InspectTarget};
 use crate::ui::bridge::Bridge;
+use crate::ui::export::ExportPng;
 use crate::ui::state::PageState;
 
 /// Side of each view on screen, in CSS pixels (drawn at the screen's pixel density).
@@ -109,6 +110,7 @@ fn draw_face(
     pixels: &[u8],
     size: usize,
     view: &HeadView,
+    row: &[f32],
     query: usize,
     key: Option<usize>,
 ) {
@@ -124,9 +126,7 @@ fn draw_face(
         }
     }
     let grid = view.grid;
-    let n = view.tokens;
     let patch = VIEW_PX / grid as f64;
-    let row = &view.attention[query * n..(query + 1) * n];
     let top = row[1..].iter().copied().fold(f32::MIN_POSITIVE, f32::max);
     for p in 0..grid * grid {
         let share = row[p + 1] / top;
@@ -220,6 +220,8 @@ pub fn AttentionPanel(
     // (CLS unless the learner clicked a patch or a row).
     let hovered = RwSignal::new(None::<(usize, usize)>);
     let query = RwSignal::new(0usize);
+    // The face shows this head's attention, or the rollout over every block.
+    let show_rollout = RwSignal::new(false);
 
     let inspect = move |change: &dyn Fn(&mut InspectTarget)| {
         let mut target = state.inspect.get_untracked();
@@ -242,7 +244,18 @@ pub fn AttentionPanel(
         if let Some(canvas) = shares_canvas.get() {
             draw_matrix(&canvas, &view.attention, n, |v| sequential(v / top), cell);
         }
-        let query_token = cell.map_or(query.get(), |(row, _)| row);
+        let rollout = show_rollout.get();
+        let query_token = if rollout {
+            0
+        } else {
+            cell.map_or(query.get(), |(row, _)| row)
+        };
+        let row = if rollout {
+            &view.rollout[..]
+        } else {
+            &view.attention[query_token * n..(query_token + 1) * n]
+        };
+        let key = if rollout { None } else { cell.map(|c| c.1) };
         state.dataset.with(|data| {
             let Some(data) = data else { return };
             let Some(pixels) = data.train_image(view.target.image) else {
@@ -254,8 +267,9 @@ pub fn AttentionPanel(
                     pixels,
                     data.summary.size,
                     &view,
+                    row,
                     query_token,
-                    cell.map(|c| c.1),
+                    key,
                 );
             }
         });
@@ -283,6 +297,7 @@ pub fn AttentionPanel(
             .with_untracked(|p| p.as_ref().map_or(0, |p| p.grid));
         if let Some((row, col)) = cell_at(&event, grid.max(1)) {
             let token = row * grid + col + 1;
+            show_rollout.set(false);
             query.update(|q| *q = if *q == token { 0 } else { token });
         }
     };
@@ -407,6 +422,7 @@ pub fn AttentionPanel(
                     aria-label=move || t().scores_title
                     data-matrix=move || state.probe.with(|p| p.as_ref().map(|v| matrix_json(&v.scores)))
                     on:mousemove=on_move on:click=on_click_matrix></canvas>
+                <ExportPng canvas=scores_canvas name="scores" state />
                 <Legend low=Signal::derive(move || peak().map_or(String::new(), |p| format!("−{p:.2}")))
                     high=Signal::derive(move || peak().map_or(String::new(), |p| format!("+{p:.2}")))
                     gradient=DIVERGING_CSS />
@@ -418,15 +434,30 @@ pub fn AttentionPanel(
                     data-matrix=move || state.probe.with(|p| p.as_ref().map(|v| matrix_json(&v.attention)))
                     data-row-sums=row_sums
                     on:mousemove=on_move on:click=on_click_matrix></canvas>
+                <ExportPng canvas=shares_canvas name="attention" state />
                 <Legend low=Signal::derive(|| "0 %".to_string())
                     high=Signal::derive(move || top().map_or(String::new(), |p| format!("{:.1} %", p * 100.0)))
                     gradient=SEQUENTIAL_CSS />
             </figure>
             <figure>
-                <figcaption>{move || (t().face_title)(&token_name(query.get(), state.probe.with(|p| p.as_ref().map_or(1, |p| p.grid))))}</figcaption>
+                <figcaption>{move || if show_rollout.get() {
+                    t().rollout_title.to_string()
+                } else {
+                    (t().face_title)(&token_name(query.get(), state.probe.with(|p| p.as_ref().map_or(1, |p| p.grid))))
+                }}</figcaption>
                 <canvas node_ref=face_canvas id="attention-face" class="matrix" role="img"
                     aria-label=move || t().face_title_plain
+                    data-rollout=move || state.probe.with(|p| p.as_ref().map(|v| matrix_json(&v.rollout)))
                     on:click=on_click_face></canvas>
+                <ExportPng canvas=face_canvas name="attention-on-face" state />
+                <div class="face-mode" role="group">
+                    <button class="small" class:chosen=move || !show_rollout.get() id="face-this-head"
+                        aria-pressed=move || (!show_rollout.get()).to_string()
+                        on:click=move |_| show_rollout.set(false)>{move || t().this_head}</button>
+                    <button class="small" class:chosen=move || show_rollout.get() id="face-rollout"
+                        aria-pressed=move || show_rollout.get().to_string()
+                        on:click=move |_| show_rollout.set(true)>{move || t().rollout}</button>
+                </div>
             </figure>
         </div>
         {readout}

@@ -9,6 +9,7 @@ use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
 use crate::i18n::decimal;
+use crate::ui::export::ExportPng;
 use crate::ui::state::PageState;
 
 const LOSS_COLOUR: RGBColor = RGBColor(0, 114, 178);
@@ -247,6 +248,7 @@ pub fn LossChart(state: PageState) -> impl IntoView {
             data-points=move || state.losses.with(|p| points_json(p))
         ></canvas>
         <p class="chart-caption" id="loss-latest">{latest}</p>
+        <ExportPng canvas=canvas name="loss" state />
     }
 }
 
@@ -297,6 +299,7 @@ pub fn AccuracyChart(state: PageState) -> impl IntoView {
             data-points=move || state.accuracy.with(|p| points_json(p))
         ></canvas>
         <p class="chart-caption" id="accuracy-latest">{latest}</p>
+        <ExportPng canvas=canvas name="validation-accuracy" state />
     }
 }
 
@@ -453,6 +456,7 @@ pub fn GradientChart(state: PageState) -> impl IntoView {
         <canvas node_ref=canvas class="chart" id="gradient-chart" role="img"
             aria-label=move || state.lang.get().text().gradients
             data-points=move || state.gradients.with(|p| p.len().to_string())></canvas>
+        <ExportPng canvas=canvas name="gradient-norms" state />
         {bars}
     }
 }

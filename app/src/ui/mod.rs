@@ -6,6 +6,7 @@ mod attention;
 mod bridge;
 mod charts;
 mod controls;
+mod export;
 mod faces;
 mod notices;
 mod state;
