@@ -183,6 +183,22 @@ pub struct Text {
     pub rollout: &'static str,
     pub rollout_title: &'static str,
 
+    pub weights: &'static str,
+    pub help_weights: &'static str,
+    pub learned_badge: &'static str,
+    pub learned_list: &'static str,
+    pub computed_badge: &'static str,
+    pub computed_list: &'static str,
+    pub qk_similarity: &'static str,
+    pub weights_history: &'static str,
+    pub weights_summary: fn(u64, usize, &str, &str, &str, &str) -> String,
+
+    pub flow_title: &'static str,
+    pub help_flow: &'static str,
+    pub flow_hint: &'static str,
+    pub open_tensor: &'static str,
+    pub rows_are_tokens: &'static str,
+
     pub walkthrough: &'static str,
     pub help_walkthrough: &'static str,
     pub walk_empty: &'static str,
@@ -407,6 +423,29 @@ pub static EN: Text = Text {
              {epoch}. Then the next batch, and again."
         )
     },
+    weights: "Weights, not activations",
+    help_weights: "Wq, Wk and Wv of the block chosen above, as they are now: the only things \
+        here that training changes. Each cell is one learned number (blue negative, orange \
+        positive). Below: how far each matrix has moved from its initial value, and how alike \
+        Wq and Wk are (cosine of the two matrices taken as vectors), update after update.",
+    learned_badge: "learned",
+    learned_list: "the same for every face, changed only by training: Wq, Wk, Wv, Wo.",
+    computed_badge: "recomputed",
+    computed_list: "for each face, from the learned weights: Q, K, V, the scores and the attention.",
+    qk_similarity: "cos(Wq, Wk)",
+    weights_history: "Drift of Wq, Wk, Wv and their similarity over training",
+    weights_summary: |step, block, q, k, v, sim| {
+        format!("After update {step}, block {block}: Wq has moved {q} %, Wk {k} %, Wv {v} % from its initial value; cos(Wq, Wk) = {sim}.")
+    },
+    flow_title: "The flow of V through one block",
+    help_flow: "The path of one block, for the face and head chosen above. The grey boxes \
+        compute, the blue ones hold learned weights. Click an arrow to see the tensor it \
+        carries now: Q, K and V come from the same normalised X through three different \
+        matrices; the scores and their softmax decide the mix; A·V is what each token takes \
+        from the others' values before Wo and the residual add it back to X.",
+    flow_hint: "Click an arrow (or focus it and press Enter) to open the tensor it carries.",
+    open_tensor: "show",
+    rows_are_tokens: "one row per token,",
 };
 
 pub static FR: Text = Text {
@@ -625,6 +664,31 @@ pub static FR: Text = Text {
              {per_epoch} de l’époque {epoch}. Puis le lot suivant, et ainsi de suite."
         )
     },
+    weights: "Des poids, pas des activations",
+    help_weights: "Wq, Wk et Wv du bloc choisi plus haut, tels qu’ils sont maintenant : les \
+        seules choses ici que l’entraînement modifie. Chaque case est un nombre appris (bleu \
+        négatif, orange positif). En dessous : de combien chaque matrice s’est éloignée de sa \
+        valeur initiale, et à quel point Wq et Wk se ressemblent (cosinus des deux matrices \
+        vues comme des vecteurs), mise à jour après mise à jour.",
+    learned_badge: "appris",
+    learned_list: "les mêmes pour tous les visages, modifiés seulement par l’entraînement : Wq, Wk, Wv, Wo.",
+    computed_badge: "recalculé",
+    computed_list: "pour chaque visage, à partir des poids appris : Q, K, V, les scores et l’attention.",
+    qk_similarity: "cos(Wq, Wk)",
+    weights_history: "Dérive de Wq, Wk, Wv et leur ressemblance au fil de l’entraînement",
+    weights_summary: |step, block, q, k, v, sim| {
+        format!("Après la mise à jour {step}, bloc {block} : Wq s’est éloigné de {q} %, Wk de {k} %, Wv de {v} % de sa valeur initiale ; cos(Wq, Wk) = {sim}.")
+    },
+    flow_title: "Le trajet de V dans un bloc",
+    help_flow: "Le chemin d’un bloc, pour le visage et la tête choisis plus haut. Les boîtes \
+        grises calculent, les bleues contiennent des poids appris. Cliquez une flèche pour \
+        voir le tenseur qu’elle transporte maintenant : Q, K et V viennent du même X normalisé \
+        par trois matrices différentes ; les scores et leur softmax décident du mélange ; A·V \
+        est ce que chaque jeton prend aux valeurs des autres, avant que Wo et la connexion \
+        résiduelle ne l’ajoutent à X.",
+    flow_hint: "Cliquez une flèche (ou placez-y le focus et appuyez sur Entrée) pour ouvrir le tenseur qu’elle transporte.",
+    open_tensor: "afficher",
+    rows_are_tokens: "une ligne par jeton,",
 };
 
 #[cfg(test)]

@@ -158,6 +158,11 @@ pub struct HeadView {
     /// Patches per side of the image.
     pub grid: usize,
     pub head_dim: usize,
+    /// This head's queries, keys and values, `[tokens, head_dim]` each: recomputed for every
+    /// image from the learned Wq, Wk, Wv.
+    pub q: Vec<f32>,
+    pub k: Vec<f32>,
+    pub v: Vec<f32>,
     /// `Q·Kᵀ / √d_head`, `[tokens, tokens]`, row = query token.
     pub scores: Vec<f32>,
     /// Softmax of each row of `scores`.
@@ -169,6 +174,22 @@ pub struct HeadView {
     pub label: usize,
     pub predicted: usize,
     pub probability: f32,
+}
+
+/// The learned attention matrices of the inspected block, and how training has moved them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WeightsView {
+    pub step: u64,
+    pub block: usize,
+    /// `[width, width]` each, row-major, `x · W`.
+    pub width: usize,
+    pub wq: Vec<f32>,
+    pub wk: Vec<f32>,
+    pub wv: Vec<f32>,
+    /// ‖W − W₀‖ / ‖W₀‖ (Frobenius) for Wq, Wk, Wv: how far each has moved from its initial value.
+    pub drift: [f32; 3],
+    /// Cosine similarity of Wq and Wk as vectors: they start unrelated (near 0).
+    pub qk_similarity: f32,
 }
 
 /// The device a run is on, as the page shows it.
@@ -235,6 +256,8 @@ pub enum Event {
     },
     /// The inspected head after the latest update.
     Probe(Box<HeadView>),
+    /// The inspected block's learned attention weights after the latest update.
+    Weights(Box<WeightsView>),
     Playing {
         playing: bool,
     },

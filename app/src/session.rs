@@ -9,12 +9,14 @@ use faces::{
     generate, import_files, import_zip, read_pack, CurrentFaces, FaceSet, ImportError,
     ImportOptions, Skipped, SourceFile, SyntheticConfig,
 };
-use model::{burn, Backend, BackendError, ImageSet, TrainError, Trainer, TrainingOptions};
+use model::{
+    burn, AttentionWeights, Backend, BackendError, ImageSet, TrainError, Trainer, TrainingOptions,
+};
 use thiserror::Error;
 
 use crate::protocol::{
     Command, DatasetSummary, DeviceChoice, DeviceStatus, DivergenceReport, Event, GpuFallback,
-    HeadView, ImportKind, InspectTarget, Outgoing, RunSettings, RunStarted,
+    HeadView, ImportKind, InspectTarget, Outgoing, RunSettings, RunStarted, WeightsView,
 };
 
 /// Why a session cannot start.
@@ -82,6 +84,8 @@ pub struct Session {
     inspect: Option<InspectTarget>,
     /// When the last probe was read back (ms on `clock`).
     last_probe: f64,
+    /// The inspected block's weights at update 0 of this run, for the drift.
+    initial_weights: Option<(usize, AttentionWeights)>,
     /// Milliseconds since some fixed instant, for timing updates.
     clock: fn() -> f64,
 }
@@ -135,6 +139,7 @@ impl Session {
             delay_ms: 0,
             inspect: None,
             last_probe: f64::NEG_INFINITY,
+            initial_weights: None,
             clock,
         };
         let mut out = vec![session.dataset()];
@@ -230,14 +235,80 @@ impl Session {
             Command::UseSynthetic => self.replace_faces(synthetic_faces(), ImportNotes::default()),
             Command::Inspect(target) => {
                 self.inspect = Some(target);
-                self.probe().await.into_iter().collect()
+                self.probe().await
             }
         }
     }
 
-    /// The inspected head with the current weights, when the views are open and the weights
-    /// are sound. Also called after each command that changes the weights.
-    pub async fn probe(&mut self) -> Option<Outgoing> {
+    /// The inspected head and block with the current weights, when the views are open and
+    /// the weights are sound. Also called after each command that changes the weights.
+    pub async fn probe(&mut self) -> Vec<Outgoing> {
+        let mut out: Vec<Outgoing> = self.probe_head().await.into_iter().collect();
+        out.extend(self.weights().await);
+        out
+    }
+
+    async fn weights(&mut self) -> Option<Outgoing> {
+        let block = self
+            .inspect?
+            .block
+            .min(self.trainer.options().model.depth - 1);
+        if self.trainer.diverged().is_some() {
+            return None;
+        }
+        let now = self
+            .trainer
+            .model()
+            .attention_weights(block)?
+            .resolve()
+            .await
+            .ok()?;
+        if self
+            .initial_weights
+            .as_ref()
+            .is_none_or(|(b, _)| *b != block)
+        {
+            let first = self.trainer.initial_model().attention_weights(block)?;
+            self.initial_weights = Some((block, first.resolve().await.ok()?));
+        }
+        let (_, first) = self.initial_weights.as_ref()?;
+        let norm = |a: &[f32]| a.iter().map(|x| x * x).sum::<f32>().sqrt();
+        let drift = |now: &[f32], then: &[f32]| {
+            let moved: Vec<f32> = now.iter().zip(then).map(|(a, b)| a - b).collect();
+            norm(&moved) / norm(then).max(1e-12)
+        };
+        let dot: f32 = now
+            .wq
+            .values
+            .iter()
+            .zip(&now.wk.values)
+            .map(|(a, b)| a * b)
+            .sum();
+        let similarity = dot / (norm(&now.wq.values) * norm(&now.wk.values)).max(1e-12);
+        let view = WeightsView {
+            step: self.trainer.steps(),
+            block,
+            width: now.wq.shape[0],
+            drift: [
+                drift(&now.wq.values, &first.wq.values),
+                drift(&now.wk.values, &first.wk.values),
+                drift(&now.wv.values, &first.wv.values),
+            ],
+            qk_similarity: similarity,
+            wq: now.wq.values,
+            wk: now.wk.values,
+            wv: now.wv.values,
+        };
+        let finite = view
+            .wq
+            .iter()
+            .chain(&view.wk)
+            .chain(&view.wv)
+            .all(|v| v.is_finite());
+        finite.then(|| Event::Weights(Box::new(view)).into())
+    }
+
+    async fn probe_head(&mut self) -> Option<Outgoing> {
         let requested = self.inspect?;
         if self.trainer.diverged().is_some() {
             return None;
@@ -279,6 +350,9 @@ impl Session {
                 tokens: report.tokens,
                 grid: config.grid_size(),
                 head_dim: report.head_dim,
+                q: head.q.clone(),
+                k: head.k.clone(),
+                v: head.v.clone(),
                 scores: head.scores.clone(),
                 attention: head.attention.clone(),
                 rollout,
@@ -292,9 +366,9 @@ impl Session {
 
     /// A probe after an update: every update when stepping, at most every
     /// `PROBE_INTERVAL_MS` while playing.
-    async fn probe_after_update(&mut self) -> Option<Outgoing> {
+    async fn probe_after_update(&mut self) -> Vec<Outgoing> {
         if self.playing && (self.clock)() - self.last_probe < PROBE_INTERVAL_MS {
-            return None;
+            return Vec::new();
         }
         self.probe().await
     }
@@ -420,6 +494,7 @@ impl Session {
     fn new_run(&mut self, trainer: Trainer) -> Vec<Outgoing> {
         let mut out = self.pause();
         self.trainer = trainer;
+        self.initial_weights = None;
         self.run += 1;
         out.push(self.started());
         out

@@ -145,7 +145,7 @@ async fn handle(session: &mut Option<Session>, command: Command, beside: JsValue
             }
             if let Some(current) = session.as_mut() {
                 post_all(current.first_validation().await);
-                post_all(current.probe().await.into_iter().collect());
+                post_all(current.probe().await);
             }
         }
         Command::Import { kind, name, paths } => {
@@ -155,7 +155,7 @@ async fn handle(session: &mut Option<Session>, command: Command, beside: JsValue
             let files = read_files(&beside, paths).await;
             post_all(current.import(kind, name, files).await);
             post_all(current.first_validation().await);
-            post_all(current.probe().await.into_iter().collect());
+            post_all(current.probe().await);
         }
         other => {
             if let Some(current) = session.as_mut() {
@@ -167,7 +167,7 @@ async fn handle(session: &mut Option<Session>, command: Command, beside: JsValue
                     post_all(current.first_validation().await);
                 }
                 if reprobe {
-                    post_all(current.probe().await.into_iter().collect());
+                    post_all(current.probe().await);
                 }
             }
         }

@@ -329,3 +329,41 @@ fn rollout_mixes_heads_and_the_residual_path() {
     assert_eq!(cls, vec![0.25, 0.75]);
     assert!((cls.iter().sum::<f32>() - 1.0).abs() < 1e-6);
 }
+
+#[test]
+fn the_inspected_block_s_weights_report_how_far_training_moved_them() {
+    use app::protocol::InspectTarget;
+    let (mut session, _) = session();
+    let weights_in = |events: &[Event]| {
+        events.iter().find_map(|e| match e {
+            Event::Weights(view) => Some(view.clone()),
+            _ => None,
+        })
+    };
+    let target = InspectTarget {
+        image: 0,
+        block: 1,
+        head: 0,
+    };
+    let first = weights_in(&run(&mut session, Command::Inspect(target))).expect("weights at once");
+    assert_eq!((first.step, first.block, first.width), (0, 1, 32));
+    assert_eq!(first.wq.len(), 32 * 32);
+    assert_eq!(
+        first.drift,
+        [0.0, 0.0, 0.0],
+        "nothing has moved before the first update"
+    );
+    assert!(
+        first.qk_similarity.abs() < 0.2,
+        "Wq and Wk start unrelated: {}",
+        first.qk_similarity
+    );
+    assert_ne!(first.wq, first.wk);
+    let after = weights_in(&run(&mut session, Command::Step)).expect("weights after the update");
+    assert_eq!(after.step, 1);
+    assert!(
+        after.drift.iter().all(|d| *d > 0.0 && *d < 0.5),
+        "{:?}",
+        after.drift
+    );
+}

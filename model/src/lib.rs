@@ -31,7 +31,7 @@ pub use config::{Preset, VitConfig};
 pub use data::{Augmentation, Batch, EpochPosition, EpochSampler, ImageSet, InMemorySet};
 pub use error::{BackendError, ConfigError, TrainError};
 pub use inspect::{HeadProbe, ProbeReport};
-pub use params::NamedTensor;
+pub use params::{AttentionWeights, NamedTensor};
 pub use readback::Pending;
 pub use report::{
     AttentionGradients, BlockGradientNorms, Evaluation, GradientNorms, StepReport, TrackedEntry,

@@ -15,6 +15,15 @@ pub struct NamedTensor {
     pub values: Vec<f32>,
 }
 
+/// One block's learned attention matrices.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AttentionWeights {
+    pub wq: NamedTensor,
+    pub wk: NamedTensor,
+    pub wv: NamedTensor,
+    pub wo: NamedTensor,
+}
+
 /// A parameter on the device, flattened, waiting to be read.
 struct Entry {
     name: String,
@@ -95,11 +104,64 @@ impl Vit {
         })
     }
 
+    /// The four learned matrices of one block's attention (`[width, width]` each, `x · W`),
+    /// read in one go: the page shows them beside the Q, K and V they produce.
+    /// `None` if the model has no such block.
+    pub fn attention_weights(&self, block: usize) -> Option<Pending<AttentionWeights>> {
+        let attn = &self.blocks.get(block)?.attn;
+        let name = |n: &str| format!("blocks.{block}.attn.{n}.weight");
+        let entries = [
+            flat(name("wq"), &attn.wq.weight),
+            flat(name("wk"), &attn.wk.weight),
+            flat(name("wv"), &attn.wv.weight),
+            flat(name("wo"), &attn.wo.weight),
+        ];
+        let shape = entries[0].shape.clone();
+        let mut transaction = Transaction::default();
+        for entry in entries {
+            transaction = transaction.register(entry.flat);
+        }
+        Some(Pending::new(transaction, move |data| {
+            let matrix = |i: usize| NamedTensor {
+                shape: shape.clone(),
+                values: floats(&data[i]),
+            };
+            Ok(AttentionWeights {
+                wq: matrix(0),
+                wk: matrix(1),
+                wv: matrix(2),
+                wo: matrix(3),
+            })
+        }))
+    }
+
     /// Number of learned scalars.
     pub fn parameter_count(&self) -> usize {
         self.entries()
             .iter()
             .map(|e| e.shape.iter().product::<usize>())
             .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Backend, VitConfig};
+
+    #[test]
+    fn attention_weights_are_the_named_parameters_of_that_block() {
+        let device = Backend::default_cpu().device().unwrap();
+        let config = VitConfig::new(3);
+        let model = config.init(&device).unwrap();
+        let all = model.named_parameters().wait().unwrap();
+        let weights = model.attention_weights(1).unwrap().wait().unwrap();
+        let named = |n: &str| &all.iter().find(|(name, _)| name == n).unwrap().1;
+        assert_eq!(&weights.wq, named("blocks.1.attn.wq.weight"));
+        assert_eq!(&weights.wk, named("blocks.1.attn.wk.weight"));
+        assert_eq!(&weights.wv, named("blocks.1.attn.wv.weight"));
+        assert_eq!(&weights.wo, named("blocks.1.attn.wo.weight"));
+        assert_eq!(weights.wq.shape, vec![32, 32]);
+        assert!(model.attention_weights(2).is_none());
     }
 }

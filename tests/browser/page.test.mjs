@@ -112,6 +112,15 @@ async function runOn(browser, origin, device) {
         check(walk.text.includes(`−log ${p.toFixed(3)} = ${(-Math.log(p)).toFixed(3)}`), `the text does not show −log p: ${walk.text}`);
         const lastLoss = (await lossPoints(page)).at(-1)[1];
         check(Math.abs(Number(walk.loss) - lastLoss) < 1e-6, `walkthrough loss ${walk.loss} vs chart ${lastLoss}`);
+        // The learned weights: moved from their initial values, with a history point per read.
+        const drift = await page.$eval('#weights-wq', (e) => Number(e.dataset.drift));
+        check(drift > 0 && drift < 1, `Wq drift after 3 updates: ${drift}`);
+        check(Number(await page.$eval('#weights-history', (e) => e.dataset.points)) >= 2, 'no weight history');
+        // The flow of V opens the tensor an arrow carries.
+        await page.click('[data-carries="V"] text');
+        await page.waitForFunction(() => document.querySelector('#flow-shape').textContent.startsWith('V = LN(X)·Wv'));
+        const flow = await page.textContent('#flow-shape');
+        check(flow.includes(`[${n} × 16]`), `V of one head is tokens × head_dim: ${flow}`);
         // The gradient chart holds one point per update.
         const points = await page.$eval('#gradient-chart', (e) => Number(e.dataset.points));
         check(points === 3, `the gradient chart holds ${points} points after 3 updates`);

@@ -18,7 +18,7 @@ const VIEW_PX: f64 = 300.0;
 
 /// Blue – white – orange: negative scores blue, positive orange; readable with the common
 /// colour-vision deficiencies (no red–green contrast).
-fn diverging(t: f32) -> [u8; 3] {
+pub(crate) fn diverging(t: f32) -> [u8; 3] {
     let t = t.clamp(-1.0, 1.0);
     let (end, a) = if t < 0.0 {
         ([33.0, 102.0, 172.0], -t)
@@ -30,7 +30,7 @@ fn diverging(t: f32) -> [u8; 3] {
 }
 
 /// Viridis (dark purple → green → yellow), perceptually even and colour-blind safe.
-fn sequential(t: f32) -> [u8; 3] {
+pub(crate) fn sequential(t: f32) -> [u8; 3] {
     const STOPS: [[f32; 3]; 5] = [
         [68.0, 1.0, 84.0],
         [59.0, 82.0, 139.0],
@@ -61,6 +61,43 @@ fn context(canvas: &HtmlCanvasElement) -> Option<(CanvasRenderingContext2d, f64)
     let context: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
     let _ = context.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
     Some((context, ratio))
+}
+
+/// A `rows × cols` matrix as coloured cells filling a `width × height` (CSS px) canvas.
+pub(crate) fn draw_cells(
+    canvas: &HtmlCanvasElement,
+    values: &[f32],
+    (rows, cols): (usize, usize),
+    (width, height): (f64, f64),
+    colour: impl Fn(f32) -> [u8; 3],
+) {
+    let ratio = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .max(1.0);
+    let (w, h) = (
+        (width * ratio).round() as u32,
+        (height * ratio).round() as u32,
+    );
+    if canvas.width() != w || canvas.height() != h {
+        canvas.set_width(w);
+        canvas.set_height(h);
+    }
+    let Some(context) = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    let _ = context.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
+    let (cw, ch) = (width / cols as f64, height / rows as f64);
+    for row in 0..rows {
+        for col in 0..cols {
+            context.set_fill_style_str(&css(colour(values[row * cols + col])));
+            context.fill_rect(col as f64 * cw, row as f64 * ch, cw + 0.5, ch + 0.5);
+        }
+    }
 }
 
 /// A token's name as the learner reads it: CLS, or the patch's row and column.
@@ -183,13 +220,13 @@ fn cell_at(event: &MouseEvent, n: usize) -> Option<(usize, usize)> {
     Some(((y / cell) as usize, (x / cell) as usize))
 }
 
-fn matrix_json(values: &[f32]) -> String {
+pub(crate) fn matrix_json(values: &[f32]) -> String {
     let parts: Vec<String> = values.iter().map(|v| format!("{v}")).collect();
     format!("[{}]", parts.join(","))
 }
 
 #[component]
-fn Legend(
+pub(crate) fn Legend(
     #[prop(into)] low: Signal<String>,
     #[prop(into)] high: Signal<String>,
     gradient: &'static str,
@@ -203,8 +240,9 @@ fn Legend(
     }
 }
 
-const DIVERGING_CSS: &str = "linear-gradient(90deg, rgb(33,102,172), #fff, rgb(179,88,6))";
-const SEQUENTIAL_CSS: &str =
+pub(crate) const DIVERGING_CSS: &str =
+    "linear-gradient(90deg, rgb(33,102,172), #fff, rgb(179,88,6))";
+pub(crate) const SEQUENTIAL_CSS: &str =
     "linear-gradient(90deg, rgb(68,1,84), rgb(59,82,139), rgb(33,145,140), rgb(94,201,98), rgb(253,231,37))";
 
 #[component]

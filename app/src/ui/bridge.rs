@@ -14,6 +14,12 @@ use crate::protocol::{Command, DeviceChoice, Event};
 use crate::ui::state::{Notice, PageState};
 use crate::wire;
 
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
 /// Where Trunk puts the worker's loader (see index.html).
 const WORKER_SCRIPT: &str = "./worker_loader.js";
 
@@ -161,8 +167,19 @@ impl Bridge {
     fn flush(&self) {
         self.0.frame_requested.set(false);
         let events: Vec<_> = self.0.inbox.borrow_mut().drain(..).collect();
+        let start = now();
         for (event, bytes) in events {
             self.0.state.apply(event, bytes);
         }
+        // The views redraw in effects that run after this; a zero-delay timeout runs once
+        // they are done. The time is left on <body> for the page benchmark.
+        set_timeout(
+            move || {
+                if let Some(body) = document().body() {
+                    let _ = body.set_attribute("data-redraw-ms", &format!("{:.2}", now() - start));
+                }
+            },
+            std::time::Duration::ZERO,
+        );
     }
 }

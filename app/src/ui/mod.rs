@@ -8,9 +8,11 @@ mod charts;
 mod controls;
 mod export;
 mod faces;
+mod flow;
 mod notices;
 mod state;
 mod walkthrough;
+mod weights;
 
 use leptos::prelude::*;
 
@@ -21,9 +23,11 @@ use bridge::Bridge;
 use charts::{AccuracyChart, GradientChart, LossChart};
 use controls::{install_keyboard, Controls, DeviceSwitch, Progress};
 use faces::{BatchView, DatasetPanel};
+use flow::FlowOfV;
 use notices::{DivergenceBanner, Notices};
 pub use state::PageState;
 use walkthrough::Walkthrough;
+use weights::WeightsPanel;
 
 /// A `?name=value` of the page's address.
 fn query(name: &str) -> Option<String> {
@@ -146,6 +150,14 @@ fn App() -> impl IntoView {
                         <Walkthrough state />
                     </Panel>
                 </div>
+            </div>
+            <div class="layout weights-layout">
+                <Panel state id="weights" title=|t| t.weights help=|t| t.help_weights>
+                    <WeightsPanel state />
+                </Panel>
+                <Panel state id="flow" title=|t| t.flow_title help=|t| t.help_flow>
+                    <FlowOfV state />
+                </Panel>
             </div>
             <Panel state id="dataset" title=|t| t.dataset help=|t| t.help_dataset>
                 <DatasetPanel state bridge />

@@ -8,7 +8,7 @@ use model::{Backend, BlockGradientNorms, StepReport};
 use crate::i18n::Lang;
 use crate::protocol::{
     DatasetSummary, DeviceChoice, DeviceStatus, DivergenceReport, Event, GpuFallback, HeadView,
-    InspectTarget, RunSettings, RunStarted,
+    InspectTarget, RunSettings, RunStarted, WeightsView,
 };
 use crate::ui::faces::FaceAtlas;
 
@@ -92,6 +92,10 @@ pub struct PageState {
     pub probe: RwSignal<Option<Arc<HeadView>>>,
     /// (update, gradient norms of every block's Wq, Wk, Wv, Wo).
     pub gradients: RwSignal<Vec<(u64, Vec<BlockGradientNorms>)>>,
+    /// The inspected block's weights, and (update, drift of Wq/Wk/Wv, Wq–Wk similarity)
+    /// each time they were read.
+    pub weights: RwSignal<Option<Arc<WeightsView>>>,
+    pub weight_history: RwSignal<Vec<(u64, [f32; 3], f32)>>,
 }
 
 impl PageState {
@@ -117,6 +121,8 @@ impl PageState {
             inspect: RwSignal::new(InspectTarget::default()),
             probe: RwSignal::new(None),
             gradients: RwSignal::new(Vec::new()),
+            weights: RwSignal::new(None),
+            weight_history: RwSignal::new(Vec::new()),
         }
     }
 
@@ -160,6 +166,8 @@ impl PageState {
                 self.accuracy.set(Vec::new());
                 self.gradients.set(Vec::new());
                 self.probe.set(None);
+                self.weights.set(None);
+                self.weight_history.set(Vec::new());
                 self.report.set(None);
                 self.millis.set(None);
                 self.divergence.set(None);
@@ -184,6 +192,18 @@ impl PageState {
             }),
             Event::Playing { playing } => self.playing.set(playing),
             Event::Probe(view) => self.probe.set(Some(Arc::from(view))),
+            Event::Weights(view) => {
+                // Another block starts another history.
+                let block = self.weights.with_untracked(|w| w.as_ref().map(|w| w.block));
+                if block.is_some_and(|b| b != view.block) {
+                    self.weight_history.set(Vec::new());
+                }
+                self.weight_history.update(|points| {
+                    points.retain(|(s, _, _)| *s < view.step);
+                    points.push((view.step, view.drift, view.qk_similarity));
+                });
+                self.weights.set(Some(Arc::from(view)));
+            }
             Event::Diverged(report) => {
                 self.playing.set(false);
                 self.divergence.set(Some(report));
@@ -193,6 +213,8 @@ impl PageState {
                 self.losses.update(|p| p.retain(|(s, _)| *s <= step));
                 self.accuracy.update(|p| p.retain(|(s, _)| *s <= step));
                 self.gradients.update(|p| p.retain(|(s, _)| *s <= step));
+                self.weight_history
+                    .update(|p| p.retain(|(s, _, _)| *s <= step));
                 if self
                     .report
                     .with_untracked(|r| r.as_ref().is_some_and(|r| r.step > step))

@@ -1,0 +1,170 @@
+//! The learned matrices Wq, Wk, Wv of the inspected block, how far training has moved them
+//! from their initial values, and how alike Wq and Wk are: weights, not activations.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+
+use crate::i18n::decimal;
+use crate::ui::attention::{diverging, draw_cells, Legend, DIVERGING_CSS};
+use crate::ui::export::ExportPng;
+use crate::ui::state::PageState;
+
+const SIDE_PX: f64 = 180.0;
+const NAMES: [&str; 3] = ["Wq", "Wk", "Wv"];
+const COLOURS: [RGBColor; 3] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+];
+
+fn draw_history(
+    canvas: web_sys::HtmlCanvasElement,
+    points: &[(u64, [f32; 3], f32)],
+    similarity_label: &str,
+    x_label: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let ratio = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .max(1.0);
+    let (w, h) = ((360.0 * ratio) as u32, (220.0 * ratio) as u32);
+    if canvas.width() != w || canvas.height() != h {
+        canvas.set_width(w);
+        canvas.set_height(h);
+    }
+    let backend = CanvasBackend::with_canvas_object(canvas).ok_or("no canvas")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE)?;
+    let last = points.last().map_or(10.0, |p| p.0 as f64).max(10.0);
+    let values = points
+        .iter()
+        .flat_map(|(_, d, s)| d.iter().copied().chain([*s]));
+    let (low, high) = values.fold((0.0f32, 0.05f32), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let font = ("sans-serif", 11.0 * ratio).into_font();
+    let mut chart = ChartBuilder::on(&root)
+        .margin((8.0 * ratio) as i32)
+        .x_label_area_size((28.0 * ratio) as i32)
+        .y_label_area_size((40.0 * ratio) as i32)
+        .build_cartesian_2d(0.0..last * 1.02, (low as f64 * 1.1)..(high as f64 * 1.1))?;
+    chart
+        .configure_mesh()
+        .light_line_style(RGBColor(230, 230, 230))
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .x_desc(x_label)
+        .label_style(font.clone())
+        .axis_desc_style(font.clone())
+        .draw()?;
+    for (i, colour) in COLOURS.iter().enumerate() {
+        let line = points.iter().map(|(s, d, _)| (*s as f64, d[i] as f64));
+        chart
+            .draw_series(LineSeries::new(
+                line,
+                colour.stroke_width((2.0 * ratio) as u32),
+            ))?
+            .label(format!("‖{0} − {0}₀‖ / ‖{0}₀‖", NAMES[i]))
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], colour.stroke_width(3)));
+    }
+    let grey = RGBColor(90, 90, 90);
+    let line = points.iter().map(|(s, _, q)| (*s as f64, *q as f64));
+    chart
+        .draw_series(LineSeries::new(line, grey.stroke_width(ratio as u32)))?
+        .label(similarity_label)
+        .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], grey.stroke_width(2)));
+    chart
+        .configure_series_labels()
+        .label_font(font)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(220, 220, 220))
+        .position(SeriesLabelPosition::UpperLeft)
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
+
+#[component]
+pub fn WeightsPanel(state: PageState) -> impl IntoView {
+    let t = move || state.lang.get().text();
+    let canvases = [
+        NodeRef::<Canvas>::new(),
+        NodeRef::<Canvas>::new(),
+        NodeRef::<Canvas>::new(),
+    ];
+    let history = NodeRef::<Canvas>::new();
+    let peak = move || {
+        state.weights.with(|w| {
+            w.as_ref().map(|w| {
+                w.wq.iter()
+                    .chain(&w.wk)
+                    .chain(&w.wv)
+                    .fold(1e-6f32, |m, v| m.max(v.abs()))
+            })
+        })
+    };
+    Effect::new(move |_| {
+        let Some(view) = state.weights.get() else {
+            return;
+        };
+        let peak = peak().unwrap_or(1.0);
+        for (i, matrix) in [&view.wq, &view.wk, &view.wv].into_iter().enumerate() {
+            if let Some(canvas) = canvases[i].get() {
+                draw_cells(
+                    &canvas,
+                    matrix,
+                    (view.width, view.width),
+                    (SIDE_PX, SIDE_PX),
+                    |v| diverging(v / peak),
+                );
+            }
+        }
+    });
+    Effect::new(move |_| {
+        let t = state.lang.get().text();
+        let Some(canvas) = history.get() else { return };
+        state.weight_history.with(|points| {
+            if let Err(error) = draw_history(canvas, points, t.qk_similarity, t.update_axis) {
+                web_sys::console::warn_1(&format!("weights chart: {error}").into());
+            }
+        });
+    });
+    let summary = move || {
+        let lang = state.lang.get();
+        let t = lang.text();
+        let view = state.weights.get()?;
+        let d = |i: usize| decimal(lang, view.drift[i] as f64 * 100.0, 1);
+        Some((t.weights_summary)(
+            view.step,
+            view.block + 1,
+            &d(0),
+            &d(1),
+            &d(2),
+            &decimal(lang, view.qk_similarity as f64, 3),
+        ))
+    };
+    let figure = move |i: usize| {
+        view! {
+            <figure class="weight">
+                <figcaption>{NAMES[i]}" "<span class="badge learned">{move || t().learned_badge}</span></figcaption>
+                <canvas node_ref=canvases[i] class="weight-map" id=format!("weights-{}", NAMES[i].to_lowercase())
+                    role="img" aria-label=NAMES[i]
+                    data-drift=move || state.weights.with(|w| w.as_ref().map(|w| w.drift[i].to_string()))></canvas>
+                <ExportPng canvas=canvases[i] name=["wq", "wk", "wv"][i] state />
+            </figure>
+        }
+    };
+    view! {
+        <div class="kinds">
+            <p><span class="badge learned">{move || t().learned_badge}</span>" "{move || t().learned_list}</p>
+            <p><span class="badge computed">{move || t().computed_badge}</span>" "{move || t().computed_list}</p>
+        </div>
+        <p class="note" id="weights-summary">{summary}</p>
+        <div class="weights">{(0..3).map(figure).collect_view()}</div>
+        <Legend low=Signal::derive(move || peak().map_or(String::new(), |p| format!("−{p:.2}")))
+            high=Signal::derive(move || peak().map_or(String::new(), |p| format!("+{p:.2}")))
+            gradient=DIVERGING_CSS />
+        <canvas node_ref=history class="weight-history" id="weights-history" role="img"
+            aria-label=move || t().weights_history
+            data-points=move || state.weight_history.with(|p| p.len().to_string())></canvas>
+        <ExportPng canvas=history name="weights-history" state />
+    }
+}
