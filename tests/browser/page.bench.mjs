@@ -38,6 +38,23 @@ async function timePlaying(page, updates) {
   return { done, msPerUpdate: done > 0 ? elapsed / done : NaN, workerMs: worker.trim() };
 }
 
+/** Median time to redraw every view after single Steps (apply the events, run the effects). */
+async function redrawTimes(page, steps) {
+  const times = [];
+  for (let i = 0; i < steps; i += 1) {
+    const n = await stepCount(page);
+    await page.evaluate(() => { delete document.body.dataset.redrawMs; });
+    await page.click('#step');
+    await untilStep(page, n + 1, LIMIT_MS);
+    // The probe of the attention views arrives right after the update: wait for it too.
+    await page.waitForFunction((n) => document.querySelector('#probe-caption')?.textContent.includes(`update ${n}`), n + 1, { timeout: LIMIT_MS });
+    await page.waitForFunction(() => document.body.dataset.redrawMs !== undefined);
+    times.push(Number(await page.evaluate(() => document.body.dataset.redrawMs)));
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(times.length / 2)], max: times.at(-1) };
+}
+
 async function bench(browser, origin, device) {
   const { page, context, loadStart } = await openPage(browser, origin, `?device=${device === 'webgpu' ? 'gpu' : 'cpu'}&lang=en`);
   try {
@@ -54,6 +71,11 @@ async function bench(browser, origin, device) {
         await page.selectOption('#preset', preset);
         await page.waitForFunction(() => document.querySelector('#step-count').textContent === '0');
         await page.waitForSelector('#step:not([disabled])');
+      }
+      if (device === 'cpu') {
+        const redraw = await redrawTimes(page, 15);
+        rows.push(`| ${device} (${backend}) | ${preset}: redraw every view after a Step (15 Steps) | median ${redraw.median.toFixed(1)} ms, max ${redraw.max.toFixed(1)} ms |`);
+        console.log(rows.at(-1));
       }
       const r = await timePlaying(page, UPDATES[device][preset]);
       rows.push(`| ${device} (${backend}) | ${preset}: ms per update, playing (${r.done} updates) | ${r.msPerUpdate.toFixed(1)} ms (worker's last: ${r.workerMs} ms) |`);

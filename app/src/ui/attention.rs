@@ -11,6 +11,7 @@ use crate::i18n::decimal;
 use crate::protocol::{Command, HeadView, InspectTarget};
 use crate::ui::bridge::Bridge;
 use crate::ui::export::ExportPng;
+use crate::ui::frame::draw_next_frame;
 use crate::ui::state::PageState;
 
 /// Side of each view on screen, in CSS pixels (drawn at the screen's pixel density).
@@ -273,42 +274,38 @@ pub fn AttentionPanel(
             return;
         };
         let cell = hovered.get();
-        let n = view.tokens;
-        let peak = view.scores.iter().fold(1e-6_f32, |m, v| m.max(v.abs()));
-        let top = view.attention.iter().fold(1e-6_f32, |m, &v| m.max(v));
-        if let Some(canvas) = scores_canvas.get() {
-            draw_matrix(&canvas, &view.scores, n, |v| diverging(v / peak), cell);
-        }
-        if let Some(canvas) = shares_canvas.get() {
-            draw_matrix(&canvas, &view.attention, n, |v| sequential(v / top), cell);
-        }
         let rollout = show_rollout.get();
         let query_token = if rollout {
             0
         } else {
             cell.map_or(query.get(), |(row, _)| row)
         };
-        let row = if rollout {
-            &view.rollout[..]
-        } else {
-            &view.attention[query_token * n..(query_token + 1) * n]
-        };
-        let key = if rollout { None } else { cell.map(|c| c.1) };
-        state.dataset.with(|data| {
-            let Some(data) = data else { return };
-            let Some(pixels) = data.train_image(view.target.image) else {
-                return;
+        let face = state.dataset.with(|data| {
+            let data = data.as_ref()?;
+            Some((
+                data.train_image(view.target.image)?.to_vec(),
+                data.summary.size,
+            ))
+        });
+        let canvases = (scores_canvas.get(), shares_canvas.get(), face_canvas.get());
+        draw_next_frame(move || {
+            let n = view.tokens;
+            let peak = view.scores.iter().fold(1e-6_f32, |m, v| m.max(v.abs()));
+            let top = view.attention.iter().fold(1e-6_f32, |m, &v| m.max(v));
+            if let Some(canvas) = &canvases.0 {
+                draw_matrix(canvas, &view.scores, n, |v| diverging(v / peak), cell);
+            }
+            if let Some(canvas) = &canvases.1 {
+                draw_matrix(canvas, &view.attention, n, |v| sequential(v / top), cell);
+            }
+            let row = if rollout {
+                &view.rollout[..]
+            } else {
+                &view.attention[query_token * n..(query_token + 1) * n]
             };
-            if let Some(canvas) = face_canvas.get() {
-                draw_face(
-                    &canvas,
-                    pixels,
-                    data.summary.size,
-                    &view,
-                    row,
-                    query_token,
-                    key,
-                );
+            let key = if rollout { None } else { cell.map(|c| c.1) };
+            if let (Some(canvas), Some((pixels, size))) = (&canvases.2, &face) {
+                draw_face(canvas, pixels, *size, &view, row, query_token, key);
             }
         });
     });

@@ -171,14 +171,9 @@ impl Bridge {
         for (event, bytes) in events {
             self.0.state.apply(event, bytes);
         }
-        // The views redraw in effects that run after this; a zero-delay timeout runs once
-        // they are done. The time is left on <body> for the page benchmark.
+        // Effects update the DOM after this; a zero-delay timeout runs once they are done.
         set_timeout(
-            move || {
-                if let Some(body) = document().body() {
-                    let _ = body.set_attribute("data-redraw-ms", &format!("{:.2}", now() - start));
-                }
-            },
+            move || crate::ui::frame::record_update(now() - start),
             std::time::Duration::ZERO,
         );
     }

@@ -1,15 +1,16 @@
 //! The loss and validation-accuracy charts: plotters on a canvas, drawn at the screen's
 //! pixel density so they stay sharp on HiDPI screens and projectors.
 
+use crate::ui::measured::MeasuredCanvas;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
 use crate::i18n::decimal;
 use crate::ui::export::ExportPng;
+use crate::ui::frame::draw_next_frame;
 use crate::ui::state::PageState;
 
 const LOSS_COLOUR: RGBColor = RGBColor(0, 114, 178);
@@ -73,7 +74,7 @@ fn style(ratio: f64, size: f64) -> TextStyle<'static> {
 }
 
 fn draw_loss(
-    root: &DrawingArea<CanvasBackend, Shift>,
+    root: &DrawingArea<MeasuredCanvas, Shift>,
     points: &[(u64, f32)],
     log_scale: bool,
     axes: Axes,
@@ -109,6 +110,7 @@ fn draw_loss(
         chart
             .configure_mesh()
             .light_line_style(GRID)
+            .max_light_lines(1)
             .x_label_formatter(&|x| format!("{x:.0}"))
             .x_desc(axes.x)
             .y_desc(axes.y)
@@ -121,6 +123,7 @@ fn draw_loss(
         chart
             .configure_mesh()
             .light_line_style(GRID)
+            .max_light_lines(1)
             .x_label_formatter(&|x| format!("{x:.0}"))
             .x_desc(axes.x)
             .y_desc(axes.y)
@@ -134,7 +137,7 @@ fn draw_loss(
 }
 
 fn draw_accuracy(
-    root: &DrawingArea<CanvasBackend, Shift>,
+    root: &DrawingArea<MeasuredCanvas, Shift>,
     points: &[(u64, f32)],
     chance: f64,
     chance_label: &str,
@@ -151,6 +154,7 @@ fn draw_accuracy(
     chart
         .configure_mesh()
         .light_line_style(GRID)
+        .max_light_lines(1)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_label_formatter(&|y| format!("{y:.0}"))
         .x_desc(axes.x)
@@ -213,19 +217,21 @@ pub fn LossChart(state: PageState) -> impl IntoView {
     Effect::new(move |_| {
         let Some(size) = size.get() else { return };
         let Some(element) = canvas.get() else { return };
-        let ratio = fit_to_screen(&element, size);
         let t = state.lang.get().text();
-        let Some(backend) = CanvasBackend::with_canvas_object(element) else {
-            return;
-        };
-        let root = backend.into_drawing_area();
-        state.losses.with(|points| {
+        let points = state.losses.get();
+        let log_scale = state.log_scale.get();
+        draw_next_frame(move || {
+            let ratio = fit_to_screen(&element, size);
+            let Some(backend) = MeasuredCanvas::new(element) else {
+                return;
+            };
+            let root = backend.into_drawing_area();
             let axes = Axes {
                 x: t.update_axis,
                 y: t.loss_axis,
                 ratio,
             };
-            if let Err(error) = draw_loss(&root, points, state.log_scale.get(), axes) {
+            if let Err(error) = draw_loss(&root, &points, log_scale, axes) {
                 web_sys::console::warn_1(&format!("loss chart: {error}").into());
             }
         });
@@ -259,22 +265,24 @@ pub fn AccuracyChart(state: PageState) -> impl IntoView {
     Effect::new(move |_| {
         let Some(size) = size.get() else { return };
         let Some(element) = canvas.get() else { return };
-        let ratio = fit_to_screen(&element, size);
         let t = state.lang.get().text();
         let classes = state
             .dataset
             .with(|d| d.as_ref().map_or(1, |d| d.summary.people.len().max(1)));
-        let Some(backend) = CanvasBackend::with_canvas_object(element) else {
-            return;
-        };
-        let root = backend.into_drawing_area();
-        state.accuracy.with(|points| {
+        let points = state.accuracy.get();
+        draw_next_frame(move || {
+            let ratio = fit_to_screen(&element, size);
+            let Some(backend) = MeasuredCanvas::new(element) else {
+                return;
+            };
+            let root = backend.into_drawing_area();
             let axes = Axes {
                 x: t.update_axis,
                 y: t.accuracy_axis,
                 ratio,
             };
-            if let Err(error) = draw_accuracy(&root, points, 1.0 / classes as f64, t.chance, axes) {
+            if let Err(error) = draw_accuracy(&root, &points, 1.0 / classes as f64, t.chance, axes)
+            {
                 web_sys::console::warn_1(&format!("accuracy chart: {error}").into());
             }
         });
@@ -312,7 +320,7 @@ const MATRIX_COLOURS: [RGBColor; 3] = [
 const MATRIX_NAMES: [&str; 3] = ["Wq", "Wk", "Wv"];
 
 fn draw_gradients(
-    root: &DrawingArea<CanvasBackend, Shift>,
+    root: &DrawingArea<MeasuredCanvas, Shift>,
     series: &[Vec<(f64, f64)>; 3],
     axes: Axes,
 ) -> Result<(), Box<dyn std::error::Error>> {
@@ -337,6 +345,7 @@ fn draw_gradients(
     chart
         .configure_mesh()
         .light_line_style(GRID)
+        .max_light_lines(1)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_label_formatter(&|y| {
             if *y >= 1.0 {
@@ -398,21 +407,23 @@ pub fn GradientChart(state: PageState) -> impl IntoView {
     Effect::new(move |_| {
         let Some(size) = size.get() else { return };
         let Some(element) = canvas.get() else { return };
-        let ratio = fit_to_screen(&element, size);
         let t = state.lang.get().text();
         let data = series();
-        let Some(backend) = CanvasBackend::with_canvas_object(element) else {
-            return;
-        };
-        let root = backend.into_drawing_area();
-        let axes = Axes {
-            x: t.update_axis,
-            y: t.gradient_axis,
-            ratio,
-        };
-        if let Err(error) = draw_gradients(&root, &data, axes) {
-            web_sys::console::warn_1(&format!("gradient chart: {error}").into());
-        }
+        draw_next_frame(move || {
+            let ratio = fit_to_screen(&element, size);
+            let Some(backend) = MeasuredCanvas::new(element) else {
+                return;
+            };
+            let root = backend.into_drawing_area();
+            let axes = Axes {
+                x: t.update_axis,
+                y: t.gradient_axis,
+                ratio,
+            };
+            if let Err(error) = draw_gradients(&root, &data, axes) {
+                web_sys::console::warn_1(&format!("gradient chart: {error}").into());
+            }
+        });
     });
     let bars = move || {
         let lang = state.lang.get();

@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 
 use crate::protocol::HeadView;
 use crate::ui::attention::{diverging, draw_cells, sequential, token_name};
+use crate::ui::frame::draw_next_frame;
 use crate::ui::state::PageState;
 
 /// The tensors of one head that the diagram can open.
@@ -151,20 +152,23 @@ pub fn FlowOfV(state: PageState) -> impl IntoView {
             return;
         };
         let Some(element) = canvas.get() else { return };
-        let (values, (rows, cols), shares) = chosen.get().tensor(&view);
-        let peak = values.iter().fold(1e-6f32, |m, v| m.max(v.abs()));
-        let width = (cols as f64 * 10.0).clamp(160.0, 320.0);
-        let height = (rows as f64 * 6.0).clamp(120.0, 320.0);
-        if shares {
-            draw_cells(&element, &values, (rows, cols), (width, height), |v| {
-                sequential(v / peak)
-            });
-        } else {
-            draw_cells(&element, &values, (rows, cols), (width, height), |v| {
-                diverging(v / peak)
-            });
-        }
-        let _ = element.set_attribute("style", &format!("width:{width}px;height:{height}px"));
+        let carried = chosen.get();
+        draw_next_frame(move || {
+            let (values, (rows, cols), shares) = carried.tensor(&view);
+            let peak = values.iter().fold(1e-6f32, |m, v| m.max(v.abs()));
+            let width = (cols as f64 * 10.0).clamp(160.0, 320.0);
+            let height = (rows as f64 * 6.0).clamp(120.0, 320.0);
+            if shares {
+                draw_cells(&element, &values, (rows, cols), (width, height), |v| {
+                    sequential(v / peak)
+                });
+            } else {
+                draw_cells(&element, &values, (rows, cols), (width, height), |v| {
+                    diverging(v / peak)
+                });
+            }
+            let _ = element.set_attribute("style", &format!("width:{width}px;height:{height}px"));
+        });
     });
     let svg = NodeRef::<leptos::svg::Svg>::new();
     // The chosen arrow is drawn in the accent colour.

@@ -9,6 +9,8 @@ mod controls;
 mod export;
 mod faces;
 mod flow;
+mod frame;
+mod measured;
 mod notices;
 mod state;
 mod walkthrough;

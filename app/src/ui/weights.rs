@@ -1,14 +1,15 @@
 //! The learned matrices Wq, Wk, Wv of the inspected block, how far training has moved them
 //! from their initial values, and how alike Wq and Wk are: weights, not activations.
 
+use crate::ui::measured::MeasuredCanvas;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 
 use crate::i18n::decimal;
 use crate::ui::attention::{diverging, draw_cells, Legend, DIVERGING_CSS};
 use crate::ui::export::ExportPng;
+use crate::ui::frame::draw_next_frame;
 use crate::ui::state::PageState;
 
 const SIDE_PX: f64 = 180.0;
@@ -33,7 +34,7 @@ fn draw_history(
         canvas.set_width(w);
         canvas.set_height(h);
     }
-    let backend = CanvasBackend::with_canvas_object(canvas).ok_or("no canvas")?;
+    let backend = MeasuredCanvas::new(canvas).ok_or("no canvas")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE)?;
     let last = points.last().map_or(10.0, |p| p.0 as f64).max(10.0);
@@ -50,6 +51,7 @@ fn draw_history(
     chart
         .configure_mesh()
         .light_line_style(RGBColor(230, 230, 230))
+        .max_light_lines(1)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .x_desc(x_label)
         .label_style(font.clone())
@@ -106,23 +108,27 @@ pub fn WeightsPanel(state: PageState) -> impl IntoView {
             return;
         };
         let peak = peak().unwrap_or(1.0);
-        for (i, matrix) in [&view.wq, &view.wk, &view.wv].into_iter().enumerate() {
-            if let Some(canvas) = canvases[i].get() {
-                draw_cells(
-                    &canvas,
-                    matrix,
-                    (view.width, view.width),
-                    (SIDE_PX, SIDE_PX),
-                    |v| diverging(v / peak),
-                );
+        let targets: Vec<_> = canvases.iter().map(|c| c.get()).collect();
+        draw_next_frame(move || {
+            for (i, matrix) in [&view.wq, &view.wk, &view.wv].into_iter().enumerate() {
+                if let Some(canvas) = &targets[i] {
+                    draw_cells(
+                        canvas,
+                        matrix,
+                        (view.width, view.width),
+                        (SIDE_PX, SIDE_PX),
+                        |v| diverging(v / peak),
+                    );
+                }
             }
-        }
+        });
     });
     Effect::new(move |_| {
         let t = state.lang.get().text();
         let Some(canvas) = history.get() else { return };
-        state.weight_history.with(|points| {
-            if let Err(error) = draw_history(canvas, points, t.qk_similarity, t.update_axis) {
+        let points = state.weight_history.get();
+        draw_next_frame(move || {
+            if let Err(error) = draw_history(canvas, &points, t.qk_similarity, t.update_axis) {
                 web_sys::console::warn_1(&format!("weights chart: {error}").into());
             }
         });
