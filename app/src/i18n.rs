@@ -196,7 +196,6 @@ pub struct Text {
     pub flow_title: &'static str,
     pub help_flow: &'static str,
     pub flow_hint: &'static str,
-    pub open_tensor: &'static str,
     pub rows_are_tokens: &'static str,
 
     pub walkthrough: &'static str,
@@ -444,7 +443,6 @@ pub static EN: Text = Text {
         matrices; the scores and their softmax decide the mix; A·V is what each token takes \
         from the others' values before Wo and the residual add it back to X.",
     flow_hint: "Click an arrow (or focus it and press Enter) to open the tensor it carries.",
-    open_tensor: "show",
     rows_are_tokens: "one row per token,",
 };
 
@@ -687,7 +685,6 @@ pub static FR: Text = Text {
         est ce que chaque jeton prend aux valeurs des autres, avant que Wo et la connexion \
         résiduelle ne l’ajoutent à X.",
     flow_hint: "Cliquez une flèche (ou placez-y le focus et appuyez sur Entrée) pour ouvrir le tenseur qu’elle transporte.",
-    open_tensor: "afficher",
     rows_are_tokens: "une ligne par jeton,",
 };
 

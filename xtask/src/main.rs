@@ -101,7 +101,9 @@ fn build_page() -> Result {
     run("trunk", &["build", "--release"], &root())
 }
 
-/// Debian's Chromium and Node.js for the browser tests, installed when missing.
+/// Debian's Chromium and Node.js for the browser tests, installed when missing. Debian
+/// bookworm's Node.js is 18: tests/package.json pins playwright-core 1.61, the last release
+/// that runs on it.
 fn ensure_browser() -> Result {
     let mut missing = Vec::new();
     if !Path::new("/usr/bin/chromium").exists() {

@@ -249,7 +249,6 @@ pub fn DeviceSwitch(state: PageState, bridge: Link) -> impl IntoView {
                 on:click=move |_| choose(DeviceChoice::Cpu)>{move || t().device_cpu}</button>
             <span id="device-status" class="device-status" data-backend=backend>{running}</span>
         </div>
-        <p class="note">{move || t().device_switch_note}</p>
     }
 }
 
