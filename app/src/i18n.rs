@@ -101,7 +101,7 @@ pub struct Text {
     pub speed_per_second: fn(u32) -> String,
     pub learning_rate: &'static str,
     pub optimizer: &'static str,
-    pub sgd: &'static str,
+    pub sgd: fn(&str) -> String,
     pub batch_size: &'static str,
     pub preset: &'static str,
     pub preset_tiny: &'static str,
@@ -211,7 +211,8 @@ pub struct Text {
     pub walk_backward: fn(&str, &str, &str) -> String,
     #[allow(clippy::type_complexity)]
     pub walk_update: fn(usize, usize, usize, &str, &str, &str, &str, &str) -> String,
-    pub rule_sgd: fn(&str) -> String,
+    /// (momentum, learning rate)
+    pub rule_sgd: fn(&str, &str) -> String,
     pub rule_adam: fn(&str) -> String,
     pub walk_repeat: fn(usize, usize, usize, usize, u64) -> String,
 }
@@ -259,7 +260,7 @@ pub static EN: Text = Text {
     speed_per_second: |n| format!("{n} per second"),
     learning_rate: "Learning rate",
     optimizer: "Optimizer",
-    sgd: "SGD (momentum 0.9)",
+    sgd: |momentum| format!("SGD (momentum {momentum})"),
     batch_size: "Batch size",
     preset: "Model",
     preset_tiny: "tiny: 16 patches of 8×8, width 32, 2 blocks",
@@ -411,7 +412,7 @@ pub static EN: Text = Text {
              {block} was {before}, its gradient {grad}; it is now {after} (change {delta}). {rule}"
         )
     },
-    rule_sgd: |lr| format!("SGD with momentum: v ← 0.9·v + gradient, W ← W − {lr}·v."),
+    rule_sgd: |momentum, lr| format!("SGD with momentum: v ← {momentum}·v + gradient, W ← W − {lr}·v."),
     rule_adam: |lr| {
         format!("Adam scales each step by the gradient's recent size: each weight moves by about {lr} or less.")
     },
@@ -491,7 +492,7 @@ pub static FR: Text = Text {
     speed_per_second: |n| format!("{n} par seconde"),
     learning_rate: "Taux d’apprentissage",
     optimizer: "Optimiseur",
-    sgd: "SGD (moment 0,9)",
+    sgd: |momentum| format!("SGD (moment {momentum})"),
     batch_size: "Taille du lot",
     preset: "Modèle",
     preset_tiny: "tiny : 16 patchs de 8×8, largeur 32, 2 blocs",
@@ -651,7 +652,7 @@ pub static FR: Text = Text {
              (variation {delta}). {rule}"
         )
     },
-    rule_sgd: |lr| format!("SGD avec moment : v ← 0,9·v + gradient, W ← W − {lr}·v."),
+    rule_sgd: |momentum, lr| format!("SGD avec moment : v ← {momentum}·v + gradient, W ← W − {lr}·v."),
     rule_adam: |lr| {
         format!("Adam règle chaque pas sur la taille récente du gradient : chaque poids bouge d’environ {lr} au plus.")
     },

@@ -20,11 +20,14 @@ pub enum DeviceChoice {
     Cpu,
 }
 
+/// The momentum of the page's SGD; the page's texts quote it from here.
+pub const SGD_MOMENTUM: f64 = 0.9;
+
 /// The optimizers on offer, as the controls name them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OptimizerChoice {
-    /// SGD with momentum 0.9.
+    /// SGD with momentum [`SGD_MOMENTUM`].
     Sgd,
     Adam,
 }
@@ -32,7 +35,9 @@ pub enum OptimizerChoice {
 impl OptimizerChoice {
     pub fn kind(self) -> OptimizerKind {
         match self {
-            OptimizerChoice::Sgd => OptimizerKind::Sgd { momentum: 0.9 },
+            OptimizerChoice::Sgd => OptimizerKind::Sgd {
+                momentum: SGD_MOMENTUM,
+            },
             OptimizerChoice::Adam => OptimizerKind::Adam,
         }
     }

@@ -180,7 +180,7 @@ pub fn Controls(state: PageState, bridge: Link) -> impl IntoView {
             <label>{move || t().optimizer}
                 <select id="optimizer" on:change=on_optimizer>
                     <option value="adam" selected=move || state.settings.with(|s| s.optimizer == OptimizerChoice::Adam)>"Adam"</option>
-                    <option value="sgd" selected=move || state.settings.with(|s| s.optimizer == OptimizerChoice::Sgd)>{move || t().sgd}</option>
+                    <option value="sgd" selected=move || state.settings.with(|s| s.optimizer == OptimizerChoice::Sgd)>{move || (t().sgd)(&crate::i18n::rate(state.lang.get(), crate::protocol::SGD_MOMENTUM))}</option>
                 </select>
             </label>
             <label>{move || t().batch_size}

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::{decimal, rate, Lang};
-use crate::protocol::OptimizerChoice;
+use crate::protocol::{OptimizerChoice, SGD_MOMENTUM};
 use crate::ui::state::PageState;
 
 fn number(lang: Lang, value: f32) -> String {
@@ -45,7 +45,9 @@ pub fn Walkthrough(state: PageState) -> impl IntoView {
         let delta = tracked.after - tracked.before;
         let position = report.position;
         let rule = match optimizer {
-            OptimizerChoice::Sgd => (t.rule_sgd)(&rate(lang, report.learning_rate)),
+            OptimizerChoice::Sgd => {
+                (t.rule_sgd)(&rate(lang, SGD_MOMENTUM), &rate(lang, report.learning_rate))
+            }
             OptimizerChoice::Adam => (t.rule_adam)(&rate(lang, report.learning_rate)),
         };
         let phase = |index: usize, title: &'static str, body: String| {
