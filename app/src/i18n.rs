@@ -4,7 +4,11 @@
 //! forgotten in the other does not build. Strings with numbers in them are functions, so
 //! the numbers are always the live ones.
 
+mod playground;
+
 use serde::{Deserialize, Serialize};
+
+pub use playground::PlaygroundText;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -197,6 +201,8 @@ pub struct Text {
     pub help_flow: &'static str,
     pub flow_hint: &'static str,
     pub rows_are_tokens: &'static str,
+
+    pub playground: &'static PlaygroundText,
 
     pub walkthrough: &'static str,
     pub help_walkthrough: &'static str,
@@ -445,6 +451,7 @@ pub static EN: Text = Text {
         from the others' values before Wo and the residual add it back to X.",
     flow_hint: "Click an arrow (or focus it and press Enter) to open the tensor it carries.",
     rows_are_tokens: "one row per token,",
+    playground: &playground::EN,
 };
 
 pub static FR: Text = Text {
@@ -687,6 +694,7 @@ pub static FR: Text = Text {
         résiduelle ne l’ajoutent à X.",
     flow_hint: "Cliquez une flèche (ou placez-y le focus et appuyez sur Entrée) pour ouvrir le tenseur qu’elle transporte.",
     rows_are_tokens: "une ligne par jeton,",
+    playground: &playground::FR,
 };
 
 #[cfg(test)]

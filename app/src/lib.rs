@@ -7,6 +7,7 @@
 
 pub mod i18n;
 pub mod protocol;
+pub mod qk;
 pub mod session;
 
 #[cfg(target_family = "wasm")]

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveDist, launch, openPage, backendOf, stepCount, lossPoints, untilStep } from './harness.mjs';
+import { playgroundTests } from './playground.checks.mjs';
 
 // The ORL faces sit beside the repository (never inside it: they are not ours to ship).
 const ORL = process.env.VITP_ORL ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data', 'orl_faces');
@@ -128,6 +129,8 @@ async function runOn(browser, origin, device) {
         await untilStep(page, 4, 30_000);
         await page.waitForFunction(() => document.querySelector('#gradient-chart').dataset.points === '4');
       });
+
+      await playgroundTests(page, { test, check });
     }
 
     await test(`${device}: Play trains on its own and the loss falls`, async () => {

@@ -12,6 +12,7 @@ mod flow;
 mod frame;
 mod measured;
 mod notices;
+mod playground;
 mod state;
 mod walkthrough;
 mod weights;
@@ -27,6 +28,7 @@ use controls::{install_keyboard, Controls, DeviceSwitch, Progress};
 use faces::{BatchView, DatasetPanel};
 use flow::FlowOfV;
 use notices::{DivergenceBanner, Notices};
+use playground::QkPlayground;
 pub use state::PageState;
 use walkthrough::Walkthrough;
 use weights::WeightsPanel;
@@ -153,6 +155,9 @@ fn App() -> impl IntoView {
                     </Panel>
                 </div>
             </div>
+            <Panel state id="qk-playground" title=|t| t.playground.title help=|t| t.playground.help>
+                <QkPlayground state />
+            </Panel>
             <div class="layout weights-layout">
                 <Panel state id="weights" title=|t| t.weights help=|t| t.help_weights>
                     <WeightsPanel state />

@@ -1,0 +1,173 @@
+//! The words of the 2-D Q/K playground, in English and in French.
+
+pub struct PlaygroundText {
+    pub title: &'static str,
+    pub help: &'static str,
+    pub intro: &'static str,
+    pub preset: &'static str,
+    pub preset_text: &'static str,
+    pub preset_aligned: &'static str,
+    pub preset_perpendicular: &'static str,
+    pub preset_opposite: &'static str,
+    pub preset_many: &'static str,
+    pub preset_temperature: &'static str,
+    /// What each preset shows, one sentence.
+    pub about_text: &'static str,
+    pub about_aligned: &'static str,
+    pub about_perpendicular: &'static str,
+    pub about_opposite: &'static str,
+    pub about_many: &'static str,
+    pub about_temperature: &'static str,
+    /// (the true shares, the shares with ÷√2)
+    pub text_slip: fn(&str, &str) -> String,
+    pub add_key: &'static str,
+    pub remove_key: &'static str,
+    pub snap: &'static str,
+    pub temperature: &'static str,
+    pub scale_dim: &'static str,
+    pub scale_note: &'static str,
+    pub keyboard_hint: &'static str,
+    pub plane_label: &'static str,
+    pub selected: &'static str,
+    pub query: &'static str,
+    pub key: &'static str,
+    pub value: &'static str,
+    pub output: &'static str,
+    pub angle: &'static str,
+    pub score: &'static str,
+    pub share: &'static str,
+    pub shares_sum: &'static str,
+    pub score_line: &'static str,
+    pub softmax_line: &'static str,
+    pub output_line: &'static str,
+    pub from_model: &'static str,
+    pub from_model_button: &'static str,
+    pub from_model_wait: &'static str,
+    pub query_token: &'static str,
+    pub token: &'static str,
+    pub true_score: &'static str,
+    pub true_share: &'static str,
+    /// (update, block, head, head width, tokens, keys shown, % kept by Q/K, % kept by V)
+    #[allow(clippy::type_complexity)]
+    pub model_note: fn(u64, usize, usize, usize, usize, usize, &str, &str) -> String,
+    pub model_edited: &'static str,
+}
+
+pub static EN: PlaygroundText = PlaygroundText {
+    title: "Q·K playground: drag the vectors",
+    help: "A query Q gives every key K a score: their dot product Q·K = ‖Q‖·‖K‖·cos θ. It is \
+        large when the two point the same way, zero when they are perpendicular, negative when \
+        they are opposite. The scores are divided by √d (d: the number of dimensions of a head) \
+        and by a temperature T, then softmax turns them into shares that sum to 100 %. The output \
+        is the values V mixed by those shares. Everything here is computed as you drag.",
+    intro: "Drag Q (orange), the keys K (blue) and their values V (green). The table computes each \
+        key's score and share; the purple arrow is the output Σ share·V.",
+    preset: "Start from",
+    preset_text: "The teaching text's example",
+    preset_aligned: "Aligned",
+    preset_perpendicular: "Perpendicular",
+    preset_opposite: "Opposite",
+    preset_many: "Many keys",
+    preset_temperature: "Sharp vs flat (temperature)",
+    about_text: "Q = [1, 0]; K1 = [1, 0] (same direction), K2 = [0, 1] (perpendicular), \
+        K3 = [−1, 0] (opposite); softmax of the raw dot products 1, 0, −1 (d = 1, as in the text).",
+    about_aligned: "K1 points where Q points: the largest dot product, the largest share.",
+    about_perpendicular: "Both keys are perpendicular to Q: dot products of 0, so softmax shares evenly.",
+    about_opposite: "K1 points against Q: a negative score, and almost nothing of its value reaches the output.",
+    about_many: "Eight keys around the circle: the shares fall off with the angle to Q. Turn Q and watch them follow.",
+    about_temperature: "A low temperature makes softmax sharp: nearly all to one key. Raise T and the shares even out.",
+    text_slip: |true_shares, scaled| {
+        format!("The teaching text gives 73 % / 27 % / 0 % for this example; softmax of [1, 0, −1] is in fact {true_shares}. With the ÷√2 of a 2-D head it would be {scaled}.")
+    },
+    add_key: "Add a key",
+    remove_key: "Remove this key",
+    snap: "Snap to the grid",
+    temperature: "Temperature T",
+    scale_dim: "Divide by √d, d =",
+    scale_note: "d = 1: no scaling; 2: a 2-D head; the model's head width when its vectors are on the plane.",
+    keyboard_hint: "Keyboard: Tab to a vector (or click it), then the arrow keys move it by one grid step (Shift: four).",
+    plane_label: "Plane with the query, the keys, their values and the output",
+    selected: "Selected",
+    query: "Query Q",
+    key: "Key",
+    value: "Value",
+    output: "Output",
+    angle: "θ",
+    score: "score = Q·K / (√d·T)",
+    share: "share",
+    score_line: "score",
+    shares_sum: "Sum of the shares",
+    softmax_line: "softmax",
+    output_line: "output",
+    from_model: "From the model in training",
+    from_model_button: "Put the model's vectors on the plane",
+    from_model_wait: "Step the model once to get its vectors.",
+    query_token: "Query token",
+    token: "token",
+    true_score: "model's score",
+    true_share: "model's share",
+    model_note: |step, block, head, width, tokens, shown, kept, values_kept| {
+        format!("Update {step}, block {block}, head {head} (chosen in the attention panel). Q and K have {width} dimensions. The plane's first axis is Q's own direction, so each Q·K on it is the model's exactly; its second axis is the direction across Q in which the keys differ most. It keeps {kept} % of the shown keys' squared length: lengths and angles are flattened, scores are not. The {shown} keys with the largest shares of the {tokens} tokens are shown, so the plane's shares are the model's spread over those {shown} only. V is shown on its own two main directions ({values_kept} % of its squared length).")
+    },
+    model_edited: "You have moved the vectors since: the model's columns stay as a reference.",
+};
+
+pub static FR: PlaygroundText = PlaygroundText {
+    title: "Terrain de jeu Q·K : faites glisser les vecteurs",
+    help: "Une requête Q donne un score à chaque clé K : leur produit scalaire \
+        Q·K = ‖Q‖·‖K‖·cos θ. Il est grand quand les deux pointent dans la même direction, nul \
+        quand elles sont perpendiculaires, négatif quand elles sont opposées. Les scores sont \
+        divisés par √d (d : le nombre de dimensions d'une tête) et par une température T, puis \
+        softmax en fait des parts dont la somme vaut 100 %. La sortie est le mélange des valeurs V \
+        selon ces parts. Tout est recalculé pendant que vous déplacez les vecteurs.",
+    intro: "Faites glisser Q (orange), les clés K (bleu) et leurs valeurs V (vert). Le tableau \
+        calcule le score et la part de chaque clé ; la flèche violette est la sortie Σ part·V.",
+    preset: "Partir de",
+    preset_text: "L'exemple du texte",
+    preset_aligned: "Alignés",
+    preset_perpendicular: "Perpendiculaires",
+    preset_opposite: "Opposés",
+    preset_many: "Beaucoup de clés",
+    preset_temperature: "Net ou flou (température)",
+    about_text: "Q = [1, 0] ; K1 = [1, 0] (même direction), K2 = [0, 1] (perpendiculaire), \
+        K3 = [−1, 0] (opposée) ; softmax des produits scalaires bruts 1, 0, −1 (d = 1, comme dans le texte).",
+    about_aligned: "K1 pointe là où pointe Q : le plus grand produit scalaire, la plus grande part.",
+    about_perpendicular: "Les deux clés sont perpendiculaires à Q : produits scalaires nuls, softmax partage à égalité.",
+    about_opposite: "K1 pointe à l'opposé de Q : un score négatif, et presque rien de sa valeur n'arrive à la sortie.",
+    about_many: "Huit clés autour du cercle : les parts baissent avec l'angle à Q. Tournez Q et regardez-les suivre.",
+    about_temperature: "Une température basse rend softmax net : presque tout à une clé. Montez T et les parts s'égalisent.",
+    text_slip: |true_shares, scaled| {
+        format!("Le texte donne 73 % / 27 % / 0 % pour cet exemple ; softmax de [1, 0, −1] vaut en réalité {true_shares}. Avec le ÷√2 d'une tête à 2 dimensions, ce serait {scaled}.")
+    },
+    add_key: "Ajouter une clé",
+    remove_key: "Retirer cette clé",
+    snap: "Aimanter à la grille",
+    temperature: "Température T",
+    scale_dim: "Diviser par √d, d =",
+    scale_note: "d = 1 : pas de division ; 2 : une tête à 2 dimensions ; la largeur d'une tête du modèle quand ses vecteurs sont sur le plan.",
+    keyboard_hint: "Clavier : Tab jusqu'à un vecteur (ou cliquez dessus), puis les flèches le déplacent d'un pas de grille (Maj : quatre).",
+    plane_label: "Plan avec la requête, les clés, leurs valeurs et la sortie",
+    selected: "Sélection",
+    query: "Requête Q",
+    key: "Clé",
+    value: "Valeur",
+    output: "Sortie",
+    angle: "θ",
+    score: "score = Q·K / (√d·T)",
+    share: "part",
+    score_line: "score",
+    shares_sum: "Somme des parts",
+    softmax_line: "softmax",
+    output_line: "sortie",
+    from_model: "Depuis le modèle en entraînement",
+    from_model_button: "Mettre les vecteurs du modèle sur le plan",
+    from_model_wait: "Faites un pas d'entraînement pour obtenir ses vecteurs.",
+    query_token: "Jeton requête",
+    token: "jeton",
+    true_score: "score du modèle",
+    true_share: "part du modèle",
+    model_note: |step, block, head, width, tokens, shown, kept, values_kept| {
+        format!("Mise à jour {step}, bloc {block}, tête {head} (choisis dans le panneau d'attention). Q et K ont {width} dimensions. Le premier axe du plan est la direction de Q lui-même : chaque Q·K y est exactement celui du modèle ; le second axe est la direction, en travers de Q, où les clés diffèrent le plus. Le plan garde {kept} % de la longueur au carré des clés montrées : longueurs et angles sont aplatis, pas les scores. Les {shown} clés aux plus grandes parts parmi les {tokens} jetons sont montrées : les parts du plan sont celles du modèle réparties sur ces {shown} seulement. V est montré sur ses deux directions principales ({values_kept} % de sa longueur au carré).")
+    },
+    model_edited: "Vous avez déplacé les vecteurs depuis : les colonnes du modèle restent comme référence.",
+};
