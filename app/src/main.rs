@@ -2,5 +2,8 @@
 
 fn main() {
     #[cfg(target_family = "wasm")]
-    app::ui::start();
+    {
+        app::run_constructors();
+        app::ui::start();
+    }
 }

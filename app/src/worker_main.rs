@@ -2,5 +2,8 @@
 
 fn main() {
     #[cfg(target_family = "wasm")]
-    app::worker::start();
+    {
+        app::run_constructors();
+        app::worker::start();
+    }
 }
