@@ -46,8 +46,61 @@ pub(crate) fn sequential(t: f32) -> [u8; 3] {
     [c(0), c(1), c(2)]
 }
 
-fn css([r, g, b]: [u8; 3]) -> String {
-    format!("rgb({r},{g},{b})")
+thread_local! {
+    /// A canvas never shown, one pixel per cell: matrices are coloured there as one image and
+    /// scaled onto the views, instead of one `fillRect` (and one colour string) per cell.
+    static SCRATCH: Option<HtmlCanvasElement> = document()
+        .create_element("canvas")
+        .ok()
+        .and_then(|c| c.dyn_into().ok());
+}
+
+/// Paints a `rows × cols` matrix as cells filling the rectangle at (x, y), `width × height`
+/// in the context's units, each cell a flat colour.
+pub(crate) fn paint_cells(
+    context: &CanvasRenderingContext2d,
+    (rows, cols): (usize, usize),
+    (x, y, width, height): (f64, f64, f64, f64),
+    colour: impl Fn(usize) -> [u8; 3],
+) {
+    if rows == 0 || cols == 0 {
+        return;
+    }
+    let mut rgba = Vec::with_capacity(rows * cols * 4);
+    for i in 0..rows * cols {
+        let [r, g, b] = colour(i);
+        rgba.extend_from_slice(&[r, g, b, 255]);
+    }
+    SCRATCH.with(|scratch| {
+        let Some(scratch) = scratch else {
+            return;
+        };
+        if scratch.width() != cols as u32 || scratch.height() != rows as u32 {
+            scratch.set_width(cols as u32);
+            scratch.set_height(rows as u32);
+        }
+        let Some(image) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+            wasm_bindgen::Clamped(&rgba),
+            cols as u32,
+            rows as u32,
+        )
+        .ok() else {
+            return;
+        };
+        let Some(scratch_context) = scratch
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+        else {
+            return;
+        };
+        let _ = scratch_context.put_image_data(&image, 0.0, 0.0);
+        // Sharp cell edges, as the cells are.
+        context.set_image_smoothing_enabled(false);
+        let _ =
+            context.draw_image_with_html_canvas_element_and_dw_and_dh(scratch, x, y, width, height);
+    });
 }
 
 fn context(canvas: &HtmlCanvasElement) -> Option<(CanvasRenderingContext2d, f64)> {
@@ -92,13 +145,9 @@ pub(crate) fn draw_cells(
         return;
     };
     let _ = context.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
-    let (cw, ch) = (width / cols as f64, height / rows as f64);
-    for row in 0..rows {
-        for col in 0..cols {
-            context.set_fill_style_str(&css(colour(values[row * cols + col])));
-            context.fill_rect(col as f64 * cw, row as f64 * ch, cw + 0.5, ch + 0.5);
-        }
-    }
+    paint_cells(&context, (rows, cols), (0.0, 0.0, width, height), |i| {
+        colour(values[i])
+    });
 }
 
 /// A token's name as the learner reads it: CLS, or the patch's row and column.
@@ -122,12 +171,9 @@ fn draw_matrix(
         return;
     };
     let cell = VIEW_PX / n as f64;
-    for row in 0..n {
-        for col in 0..n {
-            context.set_fill_style_str(&css(colour(values[row * n + col])));
-            context.fill_rect(col as f64 * cell, row as f64 * cell, cell + 0.5, cell + 0.5);
-        }
-    }
+    paint_cells(&context, (n, n), (0.0, 0.0, VIEW_PX, VIEW_PX), |i| {
+        colour(values[i])
+    });
     // The CLS row and column are set apart: CLS is not a patch.
     context.set_stroke_style_str("rgba(0,0,0,0.55)");
     context.set_line_width(1.0);
@@ -155,14 +201,10 @@ fn draw_face(
     let Some((context, _)) = context(canvas) else {
         return;
     };
-    let px = VIEW_PX / size as f64;
-    for y in 0..size {
-        for x in 0..size {
-            let p = pixels[y * size + x];
-            context.set_fill_style_str(&css([p, p, p]));
-            context.fill_rect(x as f64 * px, y as f64 * px, px + 0.5, px + 0.5);
-        }
-    }
+    paint_cells(&context, (size, size), (0.0, 0.0, VIEW_PX, VIEW_PX), |i| {
+        let p = pixels.get(i).copied().unwrap_or(0);
+        [p, p, p]
+    });
     let grid = view.grid;
     let patch = VIEW_PX / grid as f64;
     let top = row[1..].iter().copied().fold(f32::MIN_POSITIVE, f32::max);
@@ -288,7 +330,7 @@ pub fn AttentionPanel(
             ))
         });
         let canvases = (scores_canvas.get(), shares_canvas.get(), face_canvas.get());
-        draw_next_frame(move || {
+        draw_next_frame("attention", move || {
             let n = view.tokens;
             let peak = view.scores.iter().fold(1e-6_f32, |m, v| m.max(v.abs()));
             let top = view.attention.iter().fold(1e-6_f32, |m, &v| m.max(v));

@@ -171,9 +171,10 @@ impl Bridge {
         for (event, bytes) in events {
             self.0.state.apply(event, bytes);
         }
+        let applied = now() - start;
         // Effects update the DOM after this; a zero-delay timeout runs once they are done.
         set_timeout(
-            move || crate::ui::frame::record_update(now() - start),
+            move || crate::ui::frame::record_update(applied, now() - start),
             std::time::Duration::ZERO,
         );
     }

@@ -11,6 +11,7 @@ use web_sys::HtmlCanvasElement;
 use crate::i18n::decimal;
 use crate::ui::export::ExportPng;
 use crate::ui::frame::draw_next_frame;
+use crate::ui::legend::{draw_legend, Corner, Entry};
 use crate::ui::state::PageState;
 
 const LOSS_COLOUR: RGBColor = RGBColor(0, 114, 178);
@@ -171,26 +172,27 @@ fn draw_accuracy(
         (0.0, chance * 100.0),
         (last_step * 1.02 + 0.5, chance * 100.0),
     ];
-    chart
-        .draw_series(LineSeries::new(
-            chance_line,
-            RGBColor(120, 120, 120).stroke_width(r as u32),
-        ))?
-        .label(chance_label)
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], RGBColor(120, 120, 120)));
+    chart.draw_series(LineSeries::new(
+        chance_line,
+        RGBColor(120, 120, 120).stroke_width(r as u32),
+    ))?;
     chart.draw_series(LineSeries::new(points.iter().copied(), stroke))?;
     chart.draw_series(
         points
             .iter()
             .map(|&p| Circle::new(p, (3.5 * r) as u32, ACCURACY_COLOUR.filled())),
     )?;
-    chart
-        .configure_series_labels()
-        .label_font(style(r, 12.0))
-        .border_style(GRID)
-        .background_style(WHITE.mix(0.9))
-        .position(SeriesLabelPosition::UpperLeft)
-        .draw()?;
+    draw_legend(
+        &chart.plotting_area().strip_coord_spec(),
+        &[Entry {
+            label: chance_label,
+            colour: RGBColor(120, 120, 120),
+            width: 1.0,
+        }],
+        style(r, 12.0),
+        Corner::UpperLeft,
+        r,
+    )?;
     root.present()?;
     Ok(())
 }
@@ -220,7 +222,7 @@ pub fn LossChart(state: PageState) -> impl IntoView {
         let t = state.lang.get().text();
         let points = state.losses.get();
         let log_scale = state.log_scale.get();
-        draw_next_frame(move || {
+        draw_next_frame("loss", move || {
             let ratio = fit_to_screen(&element, size);
             let Some(backend) = MeasuredCanvas::new(element) else {
                 return;
@@ -270,7 +272,7 @@ pub fn AccuracyChart(state: PageState) -> impl IntoView {
             .dataset
             .with(|d| d.as_ref().map_or(1, |d| d.summary.people.len().max(1)));
         let points = state.accuracy.get();
-        draw_next_frame(move || {
+        draw_next_frame("accuracy", move || {
             let ratio = fit_to_screen(&element, size);
             let Some(backend) = MeasuredCanvas::new(element) else {
                 return;
@@ -363,21 +365,25 @@ fn draw_gradients(
         .draw()?;
     for (i, points) in series.iter().enumerate() {
         let colour = MATRIX_COLOURS[i];
-        chart
-            .draw_series(LineSeries::new(
-                points.iter().copied(),
-                colour.stroke_width((2.0 * r) as u32),
-            ))?
-            .label(MATRIX_NAMES[i])
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(3)));
+        chart.draw_series(LineSeries::new(
+            points.iter().copied(),
+            colour.stroke_width((2.0 * r) as u32),
+        ))?;
     }
-    chart
-        .configure_series_labels()
-        .label_font(style(r, 12.0))
-        .border_style(GRID)
-        .background_style(WHITE.mix(0.9))
-        .position(SeriesLabelPosition::UpperRight)
-        .draw()?;
+    let entries: Vec<Entry> = (0..MATRIX_NAMES.len())
+        .map(|i| Entry {
+            label: MATRIX_NAMES[i],
+            colour: MATRIX_COLOURS[i],
+            width: 2.0,
+        })
+        .collect();
+    draw_legend(
+        &chart.plotting_area().strip_coord_spec(),
+        &entries,
+        style(r, 12.0),
+        Corner::UpperRight,
+        r,
+    )?;
     root.present()?;
     Ok(())
 }
@@ -409,7 +415,7 @@ pub fn GradientChart(state: PageState) -> impl IntoView {
         let Some(element) = canvas.get() else { return };
         let t = state.lang.get().text();
         let data = series();
-        draw_next_frame(move || {
+        draw_next_frame("gradients", move || {
             let ratio = fit_to_screen(&element, size);
             let Some(backend) = MeasuredCanvas::new(element) else {
                 return;

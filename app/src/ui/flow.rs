@@ -153,7 +153,7 @@ pub fn FlowOfV(state: PageState) -> impl IntoView {
         };
         let Some(element) = canvas.get() else { return };
         let carried = chosen.get();
-        draw_next_frame(move || {
+        draw_next_frame("flow", move || {
             let (values, (rows, cols), shares) = carried.tensor(&view);
             let peak = values.iter().fold(1e-6f32, |m, v| m.max(v.abs()));
             let width = (cols as f64 * 10.0).clamp(160.0, 320.0);

@@ -10,6 +10,7 @@ mod export;
 mod faces;
 mod flow;
 mod frame;
+mod legend;
 mod measured;
 mod notices;
 mod playground;

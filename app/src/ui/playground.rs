@@ -689,16 +689,21 @@ pub fn QkPlayground(state: PageState) -> impl IntoView {
             }
         })
     };
-    let token_options = move || {
-        let (tokens, grid) = state
+    // Rebuilt when the head's shape changes, not at every update.
+    let token_shape = Memo::new(move |_| {
+        state
             .probe
-            .with(|p| p.as_ref().map_or((1, 1), |p| (p.tokens, p.grid)));
+            .with(|p| p.as_ref().map_or((1, 1), |p| (p.tokens, p.grid)))
+    });
+    let token_options = move || {
+        let (tokens, grid) = token_shape.get();
         (0..tokens)
             .map(|i| {
-                view! { <option value=i.to_string() selected=move || query_token.get() == i>{token_name(i, grid)}</option> }
+                view! { <option value=i.to_string() selected=move || query_token.get_untracked() == i>{token_name(i, grid)}</option> }
             })
             .collect_view()
     };
+    let no_probe = Memo::new(move |_| state.probe.with(Option::is_none));
 
     view! {
         <p class="note">{move || t().intro}</p>
@@ -764,10 +769,10 @@ pub fn QkPlayground(state: PageState) -> impl IntoView {
                             if let Ok(i) = event_target_value(&ev).parse() { query_token.set(i) }
                         }>{token_options}</select>
                     </label>
-                    <button id="qk-from-model" disabled=move || state.probe.with(Option::is_none)
+                    <button id="qk-from-model" disabled=move || no_probe.get()
                         on:click=from_model>{move || t().from_model_button}</button>
                 </div>
-                <Show when=move || state.probe.with(Option::is_none)>
+                <Show when=move || no_probe.get()>
                     <p class="note">{move || t().from_model_wait}</p>
                 </Show>
                 {model_note}

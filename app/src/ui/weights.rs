@@ -10,6 +10,7 @@ use crate::i18n::decimal;
 use crate::ui::attention::{diverging, draw_cells, Legend, DIVERGING_CSS};
 use crate::ui::export::ExportPng;
 use crate::ui::frame::draw_next_frame;
+use crate::ui::legend::{draw_legend, Corner, Entry};
 use crate::ui::state::PageState;
 
 const SIDE_PX: f64 = 180.0;
@@ -59,27 +60,39 @@ fn draw_history(
         .draw()?;
     for (i, colour) in COLOURS.iter().enumerate() {
         let line = points.iter().map(|(s, d, _)| (*s as f64, d[i] as f64));
-        chart
-            .draw_series(LineSeries::new(
-                line,
-                colour.stroke_width((2.0 * ratio) as u32),
-            ))?
-            .label(format!("‖{0} − {0}₀‖ / ‖{0}₀‖", NAMES[i]))
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], colour.stroke_width(3)));
+        chart.draw_series(LineSeries::new(
+            line,
+            colour.stroke_width((2.0 * ratio) as u32),
+        ))?;
     }
     let grey = RGBColor(90, 90, 90);
     let line = points.iter().map(|(s, _, q)| (*s as f64, *q as f64));
-    chart
-        .draw_series(LineSeries::new(line, grey.stroke_width(ratio as u32)))?
-        .label(similarity_label)
-        .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], grey.stroke_width(2)));
-    chart
-        .configure_series_labels()
-        .label_font(font)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(220, 220, 220))
-        .position(SeriesLabelPosition::UpperLeft)
-        .draw()?;
+    chart.draw_series(LineSeries::new(line, grey.stroke_width(ratio as u32)))?;
+    let drift: Vec<String> = NAMES
+        .iter()
+        .map(|n| format!("‖{n} − {n}₀‖ / ‖{n}₀‖"))
+        .collect();
+    let mut entries: Vec<Entry> = drift
+        .iter()
+        .zip(COLOURS)
+        .map(|(label, colour)| Entry {
+            label,
+            colour,
+            width: 2.0,
+        })
+        .collect();
+    entries.push(Entry {
+        label: similarity_label,
+        colour: grey,
+        width: 1.0,
+    });
+    draw_legend(
+        &chart.plotting_area().strip_coord_spec(),
+        &entries,
+        font.into(),
+        Corner::UpperLeft,
+        ratio,
+    )?;
     root.present()?;
     Ok(())
 }
@@ -109,7 +122,7 @@ pub fn WeightsPanel(state: PageState) -> impl IntoView {
         };
         let peak = peak().unwrap_or(1.0);
         let targets: Vec<_> = canvases.iter().map(|c| c.get()).collect();
-        draw_next_frame(move || {
+        draw_next_frame("weights", move || {
             for (i, matrix) in [&view.wq, &view.wk, &view.wv].into_iter().enumerate() {
                 if let Some(canvas) = &targets[i] {
                     draw_cells(
@@ -127,7 +140,7 @@ pub fn WeightsPanel(state: PageState) -> impl IntoView {
         let t = state.lang.get().text();
         let Some(canvas) = history.get() else { return };
         let points = state.weight_history.get();
-        draw_next_frame(move || {
+        draw_next_frame("weight history", move || {
             if let Err(error) = draw_history(canvas, &points, t.qk_similarity, t.update_axis) {
                 web_sys::console::warn_1(&format!("weights chart: {error}").into());
             }
