@@ -30,6 +30,9 @@ pub struct SelfAttention {
 /// weights). Shapes use `B` images, `H` heads, `T` tokens (CLS first), `d` = head width.
 #[derive(Debug, Clone)]
 pub struct AttentionProbe {
+    /// What Wq, Wk and Wv were applied to (the block's input after its LayerNorm)
+    /// `[B, T, width]`: one X, three different projections.
+    pub input: Tensor<3>,
     /// Queries `[B, H, T, d]`.
     pub q: Tensor<4>,
     /// Keys `[B, H, T, d]`.
@@ -71,6 +74,7 @@ impl SelfAttention {
             t.reshape([batch, tokens, self.heads, head_dim])
                 .swap_dims(1, 2)
         };
+        let input = probe.then(|| x.clone());
         let q = split_heads(self.wq.forward(x.clone()));
         let k = split_heads(self.wk.forward(x.clone()));
         let v = split_heads(self.wv.forward(x));
@@ -87,7 +91,8 @@ impl SelfAttention {
             .reshape([batch, tokens, width]);
         let output = self.wo.forward(mixed);
 
-        let probe = probe.then(|| AttentionProbe {
+        let probe = input.map(|input| AttentionProbe {
+            input,
             q,
             k,
             v,

@@ -29,6 +29,9 @@ pub struct ProbeReport {
     pub head_dim: usize,
     /// `blocks[b][h]`.
     pub blocks: Vec<Vec<HeadProbe>>,
+    /// What each block's Wq, Wk, Wv were applied to, `[tokens, width]` per block: the
+    /// block's input after its first LayerNorm.
+    pub block_inputs: Vec<Vec<f32>>,
     /// What the classifier sees, after the final LayerNorm `[width]`.
     pub cls_embedding: Vec<f32>,
     /// One probability per identity.
@@ -58,7 +61,9 @@ impl Vit {
         };
         let mut parts = Vec::new();
         for block in probes.blocks {
+            let len: usize = block.input.dims().iter().product();
             parts.extend([
+                block.input.reshape([len]),
                 flat(block.q),
                 flat(block.k),
                 flat(block.v),
@@ -81,7 +86,9 @@ impl Vit {
             let values = floats(&data[0]);
             let mut cursor = Cursor::new(&values);
             let mut blocks = Vec::with_capacity(depth);
+            let mut block_inputs = Vec::with_capacity(depth);
             for _ in 0..depth {
+                block_inputs.push(cursor.take(tokens * width).to_vec());
                 let q = cursor.take(heads * tokens * head_dim);
                 let k = cursor.take(heads * tokens * head_dim);
                 let v = cursor.take(heads * tokens * head_dim);
@@ -105,6 +112,7 @@ impl Vit {
                 tokens,
                 head_dim,
                 blocks,
+                block_inputs,
                 cls_embedding: cursor.take(width).to_vec(),
                 probabilities: cursor.take(classes).to_vec(),
             })
@@ -152,6 +160,42 @@ mod tests {
                 for key in 0..t {
                     assert!((scores[key] - head.scores[query * t + key]).abs() < 1e-4);
                     assert!(((scores[key] - max).exp() / total - row[key]).abs() < 1e-5);
+                }
+            }
+        }
+    }
+
+    /// The reported input of a block, through that block's Wq and Wk (and biases), gives the
+    /// reported Q and K of every head: what the lessons' token breakdown shows term by term.
+    #[test]
+    fn block_input_times_wq_and_wk_gives_the_reported_q_and_k() {
+        let device = Device::flex();
+        let config = Preset::Tiny.config(5).with_seed(4);
+        let model = config.init(&device).unwrap();
+        let image: Vec<f32> = (0..1024)
+            .map(|i| ((i * 13 % 97) as f32 / 48.0) - 1.0)
+            .collect();
+        let report = model.probe(&config, &image, &device).wait().unwrap();
+        let (t, d, width) = (report.tokens, report.head_dim, config.width);
+        for (block, heads) in report.blocks.iter().enumerate() {
+            let weights = model.attention_weights(block).unwrap().wait().unwrap();
+            let x = &report.block_inputs[block];
+            assert_eq!(x.len(), t * width);
+            for (h, head) in heads.iter().enumerate() {
+                for token in [0, t / 2, t - 1] {
+                    for j in 0..d {
+                        let column = h * d + j;
+                        let project = |w: &[f32], b: &[f32]| {
+                            (0..width)
+                                .map(|i| x[token * width + i] * w[i * width + column])
+                                .sum::<f32>()
+                                + b[column]
+                        };
+                        let q = project(&weights.wq.values, &weights.bq.values);
+                        let k = project(&weights.wk.values, &weights.bk.values);
+                        assert!((q - head.q[token * d + j]).abs() < 1e-4);
+                        assert!((k - head.k[token * d + j]).abs() < 1e-4);
+                    }
                 }
             }
         }

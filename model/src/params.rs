@@ -15,13 +15,18 @@ pub struct NamedTensor {
     pub values: Vec<f32>,
 }
 
-/// One block's learned attention matrices.
+/// One block's learned attention matrices (`[d_in, d_out]`, applied as `x · W + b`) and
+/// their biases.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AttentionWeights {
     pub wq: NamedTensor,
     pub wk: NamedTensor,
     pub wv: NamedTensor,
     pub wo: NamedTensor,
+    pub bq: NamedTensor,
+    pub bk: NamedTensor,
+    pub bv: NamedTensor,
+    pub bo: NamedTensor,
 }
 
 /// A parameter on the device, flattened, waiting to be read.
@@ -109,28 +114,47 @@ impl Vit {
     /// `None` if the model has no such block.
     pub fn attention_weights(&self, block: usize) -> Option<Pending<AttentionWeights>> {
         let attn = &self.blocks.get(block)?.attn;
-        let name = |n: &str| format!("blocks.{block}.attn.{n}.weight");
-        let entries = [
-            flat(name("wq"), &attn.wq.weight),
-            flat(name("wk"), &attn.wk.weight),
-            flat(name("wv"), &attn.wv.weight),
-            flat(name("wo"), &attn.wo.weight),
-        ];
-        let shape = entries[0].shape.clone();
+        let layers = [&attn.wq, &attn.wk, &attn.wv, &attn.wo];
+        let name = |n: &str| format!("blocks.{block}.attn.{n}");
+        let mut entries: Vec<Entry> = layers
+            .iter()
+            .zip(["wq", "wk", "wv", "wo"])
+            .map(|(layer, n)| flat(name(n) + ".weight", &layer.weight))
+            .collect();
+        // A layer built without a bias reads as a zero bias.
+        for (layer, n) in layers.iter().zip(["wq", "wk", "wv", "wo"]) {
+            entries.push(match &layer.bias {
+                Some(bias) => flat(name(n) + ".bias", bias),
+                None => {
+                    let weight = layer.weight.val().inner();
+                    let [_, d_out] = weight.dims();
+                    Entry {
+                        name: name(n) + ".bias",
+                        shape: vec![d_out],
+                        flat: Tensor::zeros([d_out], &weight.device()),
+                    }
+                }
+            });
+        }
+        let shapes: Vec<Vec<usize>> = entries.iter().map(|e| e.shape.clone()).collect();
         let mut transaction = Transaction::default();
         for entry in entries {
             transaction = transaction.register(entry.flat);
         }
         Some(Pending::new(transaction, move |data| {
-            let matrix = |i: usize| NamedTensor {
-                shape: shape.clone(),
+            let tensor = |i: usize| NamedTensor {
+                shape: shapes[i].clone(),
                 values: floats(&data[i]),
             };
             Ok(AttentionWeights {
-                wq: matrix(0),
-                wk: matrix(1),
-                wv: matrix(2),
-                wo: matrix(3),
+                wq: tensor(0),
+                wk: tensor(1),
+                wv: tensor(2),
+                wo: tensor(3),
+                bq: tensor(4),
+                bk: tensor(5),
+                bv: tensor(6),
+                bo: tensor(7),
             })
         }))
     }
@@ -146,7 +170,6 @@ impl Vit {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::{Backend, VitConfig};
 
     #[test]
@@ -161,6 +184,8 @@ mod tests {
         assert_eq!(&weights.wk, named("blocks.1.attn.wk.weight"));
         assert_eq!(&weights.wv, named("blocks.1.attn.wv.weight"));
         assert_eq!(&weights.wo, named("blocks.1.attn.wo.weight"));
+        assert_eq!(&weights.bq, named("blocks.1.attn.wq.bias"));
+        assert_eq!(&weights.bk, named("blocks.1.attn.wk.bias"));
         assert_eq!(weights.wq.shape, vec![32, 32]);
         assert!(model.attention_weights(2).is_none());
     }
