@@ -5,10 +5,12 @@
 //! the numbers are always the live ones.
 
 mod playground;
+mod tour;
 
 use serde::{Deserialize, Serialize};
 
 pub use playground::PlaygroundText;
+pub use tour::TourText;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -203,6 +205,7 @@ pub struct Text {
     pub rows_are_tokens: &'static str,
 
     pub playground: &'static PlaygroundText,
+    pub tour: &'static TourText,
 
     pub walkthrough: &'static str,
     pub help_walkthrough: &'static str,
@@ -372,7 +375,7 @@ pub static EN: Text = Text {
     key_token: "key",
     score: "score",
     share: "share",
-    attention_hint: "Hover over a cell: its query and key patches are outlined on the face (orange: query, blue dashes: key).",
+    attention_hint: "Hover over a cell, or focus a map and move with the arrow keys (Enter shows that row on the face): its query and key patches are outlined on the face (orange: query, blue dashes: key).",
 
     gradients: "Gradients reaching Wq, Wk and Wv",
     help_gradients: "How strongly the last update pushed each weight matrix: the L2 norm of \
@@ -452,6 +455,7 @@ pub static EN: Text = Text {
     flow_hint: "Click an arrow (or focus it and press Enter) to open the tensor it carries.",
     rows_are_tokens: "one row per token,",
     playground: &playground::EN,
+    tour: &tour::EN,
 };
 
 pub static FR: Text = Text {
@@ -611,7 +615,7 @@ pub static FR: Text = Text {
     key_token: "clé",
     score: "score",
     share: "part",
-    attention_hint: "Survolez une case : ses patchs requête et clé sont entourés sur le visage (orange : requête, tirets bleus : clé).",
+    attention_hint: "Survolez une case, ou sélectionnez une carte et déplacez-vous avec les flèches (Entrée montre cette ligne sur le visage) : ses patchs requête et clé sont entourés sur le visage (orange : requête, tirets bleus : clé).",
 
     gradients: "Les gradients qui atteignent Wq, Wk et Wv",
     help_gradients: "La force avec laquelle la dernière mise à jour a poussé chaque matrice de \
@@ -695,6 +699,7 @@ pub static FR: Text = Text {
     flow_hint: "Cliquez une flèche (ou placez-y le focus et appuyez sur Entrée) pour ouvrir le tenseur qu’elle transporte.",
     rows_are_tokens: "une ligne par jeton,",
     playground: &playground::FR,
+    tour: &tour::FR,
 };
 
 #[cfg(test)]

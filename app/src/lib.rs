@@ -6,6 +6,7 @@
 //! logic is [`session`], which is plain Rust and tested natively.
 
 pub mod i18n;
+pub mod lessons;
 pub mod protocol;
 pub mod qk;
 pub mod session;

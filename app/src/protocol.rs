@@ -163,6 +163,11 @@ pub struct HeadView {
     /// Patches per side of the image.
     pub grid: usize,
     pub head_dim: usize,
+    /// The model's width (all heads together).
+    pub width: usize,
+    /// What the block's Wq, Wk, Wv were applied to, `[tokens, width]`: its input after the
+    /// LayerNorm. One X for Q, K and V.
+    pub input: Vec<f32>,
     /// This head's queries, keys and values, `[tokens, head_dim]` each: recomputed for every
     /// image from the learned Wq, Wk, Wv.
     pub q: Vec<f32>,
@@ -175,6 +180,10 @@ pub struct HeadView {
     /// Attention rollout from CLS through every block (heads averaged, the residual path
     /// added as the identity): how much each token feeds the CLS token at the end.
     pub rollout: Vec<f32>,
+    /// The same image, block and head with the weights of update 0: the attention and the
+    /// rollout before any training, beside the ones above.
+    pub initial_attention: Vec<f32>,
+    pub initial_rollout: Vec<f32>,
     /// The image's person and the model's answer.
     pub label: usize,
     pub predicted: usize,
@@ -191,6 +200,9 @@ pub struct WeightsView {
     pub wq: Vec<f32>,
     pub wk: Vec<f32>,
     pub wv: Vec<f32>,
+    /// The biases of Wq and Wk, `[width]`: `Q = X · Wq + bq`.
+    pub bq: Vec<f32>,
+    pub bk: Vec<f32>,
     /// ‖W − W₀‖ / ‖W₀‖ (Frobenius) for Wq, Wk, Wv: how far each has moved from its initial value.
     pub drift: [f32; 3],
     /// Cosine similarity of Wq and Wk as vectors: they start unrelated (near 0).

@@ -86,6 +86,9 @@ pub struct Session {
     last_probe: f64,
     /// The inspected block's weights at update 0 of this run, for the drift.
     initial_weights: Option<(usize, AttentionWeights)>,
+    /// The inspected head's attention and the rollout with the weights of update 0, for the
+    /// same image: "then" beside "now". Computed once per target and run.
+    initial_attention: Option<(InspectTarget, Vec<f32>, Vec<f32>)>,
     /// Milliseconds since some fixed instant, for timing updates.
     clock: fn() -> f64,
 }
@@ -140,6 +143,7 @@ impl Session {
             inspect: None,
             last_probe: f64::NEG_INFINITY,
             initial_weights: None,
+            initial_attention: None,
             clock,
         };
         let mut out = vec![session.dataset()];
@@ -298,6 +302,8 @@ impl Session {
             wq: now.wq.values,
             wk: now.wk.values,
             wv: now.wv.values,
+            bq: now.bq.values,
+            bk: now.bk.values,
         };
         let finite = view
             .wq
@@ -337,6 +343,29 @@ impl Session {
             return None;
         }
         let rollout = rollout_from_cls(&report.blocks, report.tokens);
+        if self
+            .initial_attention
+            .as_ref()
+            .is_none_or(|(then, _, _)| *then != target)
+        {
+            let first = self
+                .trainer
+                .initial_model()
+                .probe(config, &image, self.trainer.device())
+                .resolve()
+                .await
+                .ok()?;
+            let attention = first
+                .blocks
+                .get(target.block)?
+                .get(target.head)?
+                .attention
+                .clone();
+            let rollout = rollout_from_cls(&first.blocks, first.tokens);
+            self.initial_attention = Some((target, attention, rollout));
+        }
+        let (_, initial_attention, initial_rollout) = self.initial_attention.clone()?;
+        let input = report.block_inputs.get(target.block)?.clone();
         let (predicted, probability) = report
             .probabilities
             .iter()
@@ -350,12 +379,16 @@ impl Session {
                 tokens: report.tokens,
                 grid: config.grid_size(),
                 head_dim: report.head_dim,
+                width: config.width,
+                input,
                 q: head.q.clone(),
                 k: head.k.clone(),
                 v: head.v.clone(),
                 scores: head.scores.clone(),
                 attention: head.attention.clone(),
                 rollout,
+                initial_attention,
+                initial_rollout,
                 label: set.train.labels()[target.image],
                 predicted,
                 probability,
@@ -495,6 +528,7 @@ impl Session {
         let mut out = self.pause();
         self.trainer = trainer;
         self.initial_weights = None;
+        self.initial_attention = None;
         self.run += 1;
         out.push(self.started());
         out

@@ -283,9 +283,16 @@ fn the_inspected_head_is_probed_after_each_update() {
     for row in first.attention.chunks(17) {
         assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-5);
     }
+    // Before any update, "then" and "now" are the same weights.
+    assert_eq!(first.initial_attention, first.attention);
+    assert_eq!(first.initial_rollout, first.rollout);
+    assert_eq!(first.input.len(), 17 * first.width);
     let after = probe_in(&run(&mut session, Command::Step)).expect("a probe after the update");
     assert_eq!(after.step, 1);
     assert_ne!(after.scores, first.scores, "the update moved Wq and Wk");
+    // "Then" stays the attention of update 0; only the weights changed "now".
+    assert_eq!(after.initial_attention, first.attention);
+    assert_ne!(after.attention, first.attention);
     // Out-of-range choices are clamped to the model, not refused.
     let clamped = InspectTarget {
         image: 10_000,
@@ -319,7 +326,7 @@ fn rollout_mixes_heads_and_the_residual_path() {
         head(vec![0.0, 1.0, 0.0, 1.0]),
         head(vec![0.0, 1.0, 0.0, 1.0]),
     ];
-    let cls = rollout_from_cls(&[block.clone()], 2);
+    let cls = rollout_from_cls(std::slice::from_ref(&block), 2);
     assert_eq!(
         cls,
         vec![0.5, 0.5],

@@ -9,6 +9,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveDist, launch, openPage, backendOf, stepCount, lossPoints, untilStep } from './harness.mjs';
 import { playgroundTests } from './playground.checks.mjs';
+import { lessonTests, contrastTest } from './lessons.checks.mjs';
 
 // The ORL faces sit beside the repository (never inside it: they are not ours to ship).
 const ORL = process.env.VITP_ORL ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data', 'orl_faces');
@@ -131,6 +132,8 @@ async function runOn(browser, origin, device) {
       });
 
       await playgroundTests(page, { test, check });
+      await lessonTests(page, browser, origin, { test, check });
+      await contrastTest(page, { test, check });
     }
 
     await test(`${device}: Play trains on its own and the loss falls`, async () => {

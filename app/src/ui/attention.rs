@@ -189,7 +189,7 @@ fn draw_matrix(
 
 /// The face with a patch grid, the attention of one query token spread over the patches,
 /// and the hovered query and key patches outlined.
-fn draw_face(
+pub(crate) fn draw_face(
     canvas: &HtmlCanvasElement,
     pixels: &[u8],
     size: usize,
@@ -360,6 +360,37 @@ pub fn AttentionPanel(
             hovered.set(cell_at(&event, n));
         }
     };
+    // The keyboard reads the maps too: the arrows move the read cell, Enter makes its row
+    // the query shown on the face, Escape stops reading.
+    let on_key_matrix = move |event: web_sys::KeyboardEvent| {
+        let n = state
+            .probe
+            .with_untracked(|p| p.as_ref().map_or(0, |p| p.tokens));
+        if n == 0 {
+            return;
+        }
+        let (row, col) = hovered.get_untracked().unwrap_or((0, 0));
+        let moved = match event.key().as_str() {
+            "ArrowUp" => Some((row.saturating_sub(1), col)),
+            "ArrowDown" => Some(((row + 1).min(n - 1), col)),
+            "ArrowLeft" => Some((row, col.saturating_sub(1))),
+            "ArrowRight" => Some((row, (col + 1).min(n - 1))),
+            "Enter" | " " => {
+                query.set(row);
+                hovered.set(Some((row, col)));
+                None
+            }
+            "Escape" => {
+                hovered.set(None);
+                return;
+            }
+            _ => return,
+        };
+        event.prevent_default();
+        if let Some(cell) = moved {
+            hovered.set(Some(cell));
+        }
+    };
     let on_click_matrix = move |event: MouseEvent| {
         let n = state
             .probe
@@ -496,7 +527,8 @@ pub fn AttentionPanel(
             <figure>
                 <figcaption>{move || t().scores_title}</figcaption>
                 <canvas node_ref=scores_canvas id="scores-map" class="matrix" role="img"
-                    aria-label=move || t().scores_title
+                    aria-label=move || format!("{}. {}", t().scores_title, t().attention_hint)
+                    aria-describedby="attention-readout-box" tabindex="0" on:keydown=on_key_matrix
                     data-matrix=move || state.probe.with(|p| p.as_ref().map(|v| matrix_json(&v.scores)))
                     on:mousemove=on_move on:click=on_click_matrix></canvas>
                 <ExportPng canvas=scores_canvas name="scores" state />
@@ -507,7 +539,8 @@ pub fn AttentionPanel(
             <figure>
                 <figcaption>{move || t().shares_title}</figcaption>
                 <canvas node_ref=shares_canvas id="attention-map" class="matrix" role="img"
-                    aria-label=move || t().shares_title
+                    aria-label=move || format!("{}. {}", t().shares_title, t().attention_hint)
+                    aria-describedby="attention-readout-box" tabindex="0" on:keydown=on_key_matrix
                     data-matrix=move || state.probe.with(|p| p.as_ref().map(|v| matrix_json(&v.attention)))
                     data-row-sums=row_sums
                     on:mousemove=on_move on:click=on_click_matrix></canvas>
@@ -537,7 +570,7 @@ pub fn AttentionPanel(
                 </div>
             </figure>
         </div>
-        {readout}
+        <div id="attention-readout-box" aria-live="polite">{readout}</div>
         <p class="note">{move || t().attention_hint}</p>
     }
 }

@@ -177,13 +177,13 @@ pub fn Controls(state: PageState, bridge: Link) -> impl IntoView {
                     {LEARNING_RATES.into_iter().map(|lr| view! { <option value=lr.to_string()></option> }).collect_view()}
                 </datalist>
             </label>
-            <label>{move || t().optimizer}
+            <label class="advanced">{move || t().optimizer}
                 <select id="optimizer" on:change=on_optimizer>
                     <option value="adam" selected=move || state.settings.with(|s| s.optimizer == OptimizerChoice::Adam)>"Adam"</option>
                     <option value="sgd" selected=move || state.settings.with(|s| s.optimizer == OptimizerChoice::Sgd)>{move || (t().sgd)(&crate::i18n::rate(state.lang.get(), crate::protocol::SGD_MOMENTUM))}</option>
                 </select>
             </label>
-            <label>{move || t().batch_size}
+            <label class="advanced">{move || t().batch_size}
                 <select id="batch-size" on:change=on_batch>
                     {BATCH_SIZES.into_iter().map(|n| view! {
                         <option value=n.to_string() selected=move || state.settings.with(|s| s.batch_size == n)>{n}</option>
@@ -196,7 +196,7 @@ pub fn Controls(state: PageState, bridge: Link) -> impl IntoView {
                     <option value="small" selected=move || state.settings.with(|s| s.preset == Preset::Small)>{move || t().preset_small}</option>
                 </select>
             </label>
-            <label>{move || t().seed}
+            <label class="advanced">{move || t().seed}
                 <input id="seed" type="number" min="0" step="1"
                     prop:value=move || state.settings.with(|s| s.seed.to_string())
                     on:change=on_seed />

@@ -3,6 +3,7 @@
 //! are the learner's commands.
 
 mod attention;
+mod breakdown;
 mod bridge;
 mod charts;
 mod controls;
@@ -15,6 +16,8 @@ mod measured;
 mod notices;
 mod playground;
 mod state;
+mod then_now;
+mod tour;
 mod walkthrough;
 mod weights;
 
@@ -23,6 +26,7 @@ use leptos::prelude::*;
 use crate::i18n::Lang;
 use crate::protocol::DeviceChoice;
 use attention::AttentionPanel;
+use breakdown::TokenBreakdown;
 use bridge::Bridge;
 use charts::{AccuracyChart, GradientChart, LossChart};
 use controls::{install_keyboard, Controls, DeviceSwitch, Progress};
@@ -31,6 +35,8 @@ use flow::FlowOfV;
 use notices::{DivergenceBanner, Notices};
 use playground::QkPlayground;
 pub use state::PageState;
+use then_now::ThenAndNow;
+use tour::Tour;
 use walkthrough::Walkthrough;
 use weights::WeightsPanel;
 
@@ -62,6 +68,80 @@ fn initial_device() -> DeviceChoice {
     }
 }
 
+/// The lesson, model, seed and classroom switch of the address, so that a teacher's link
+/// opens the page exactly there (the language is read by [`initial_lang`]).
+fn apply_address(state: PageState) {
+    if let Some(lesson) = query("lesson").and_then(|l| l.parse::<usize>().ok()) {
+        state
+            .lesson
+            .set(lesson.clamp(1, crate::lessons::LESSONS.len()) - 1);
+    }
+    state
+        .classroom
+        .set(query("classroom").as_deref() == Some("1"));
+    state.settings.update(|settings| {
+        match query("model").as_deref() {
+            Some("small") => settings.preset = model::Preset::Small,
+            Some("tiny") => settings.preset = model::Preset::Tiny,
+            _ => {}
+        }
+        if let Some(seed) = query("seed").and_then(|s| s.parse().ok()) {
+            settings.seed = seed;
+        }
+    });
+}
+
+/// Keeps the address in step with the page, without adding to the browser's history.
+fn follow_in_address(state: PageState) {
+    Effect::new(move |_| {
+        let lesson = state.lesson.get() + 1;
+        let lang = state.lang.get().code();
+        let classroom = state.classroom.get();
+        let (preset, seed) = state.settings.with(|s| (s.preset, s.seed));
+        // Only the built-in faces can be reopened from an address; imported ones stay local.
+        let synthetic = state
+            .dataset
+            .with(|d| d.as_ref().is_none_or(|d| d.summary.imported_from.is_none()));
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let Ok(params) =
+            web_sys::UrlSearchParams::new_with_str(&window.location().search().unwrap_or_default())
+        else {
+            return;
+        };
+        params.set("lesson", &lesson.to_string());
+        params.set("lang", lang);
+        params.set(
+            "model",
+            match preset {
+                model::Preset::Small => "small",
+                _ => "tiny",
+            },
+        );
+        params.set("seed", &seed.to_string());
+        if synthetic {
+            params.set("data", "synthetic");
+        } else {
+            params.delete("data");
+        }
+        if classroom {
+            params.set("classroom", "1");
+        } else {
+            params.delete("classroom");
+        }
+        let address = format!(
+            "{}?{}",
+            window.location().pathname().unwrap_or_default(),
+            String::from(params.to_string())
+        );
+        if let Ok(history) = window.history() {
+            let _ =
+                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&address));
+        }
+    });
+}
+
 /// A panel with its title and its "what am I looking at".
 #[component]
 fn Panel(
@@ -87,6 +167,15 @@ fn Panel(
 #[component]
 fn App() -> impl IntoView {
     let state = PageState::new(initial_lang(), initial_device());
+    apply_address(state);
+    follow_in_address(state);
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body
+                .class_list()
+                .toggle_with_force("classroom", state.classroom.get());
+        }
+    });
     let bridge = StoredValue::new_local(Bridge::new(state));
     install_keyboard(state, bridge);
     Effect::new(move |_| {
@@ -105,7 +194,12 @@ fn App() -> impl IntoView {
                 <p class="tagline">{move || t().tagline}</p>
             </div>
             <div class="header-tools">
-                <DeviceSwitch state bridge />
+                <label class="check classroom-switch" title=move || t().tour.classroom_hint>
+                    <input type="checkbox" id="classroom" prop:checked=move || state.classroom.get()
+                        on:change=move |ev| state.classroom.set(event_target_checked(&ev)) />
+                    {move || t().tour.classroom}
+                </label>
+                <div class="advanced"><DeviceSwitch state bridge /></div>
                 <button id="language" lang=move || other().code()
                     on:click=move |_| state.lang.update(|l| *l = l.other())>
                     {move || other().text().language_name}
@@ -113,6 +207,7 @@ fn App() -> impl IntoView {
             </div>
         </header>
         <main>
+            <Tour state />
             <DivergenceBanner state bridge />
             <Notices state />
             <div class="layout">
@@ -155,6 +250,14 @@ fn App() -> impl IntoView {
                         <Walkthrough state />
                     </Panel>
                 </div>
+            </div>
+            <div class="layout lesson-layout">
+                <Panel state id="then-now" title=|t| t.tour.then_now_title help=|t| t.tour.then_now_help>
+                    <ThenAndNow state />
+                </Panel>
+                <Panel state id="token-breakdown" title=|t| t.tour.breakdown_title help=|t| t.tour.breakdown_help>
+                    <TokenBreakdown state />
+                </Panel>
             </div>
             <Panel state id="qk-playground" title=|t| t.playground.title help=|t| t.playground.help>
                 <QkPlayground state />

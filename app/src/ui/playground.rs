@@ -68,6 +68,15 @@ impl Handle {
         }
     }
 
+    /// The label's colour: the same hue, dark enough for text (WCAG AA, 4.5:1 on white).
+    fn text_colour(self) -> &'static str {
+        match self {
+            Handle::Query => "#a84800",
+            Handle::Key(_) => KEY_COLOUR,
+            Handle::Value(_) => "#00704f",
+        }
+    }
+
     fn get(self, plane: &Plane) -> Option<Vec2> {
         match self {
             Handle::Query => Some(plane.query),
@@ -404,7 +413,7 @@ pub fn QkPlayground(state: PageState) -> impl IntoView {
                 <circle r="6" fill=handle.colour() stroke="#fff" stroke-width="1.5" />
                 // Q's label sits below, so it stays readable when Q lies on a key.
                 <text x=if handle == Handle::Query { -10 } else { 9 } y=if handle == Handle::Query { 22 } else { -9 }
-                    fill=handle.colour() class="handle-label">{handle.label()}</text>
+                    fill=handle.text_colour() class="handle-label">{handle.label()}</text>
             </g>
         }
     };

@@ -96,6 +96,9 @@ pub struct PageState {
     /// each time they were read.
     pub weights: RwSignal<Option<Arc<WeightsView>>>,
     pub weight_history: RwSignal<Vec<(u64, [f32; 3], f32)>>,
+    /// The guided tour's lesson (from 0), and whether the page is set up for a projector.
+    pub lesson: RwSignal<usize>,
+    pub classroom: RwSignal<bool>,
 }
 
 impl PageState {
@@ -123,6 +126,8 @@ impl PageState {
             gradients: RwSignal::new(Vec::new()),
             weights: RwSignal::new(None),
             weight_history: RwSignal::new(Vec::new()),
+            lesson: RwSignal::new(0),
+            classroom: RwSignal::new(false),
         }
     }
 

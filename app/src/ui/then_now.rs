@@ -1,0 +1,88 @@
+//! Questions 3 and 8: the same face's attention with the weights of update 0 and with the
+//! latest ones, side by side. Nothing else differs between the two.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+
+use crate::i18n::decimal;
+use crate::ui::attention::draw_face;
+use crate::ui::frame::draw_next_frame;
+use crate::ui::state::PageState;
+
+#[component]
+pub fn ThenAndNow(state: PageState) -> impl IntoView {
+    let t = move || state.lang.get().text().tour;
+    let then_canvas = NodeRef::<Canvas>::new();
+    let now_canvas = NodeRef::<Canvas>::new();
+    Effect::new(move |_| {
+        let Some(view) = state.probe.get() else {
+            return;
+        };
+        let face = state.dataset.with(|data| {
+            let data = data.as_ref()?;
+            Some((
+                data.train_image(view.target.image)?.to_vec(),
+                data.summary.size,
+            ))
+        });
+        let canvases = (then_canvas.get(), now_canvas.get());
+        draw_next_frame("then and now", move || {
+            let n = view.tokens;
+            let Some((pixels, size)) = face else {
+                return;
+            };
+            if let (Some(canvas), Some(row)) = (&canvases.0, view.initial_attention.get(..n)) {
+                draw_face(canvas, &pixels, size, &view, row, 0, None);
+            }
+            if let Some(canvas) = &canvases.1 {
+                draw_face(canvas, &pixels, size, &view, &view.attention[..n], 0, None);
+            }
+        });
+    });
+    // The CLS row's largest share, then and now, as text beside the pictures.
+    let caption = move |then: bool| {
+        let lang = state.lang.get();
+        state.probe.with(|p| {
+            p.as_ref().map(|p| {
+                let row = if then {
+                    p.initial_attention.get(..p.tokens).unwrap_or(&[])
+                } else {
+                    &p.attention[..p.tokens]
+                };
+                let top = row.iter().copied().fold(0.0f32, f32::max);
+                format!("max {} %", decimal(lang, top as f64 * 100.0, 1))
+            })
+        })
+    };
+    let cls_row = move |then: bool| {
+        state.probe.with(|p| {
+            p.as_ref().map(|p| {
+                let row = if then {
+                    p.initial_attention.get(..p.tokens).unwrap_or(&[])
+                } else {
+                    &p.attention[..p.tokens]
+                };
+                serde_json::to_string(row).unwrap_or_default()
+            })
+        })
+    };
+    view! {
+        <Show when=move || state.probe.with(Option::is_none)>
+            <p class="note">{move || t().then_now_wait}</p>
+        </Show>
+        <div class="then-now">
+            <figure>
+                <canvas node_ref=then_canvas id="then-face" class="view" width="300" height="300"
+                    role="img" aria-label=move || format!("{}: {}", t().then_caption, caption(true).unwrap_or_default())
+                    data-cls-row=move || cls_row(true)></canvas>
+                <figcaption>{move || t().then_caption}" · "{move || caption(true)}</figcaption>
+            </figure>
+            <figure>
+                <canvas node_ref=now_canvas id="now-face" class="view" width="300" height="300"
+                    role="img" aria-label=move || format!("{}: {}", (t().now_caption)(state.probe.with(|p| p.as_ref().map_or(0, |p| p.step))), caption(false).unwrap_or_default())
+                    data-cls-row=move || cls_row(false)></canvas>
+                <figcaption>{move || (t().now_caption)(state.probe.with(|p| p.as_ref().map_or(0, |p| p.step)))}" · "{move || caption(false)}</figcaption>
+            </figure>
+        </div>
+    }
+}
