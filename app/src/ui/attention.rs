@@ -256,10 +256,16 @@ pub(crate) fn draw_face(
 /// The cell under the mouse: (query row, key column).
 fn cell_at(event: &MouseEvent, n: usize) -> Option<(usize, usize)> {
     let (x, y) = (event.offset_x() as f64, event.offset_y() as f64);
-    if x < 0.0 || y < 0.0 || x >= VIEW_PX || y >= VIEW_PX {
+    // The map's size on screen: larger than VIEW_PX in classroom mode.
+    let side = event
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .map_or(VIEW_PX, |e| e.client_width() as f64)
+        .max(1.0);
+    if x < 0.0 || y < 0.0 || x >= side || y >= side {
         return None;
     }
-    let cell = VIEW_PX / n as f64;
+    let cell = side / n as f64;
     Some(((y / cell) as usize, (x / cell) as usize))
 }
 
