@@ -89,7 +89,12 @@ fn draw_loss(
         .collect();
     let last_step = finite.last().map_or(1.0, |p| p.0).max(MIN_UPDATES);
     let x_range = 0.0..last_step * 1.02 + 0.5;
-    let max = finite.iter().map(|p| p.1).fold(0.0, f64::max).max(1e-3);
+    // Before the first point, a range of 0 to 1 (not 0 to 0.001, whose labels crowd the axis).
+    let max = if finite.is_empty() {
+        1.0
+    } else {
+        finite.iter().map(|p| p.1).fold(0.0, f64::max).max(1e-3)
+    };
     let mut builder = ChartBuilder::on(root);
     builder
         .margin((12.0 * r) as i32)

@@ -115,12 +115,15 @@ pub fn Tour(state: PageState) -> impl IntoView {
                     </button>
                 </div>
             </div>
-            <h2 id="lesson-title">{move || (LESSONS[lesson.get()].title)(state.lang.get())}</h2>
-            <p id="lesson-body" aria-live="polite">
-                {move || (LESSONS[lesson.get()].body)(state.lang.get(), &numbers.get())}
-            </p>
-            <p class="lesson-task"><strong>{move || t().try_it}</strong>" "
-                {move || (LESSONS[lesson.get()].task)(state.lang.get())}</p>
+            // Folds to its first line for whoever wants the page without the lesson text.
+            <details class="lesson-text" open>
+                <summary><h2 id="lesson-title">{move || (LESSONS[lesson.get()].title)(state.lang.get())}</h2></summary>
+                <p id="lesson-body" aria-live="polite">
+                    {move || (LESSONS[lesson.get()].body)(state.lang.get(), &numbers.get())}
+                </p>
+                <p class="lesson-task"><strong>{move || t().try_it}</strong>" "
+                    {move || (LESSONS[lesson.get()].task)(state.lang.get())}</p>
+            </details>
         </section>
     }
 }
