@@ -46,6 +46,11 @@ pub(crate) fn sequential(t: f32) -> [u8; 3] {
     [c(0), c(1), c(2)]
 }
 
+/// A canvas's 2-D drawing context.
+pub(crate) fn context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas.get_context("2d").ok()??.dyn_into().ok()
+}
+
 thread_local! {
     /// A canvas never shown, one pixel per cell: matrices are coloured there as one image and
     /// scaled onto the views, instead of one `fillRect` (and one colour string) per cell.
@@ -87,12 +92,7 @@ pub(crate) fn paint_cells(
         .ok() else {
             return;
         };
-        let Some(scratch_context) = scratch
-            .get_context("2d")
-            .ok()
-            .flatten()
-            .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-        else {
+        let Some(scratch_context) = context_2d(scratch) else {
             return;
         };
         let _ = scratch_context.put_image_data(&image, 0.0, 0.0);
@@ -112,7 +112,7 @@ fn context(canvas: &HtmlCanvasElement) -> Option<(CanvasRenderingContext2d, f64)
         canvas.set_width(side);
         canvas.set_height(side);
     }
-    let context: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+    let context = context_2d(canvas)?;
     let _ = context.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
     Some((context, ratio))
 }
@@ -136,12 +136,7 @@ pub(crate) fn draw_cells(
         canvas.set_width(w);
         canvas.set_height(h);
     }
-    let Some(context) = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-    else {
+    let Some(context) = context_2d(canvas) else {
         return;
     };
     let _ = context.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);

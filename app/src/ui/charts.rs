@@ -62,6 +62,27 @@ fn fit_to_screen(canvas: &HtmlCanvasElement, (width, height, ratio): (f64, f64, 
     ratio
 }
 
+/// Draws a plotters chart on `element` in the next animation frame, at the screen's pixel
+/// density (`size` from [`screen_size`]); `draw` gets the drawing area and the pixel ratio.
+/// A chart that fails to draw is logged, never shown half-drawn as an error to the learner.
+fn draw_chart_next_frame(
+    view: &'static str,
+    element: HtmlCanvasElement,
+    size: (f64, f64, f64),
+    draw: impl FnOnce(&DrawingArea<MeasuredCanvas, Shift>, f64) -> Result<(), Box<dyn std::error::Error>>
+        + 'static,
+) {
+    draw_next_frame(view, move || {
+        let ratio = fit_to_screen(&element, size);
+        let Some(backend) = MeasuredCanvas::new(element) else {
+            return;
+        };
+        if let Err(error) = draw(&backend.into_drawing_area(), ratio) {
+            web_sys::console::warn_1(&format!("{view} chart: {error}").into());
+        }
+    });
+}
+
 struct Axes<'a> {
     x: &'a str,
     y: &'a str,
@@ -227,20 +248,13 @@ pub fn LossChart(state: PageState) -> impl IntoView {
         let t = state.lang.get().text();
         let points = state.losses.get();
         let log_scale = state.log_scale.get();
-        draw_next_frame("loss", move || {
-            let ratio = fit_to_screen(&element, size);
-            let Some(backend) = MeasuredCanvas::new(element) else {
-                return;
-            };
-            let root = backend.into_drawing_area();
+        draw_chart_next_frame("loss", element, size, move |root, ratio| {
             let axes = Axes {
                 x: t.update_axis,
                 y: t.loss_axis,
                 ratio,
             };
-            if let Err(error) = draw_loss(&root, &points, log_scale, axes) {
-                web_sys::console::warn_1(&format!("loss chart: {error}").into());
-            }
+            draw_loss(root, &points, log_scale, axes)
         });
     });
     let latest = move || {
@@ -277,21 +291,13 @@ pub fn AccuracyChart(state: PageState) -> impl IntoView {
             .dataset
             .with(|d| d.as_ref().map_or(1, |d| d.summary.people.len().max(1)));
         let points = state.accuracy.get();
-        draw_next_frame("accuracy", move || {
-            let ratio = fit_to_screen(&element, size);
-            let Some(backend) = MeasuredCanvas::new(element) else {
-                return;
-            };
-            let root = backend.into_drawing_area();
+        draw_chart_next_frame("accuracy", element, size, move |root, ratio| {
             let axes = Axes {
                 x: t.update_axis,
                 y: t.accuracy_axis,
                 ratio,
             };
-            if let Err(error) = draw_accuracy(&root, &points, 1.0 / classes as f64, t.chance, axes)
-            {
-                web_sys::console::warn_1(&format!("accuracy chart: {error}").into());
-            }
+            draw_accuracy(root, &points, 1.0 / classes as f64, t.chance, axes)
         });
     });
     let latest = move || {
@@ -420,20 +426,13 @@ pub fn GradientChart(state: PageState) -> impl IntoView {
         let Some(element) = canvas.get() else { return };
         let t = state.lang.get().text();
         let data = series();
-        draw_next_frame("gradients", move || {
-            let ratio = fit_to_screen(&element, size);
-            let Some(backend) = MeasuredCanvas::new(element) else {
-                return;
-            };
-            let root = backend.into_drawing_area();
+        draw_chart_next_frame("gradients", element, size, move |root, ratio| {
             let axes = Axes {
                 x: t.update_axis,
                 y: t.gradient_axis,
                 ratio,
             };
-            if let Err(error) = draw_gradients(&root, &data, axes) {
-                web_sys::console::warn_1(&format!("gradient chart: {error}").into());
-            }
+            draw_gradients(root, &data, axes)
         });
     });
     let bars = move || {

@@ -206,7 +206,7 @@ fn grid(extent: f64, lang: Lang) -> impl IntoView {
 }
 
 /// The arc of the angle between Q and one key, with θ.
-fn angle_arc(extent: f64, query: Vec2, key: Vec2, degrees: f64, lang: Lang) -> impl IntoView {
+fn angle_arc(query: Vec2, key: Vec2, degrees: f64, lang: Lang) -> impl IntoView {
     let radius = 34.0;
     let from = query[1].atan2(query[0]);
     let to = key[1].atan2(key[0]);
@@ -227,7 +227,6 @@ fn angle_arc(extent: f64, query: Vec2, key: Vec2, degrees: f64, lang: Lang) -> i
         HALF + (middle.0 - HALF) * 1.6,
         HALF + (middle.1 - HALF) * 1.6,
     );
-    let _ = extent;
     view! {
         <path d=format!("M {x0:.1} {y0:.1} A {radius} {radius} 0 0 {sweep_flag} {x1:.1} {y1:.1}")
             fill="none" stroke="#5a6472" stroke-width="1.5" />
@@ -367,7 +366,7 @@ pub fn QkPlayground(state: PageState) -> impl IntoView {
             .zip(r.keys.get(arc_key))
             .and_then(|(kv, k)| {
                 k.angle_degrees
-                    .map(|deg| angle_arc(e, p.query, kv.key, deg, lang))
+                    .map(|deg| angle_arc(p.query, kv.key, deg, lang))
             });
         let values = p
             .keys

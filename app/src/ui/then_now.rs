@@ -39,33 +39,29 @@ pub fn ThenAndNow(state: PageState) -> impl IntoView {
             }
         });
     });
-    // The CLS row's largest share, then and now, as text beside the pictures.
+    // The CLS row of update 0 (`then`) or of now, as the probe reported it.
+    let cls_row = move |then: bool| -> Option<Vec<f32>> {
+        state.probe.with(|p| {
+            p.as_ref().map(|p| {
+                let row = if then {
+                    p.initial_attention.get(..p.tokens).unwrap_or(&[])
+                } else {
+                    &p.attention[..p.tokens]
+                };
+                row.to_vec()
+            })
+        })
+    };
+    // Its largest share, as text beside the picture.
     let caption = move |then: bool| {
         let lang = state.lang.get();
-        state.probe.with(|p| {
-            p.as_ref().map(|p| {
-                let row = if then {
-                    p.initial_attention.get(..p.tokens).unwrap_or(&[])
-                } else {
-                    &p.attention[..p.tokens]
-                };
-                let top = row.iter().copied().fold(0.0f32, f32::max);
-                format!("max {} %", decimal(lang, top as f64 * 100.0, 1))
-            })
+        cls_row(then).map(|row| {
+            let top = row.iter().copied().fold(0.0f32, f32::max);
+            format!("max {} %", decimal(lang, top as f64 * 100.0, 1))
         })
     };
-    let cls_row = move |then: bool| {
-        state.probe.with(|p| {
-            p.as_ref().map(|p| {
-                let row = if then {
-                    p.initial_attention.get(..p.tokens).unwrap_or(&[])
-                } else {
-                    &p.attention[..p.tokens]
-                };
-                serde_json::to_string(row).unwrap_or_default()
-            })
-        })
-    };
+    let cls_json =
+        move |then: bool| cls_row(then).map(|row| serde_json::to_string(&row).unwrap_or_default());
     view! {
         <Show when=move || state.probe.with(Option::is_none)>
             <p class="note">{move || t().then_now_wait}</p>
@@ -74,13 +70,13 @@ pub fn ThenAndNow(state: PageState) -> impl IntoView {
             <figure>
                 <canvas node_ref=then_canvas id="then-face" class="view" width="300" height="300"
                     role="img" aria-label=move || format!("{}: {}", t().then_caption, caption(true).unwrap_or_default())
-                    data-cls-row=move || cls_row(true)></canvas>
+                    data-cls-row=move || cls_json(true)></canvas>
                 <figcaption>{move || t().then_caption}" · "{move || caption(true)}</figcaption>
             </figure>
             <figure>
                 <canvas node_ref=now_canvas id="now-face" class="view" width="300" height="300"
                     role="img" aria-label=move || format!("{}: {}", (t().now_caption)(state.probe.with(|p| p.as_ref().map_or(0, |p| p.step))), caption(false).unwrap_or_default())
-                    data-cls-row=move || cls_row(false)></canvas>
+                    data-cls-row=move || cls_json(false)></canvas>
                 <figcaption>{move || (t().now_caption)(state.probe.with(|p| p.as_ref().map_or(0, |p| p.step)))}" · "{move || caption(false)}</figcaption>
             </figure>
         </div>
