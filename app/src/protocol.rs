@@ -180,14 +180,21 @@ pub struct HeadView {
     /// Attention rollout from CLS through every block (heads averaged, the residual path
     /// added as the identity): how much each token feeds the CLS token at the end.
     pub rollout: Vec<f32>,
-    /// The same image, block and head with the weights of update 0: the attention and the
-    /// rollout before any training, beside the ones above.
-    pub initial_attention: Vec<f32>,
-    pub initial_rollout: Vec<f32>,
     /// The image's person and the model's answer.
     pub label: usize,
     pub predicted: usize,
     pub probability: f32,
+}
+
+/// The inspected image, block and head with the weights of update 0: the attention and the
+/// rollout before any training. They never change for a target within a run, so the worker
+/// sends them once per target and run, not with every probe.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InitialView {
+    pub target: InspectTarget,
+    /// `[tokens, tokens]`, as [`HeadView::attention`].
+    pub attention: Vec<f32>,
+    pub rollout: Vec<f32>,
 }
 
 /// The learned attention matrices of the inspected block, and how training has moved them.
@@ -273,6 +280,8 @@ pub enum Event {
     },
     /// The inspected head after the latest update.
     Probe(Box<HeadView>),
+    /// The inspected head with the weights of update 0 (before the first probe of a target).
+    Initial(Box<InitialView>),
     /// The inspected block's learned attention weights after the latest update.
     Weights(Box<WeightsView>),
     Playing {

@@ -16,7 +16,8 @@ use thiserror::Error;
 
 use crate::protocol::{
     Command, DatasetSummary, DeviceChoice, DeviceStatus, DivergenceReport, Event, GpuFallback,
-    HeadView, ImportKind, InspectTarget, Outgoing, RunSettings, RunStarted, WeightsView,
+    HeadView, ImportKind, InitialView, InspectTarget, Outgoing, RunSettings, RunStarted,
+    WeightsView,
 };
 
 /// Why a session cannot start.
@@ -86,9 +87,9 @@ pub struct Session {
     last_probe: f64,
     /// The inspected block's weights at update 0 of this run, for the drift.
     initial_weights: Option<(usize, AttentionWeights)>,
-    /// The inspected head's attention and the rollout with the weights of update 0, for the
-    /// same image: "then" beside "now". Computed once per target and run.
-    initial_attention: Option<(InspectTarget, Vec<f32>, Vec<f32>)>,
+    /// The target whose attention with the weights of update 0 ("then" beside "now") was
+    /// last sent: it is computed and sent once per target and run.
+    initial_sent: Option<InspectTarget>,
     /// Milliseconds since some fixed instant, for timing updates.
     clock: fn() -> f64,
 }
@@ -143,7 +144,7 @@ impl Session {
             inspect: None,
             last_probe: f64::NEG_INFINITY,
             initial_weights: None,
-            initial_attention: None,
+            initial_sent: None,
             clock,
         };
         let mut out = vec![session.dataset()];
@@ -247,7 +248,7 @@ impl Session {
     /// The inspected head and block with the current weights, when the views are open and
     /// the weights are sound. Also called after each command that changes the weights.
     pub async fn probe(&mut self) -> Vec<Outgoing> {
-        let mut out: Vec<Outgoing> = self.probe_head().await.into_iter().collect();
+        let mut out = self.probe_head().await;
         out.extend(self.weights().await);
         out
     }
@@ -314,7 +315,13 @@ impl Session {
         finite.then(|| Event::Weights(Box::new(view)).into())
     }
 
-    async fn probe_head(&mut self) -> Option<Outgoing> {
+    /// The inspected head now, preceded by its attention at update 0 the first time a target
+    /// is probed in a run.
+    async fn probe_head(&mut self) -> Vec<Outgoing> {
+        self.probe_head_events().await.unwrap_or_default()
+    }
+
+    async fn probe_head_events(&mut self) -> Option<Vec<Outgoing>> {
         let requested = self.inspect?;
         if self.trainer.diverged().is_some() {
             return None;
@@ -343,11 +350,8 @@ impl Session {
             return None;
         }
         let rollout = rollout_from_cls(&report.blocks, report.tokens);
-        if self
-            .initial_attention
-            .as_ref()
-            .is_none_or(|(then, _, _)| *then != target)
-        {
+        let mut out = Vec::new();
+        if self.initial_sent != Some(target) {
             let first = self
                 .trainer
                 .initial_model()
@@ -361,10 +365,16 @@ impl Session {
                 .get(target.head)?
                 .attention
                 .clone();
-            let rollout = rollout_from_cls(&first.blocks, first.tokens);
-            self.initial_attention = Some((target, attention, rollout));
+            out.push(
+                Event::Initial(Box::new(InitialView {
+                    target,
+                    attention,
+                    rollout: rollout_from_cls(&first.blocks, first.tokens),
+                }))
+                .into(),
+            );
+            self.initial_sent = Some(target);
         }
-        let (_, initial_attention, initial_rollout) = self.initial_attention.clone()?;
         let input = report.block_inputs.get(target.block)?.clone();
         let (predicted, probability) = report
             .probabilities
@@ -372,7 +382,7 @@ impl Session {
             .copied()
             .enumerate()
             .max_by(|a, b| a.1.total_cmp(&b.1))?;
-        Some(
+        out.push(
             Event::Probe(Box::new(HeadView {
                 step: self.trainer.steps(),
                 target,
@@ -387,14 +397,13 @@ impl Session {
                 scores: head.scores.clone(),
                 attention: head.attention.clone(),
                 rollout,
-                initial_attention,
-                initial_rollout,
                 label: set.train.labels()[target.image],
                 predicted,
                 probability,
             }))
             .into(),
-        )
+        );
+        Some(out)
     }
 
     /// A probe after an update: every update when stepping, at most every
@@ -528,7 +537,7 @@ impl Session {
         let mut out = self.pause();
         self.trainer = trainer;
         self.initial_weights = None;
-        self.initial_attention = None;
+        self.initial_sent = None;
         self.run += 1;
         out.push(self.started());
         out

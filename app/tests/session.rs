@@ -274,7 +274,14 @@ fn the_inspected_head_is_probed_after_each_update() {
             _ => None,
         })
     };
-    let first = probe_in(&run(&mut session, Command::Inspect(target))).expect("a probe at once");
+    let initial_in = |events: &[Event]| {
+        events.iter().find_map(|e| match e {
+            Event::Initial(view) => Some(view.clone()),
+            _ => None,
+        })
+    };
+    let events = run(&mut session, Command::Inspect(target));
+    let first = probe_in(&events).expect("a probe at once");
     assert_eq!(first.step, 0);
     assert_eq!(first.target, target);
     assert_eq!(first.tokens, 17);
@@ -283,16 +290,27 @@ fn the_inspected_head_is_probed_after_each_update() {
     for row in first.attention.chunks(17) {
         assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-5);
     }
-    // Before any update, "then" and "now" are the same weights.
-    assert_eq!(first.initial_attention, first.attention);
-    assert_eq!(first.initial_rollout, first.rollout);
+    // The attention with the weights of update 0 comes once per target and run: before any
+    // update it is the probe's own.
+    let then = initial_in(&events).expect("update 0's attention with the first probe");
+    assert_eq!(then.target, target);
+    assert_eq!(
+        (&then.attention, &then.rollout),
+        (&first.attention, &first.rollout)
+    );
     assert_eq!(first.input.len(), 17 * first.width);
-    let after = probe_in(&run(&mut session, Command::Step)).expect("a probe after the update");
+    let events = run(&mut session, Command::Step);
+    assert!(
+        initial_in(&events).is_none(),
+        "sent again for the same target"
+    );
+    let after = probe_in(&events).expect("a probe after the update");
     assert_eq!(after.step, 1);
     assert_ne!(after.scores, first.scores, "the update moved Wq and Wk");
-    // "Then" stays the attention of update 0; only the weights changed "now".
-    assert_eq!(after.initial_attention, first.attention);
-    assert_ne!(after.attention, first.attention);
+    assert_ne!(
+        after.attention, then.attention,
+        "now is not update 0 any more"
+    );
     // Out-of-range choices are clamped to the model, not refused.
     let clamped = InspectTarget {
         image: 10_000,

@@ -186,12 +186,12 @@ fn draw_matrix(
 /// and the hovered query and key patches outlined.
 pub(crate) fn draw_face(
     canvas: &HtmlCanvasElement,
-    pixels: &[u8],
-    size: usize,
+    (pixels, size): (&[u8], usize),
     view: &HeadView,
     row: &[f32],
     query: usize,
     key: Option<usize>,
+    scale: Option<f32>,
 ) {
     let Some((context, _)) = context(canvas) else {
         return;
@@ -202,7 +202,8 @@ pub(crate) fn draw_face(
     });
     let grid = view.grid;
     let patch = VIEW_PX / grid as f64;
-    let top = row[1..].iter().copied().fold(f32::MIN_POSITIVE, f32::max);
+    // The strongest patch is full colour, unless the caller shares one scale between faces.
+    let top = scale.unwrap_or_else(|| row[1..].iter().copied().fold(f32::MIN_POSITIVE, f32::max));
     for p in 0..grid * grid {
         let share = row[p + 1] / top;
         let [r, g, b] = sequential(share);
@@ -348,7 +349,7 @@ pub fn AttentionPanel(
             };
             let key = if rollout { None } else { cell.map(|c| c.1) };
             if let (Some(canvas), Some((pixels, size))) = (&canvases.2, &face) {
-                draw_face(canvas, pixels, *size, &view, row, query_token, key);
+                draw_face(canvas, (pixels, *size), &view, row, query_token, key, None);
             }
         });
     });

@@ -8,7 +8,7 @@ use model::{Backend, BlockGradientNorms, StepReport};
 use crate::i18n::Lang;
 use crate::protocol::{
     DatasetSummary, DeviceChoice, DeviceStatus, DivergenceReport, Event, GpuFallback, HeadView,
-    InspectTarget, RunSettings, RunStarted, WeightsView,
+    InitialView, InspectTarget, RunSettings, RunStarted, WeightsView,
 };
 use crate::ui::faces::FaceAtlas;
 
@@ -90,6 +90,8 @@ pub struct PageState {
     /// What the attention views look at, and what the worker last computed for it.
     pub inspect: RwSignal<InspectTarget>,
     pub probe: RwSignal<Option<Arc<HeadView>>>,
+    /// The inspected head with the weights of update 0, for "then" beside "now".
+    pub initial: RwSignal<Option<Arc<InitialView>>>,
     /// (update, gradient norms of every block's Wq, Wk, Wv, Wo).
     pub gradients: RwSignal<Vec<(u64, Vec<BlockGradientNorms>)>>,
     /// The inspected block's weights, and (update, drift of Wq/Wk/Wv, Wq–Wk similarity)
@@ -123,6 +125,7 @@ impl PageState {
             log_scale: RwSignal::new(false),
             inspect: RwSignal::new(InspectTarget::default()),
             probe: RwSignal::new(None),
+            initial: RwSignal::new(None),
             gradients: RwSignal::new(Vec::new()),
             weights: RwSignal::new(None),
             weight_history: RwSignal::new(Vec::new()),
@@ -171,6 +174,7 @@ impl PageState {
                 self.accuracy.set(Vec::new());
                 self.gradients.set(Vec::new());
                 self.probe.set(None);
+                self.initial.set(None);
                 self.weights.set(None);
                 self.weight_history.set(Vec::new());
                 self.report.set(None);
@@ -197,6 +201,7 @@ impl PageState {
             }),
             Event::Playing { playing } => self.playing.set(playing),
             Event::Probe(view) => self.probe.set(Some(Arc::from(view))),
+            Event::Initial(view) => self.initial.set(Some(Arc::from(view))),
             Event::Weights(view) => {
                 // Another block starts another history.
                 let block = self.weights.with_untracked(|w| w.as_ref().map(|w| w.block));

@@ -9,6 +9,22 @@ use crate::ui::attention::draw_face;
 use crate::ui::frame::draw_next_frame;
 use crate::ui::state::PageState;
 
+/// The CLS token's attention row of the inspected head, with the weights of update 0
+/// (`then`) or the latest ones; "then" only once the worker has sent it for this target.
+pub(crate) fn cls_row(state: PageState, then: bool) -> Option<Vec<f32>> {
+    state.probe.with(|p| {
+        let p = p.as_ref()?;
+        if then {
+            state.initial.with(|initial| {
+                let initial = initial.as_ref().filter(|i| i.target == p.target)?;
+                initial.attention.get(..p.tokens).map(<[f32]>::to_vec)
+            })
+        } else {
+            p.attention.get(..p.tokens).map(<[f32]>::to_vec)
+        }
+    })
+}
+
 #[component]
 pub fn ThenAndNow(state: PageState) -> impl IntoView {
     let t = move || state.lang.get().text().tour;
@@ -25,33 +41,26 @@ pub fn ThenAndNow(state: PageState) -> impl IntoView {
                 data.summary.size,
             ))
         });
+        let then = cls_row(state, true);
         let canvases = (then_canvas.get(), now_canvas.get());
         draw_next_frame("then and now", move || {
             let n = view.tokens;
             let Some((pixels, size)) = face else {
                 return;
             };
-            if let (Some(canvas), Some(row)) = (&canvases.0, view.initial_attention.get(..n)) {
-                draw_face(canvas, &pixels, size, &view, row, 0, None);
+            // One colour scale for both faces, so a stronger share looks stronger.
+            let now = &view.attention[..n];
+            let patches = |row: &[f32]| row[1..].iter().copied().fold(f32::MIN_POSITIVE, f32::max);
+            let scale = patches(now).max(then.as_deref().map_or(0.0, patches));
+            if let (Some(canvas), Some(row)) = (&canvases.0, &then) {
+                draw_face(canvas, (&pixels, size), &view, row, 0, None, Some(scale));
             }
             if let Some(canvas) = &canvases.1 {
-                draw_face(canvas, &pixels, size, &view, &view.attention[..n], 0, None);
+                draw_face(canvas, (&pixels, size), &view, now, 0, None, Some(scale));
             }
         });
     });
-    // The CLS row of update 0 (`then`) or of now, as the probe reported it.
-    let cls_row = move |then: bool| -> Option<Vec<f32>> {
-        state.probe.with(|p| {
-            p.as_ref().map(|p| {
-                let row = if then {
-                    p.initial_attention.get(..p.tokens).unwrap_or(&[])
-                } else {
-                    &p.attention[..p.tokens]
-                };
-                row.to_vec()
-            })
-        })
-    };
+    let cls_row = move |then: bool| cls_row(state, then);
     // Its largest share, as text beside the picture.
     let caption = move |then: bool| {
         let lang = state.lang.get();

@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 
 use crate::lessons::{Numbers, LESSONS};
 use crate::ui::state::PageState;
+use crate::ui::then_now::cls_row;
 
 /// What the lessons quote, read from the page's signals.
 fn live_numbers(state: PageState) -> Numbers {
@@ -32,11 +33,8 @@ fn live_numbers(state: PageState) -> Numbers {
         width: probe.as_ref().map(|p| p.width),
         head_dim: probe.as_ref().map(|p| p.head_dim),
         tokens: probe.as_ref().map(|p| p.tokens),
-        cls_top_share: probe.as_ref().map(|p| cls_top(&p.attention[..p.tokens])),
-        cls_top_share_then: probe
-            .as_ref()
-            .and_then(|p| p.initial_attention.get(..p.tokens))
-            .map(cls_top),
+        cls_top_share: cls_row(state, false).map(|row| cls_top(&row)),
+        cls_top_share_then: cls_row(state, true).map(|row| cls_top(&row)),
     }
 }
 
