@@ -4,6 +4,7 @@
 //! forgotten in the other does not build. Strings with numbers in them are functions, so
 //! the numbers are always the live ones.
 
+pub mod errors;
 mod playground;
 mod tour;
 
@@ -159,6 +160,8 @@ pub struct Text {
     pub skipped: fn(usize) -> String,
     pub people_left_out: fn(usize) -> String,
     pub import_failed: fn(&str) -> String,
+    /// Between a file and why it was skipped: French puts a no-break space before the colon.
+    pub colon: &'static str,
     pub samples_per_person: &'static str,
     pub help_dataset: &'static str,
     pub attention: &'static str,
@@ -348,6 +351,7 @@ pub static EN: Text = Text {
     import_failed: |why| {
         format!("These faces could not be used: {why}. The faces in use are unchanged.")
     },
+    colon: ": ",
     samples_per_person: "A few training images of each person, at the model's resolution:",
     help_dataset: "The model learns to name the person in each image. It trains on the training \
         images only and is checked on the validation images, which it never trains on.",
@@ -583,8 +587,9 @@ pub static FR: Text = Text {
         format!("{n} autres personnes avaient assez d’images mais dépassent la limite de ce sous-ensemble.")
     },
     import_failed: |why| {
-        format!("Ces visages n’ont pas pu être utilisés : {why}. Les visages en cours restent inchangés.")
+        format!("Ces visages n’ont pas pu être utilisés\u{a0}: {why}. Les visages en cours restent inchangés.")
     },
+    colon: "\u{a0}: ",
     samples_per_person:
         "Quelques images d’entraînement de chaque personne, à la résolution du modèle :",
     help_dataset: "Le modèle apprend à nommer la personne de chaque image. Il s’entraîne sur les \

@@ -2,9 +2,11 @@
 //! `shared/docs/teaching.md` groups them), each tied to the panel that shows it.
 //!
 //! A lesson's text is a function of the live numbers, so every number in it comes from the
-//! run in the page; plain Rust, so the texts are tested natively.
+//! run in the page; its task names the page's buttons by their own labels. One
+//! [`LessonText`] per language, so a lesson without its French (or English) does not build;
+//! plain Rust, so the texts are tested natively.
 
-use crate::i18n::{decimal, Lang};
+use crate::i18n::{decimal, Lang, Text};
 
 /// What a lesson may quote from the run, as the page last heard it. `None` until the run
 /// has computed it (before the first update, most of them).
@@ -37,16 +39,32 @@ impl Numbers {
     }
 }
 
-/// One lesson: the questions it answers and the panel it shows.
+/// One lesson: the questions it answers, the panel it shows, and its words in each language.
 pub struct Lesson {
     /// The teaching text's question numbers.
     pub questions: &'static [u8],
     /// The `id` of the panel the lesson brings into view.
     pub panel: &'static str,
-    pub title: fn(Lang) -> &'static str,
-    pub body: fn(Lang, &Numbers) -> String,
-    /// What to do now.
-    pub task: fn(Lang) -> &'static str,
+    pub en: LessonText,
+    pub fr: LessonText,
+}
+
+/// A lesson in one language.
+pub struct LessonText {
+    pub title: &'static str,
+    /// What the panel shows, quoting the run in progress.
+    pub body: fn(&Numbers) -> String,
+    /// What to do now, naming the page's controls with the page's own words.
+    pub task: fn(&Text) -> String,
+}
+
+impl Lesson {
+    pub fn text(&self, lang: Lang) -> &LessonText {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Fr => &self.fr,
+        }
+    }
 }
 
 /// A number for a lesson, or a dash until the run has it.
@@ -54,9 +72,14 @@ fn n(lang: Lang, value: Option<f64>, digits: usize) -> String {
     value.map_or("—".into(), |v| decimal(lang, v, digits))
 }
 
+/// A share as a percentage; French puts a no-break space before the sign.
 fn pct(lang: Lang, value: Option<f64>) -> String {
     value.map_or("—".into(), |v| {
-        format!("{} %", decimal(lang, v * 100.0, 1))
+        let sep = match lang {
+            Lang::En => " ",
+            Lang::Fr => "\u{a0}",
+        };
+        format!("{}{sep}%", decimal(lang, v * 100.0, 1))
     })
 }
 
@@ -64,189 +87,233 @@ fn count(value: Option<usize>) -> String {
     value.map_or("—".into(), |v| v.to_string())
 }
 
+/// The first lesson's numbers: p, −log p, the batch's loss, images and updates per epoch.
+fn loop_numbers(lang: Lang, x: &Numbers) -> [String; 5] {
+    [
+        n(lang, x.p_true, 3),
+        n(lang, x.p_true.map(|p| -p.ln()), 3),
+        n(lang, x.loss, 3),
+        count(x.training_images),
+        count(x.updates_per_epoch()),
+    ]
+}
+
+/// The teaching text's own example in the Q·K playground: its three keys' shares.
+fn teaching_example_shares(lang: Lang) -> String {
+    let shares: Vec<String> = crate::qk::Preset::TeachingText
+        .plane()
+        .readout()
+        .keys
+        .iter()
+        .map(|k| pct(lang, Some(k.share)))
+        .collect();
+    shares.join(" / ")
+}
+
 pub const LESSONS: [Lesson; 8] = [
     Lesson {
         questions: &[1],
         panel: "walkthrough-section",
-        title: |lang| match lang {
-            Lang::En => "One update, five phases",
-            Lang::Fr => "Une mise à jour, cinq phases",
+        en: LessonText {
+            title: "One update, five phases",
+            body: |x| {
+                let [p, l, loss, images, per_epoch] = loop_numbers(Lang::En, x);
+                format!("Learning is one loop: a forward pass computes the answer, the loss measures how wrong it is, backpropagation finds how each weight should move, the update moves it, and the loop repeats. At update {}, the first face of the batch got p = {p} for its true person, so its loss is −log p = {l}; the batch's mean loss is {loss}. With {images} training images and batches of {}, one epoch is {per_epoch} updates.", x.step, x.batch_size)
+            },
+            task: |t| {
+                format!(
+                    "Press {} once and read the five phases with the numbers of that very update.",
+                    t.step
+                )
+            },
         },
-        body: |lang, x| {
-            let minus_log = x.p_true.map(|p| -p.ln());
-            let (p, l, loss) = (
-                n(lang, x.p_true, 3),
-                n(lang, minus_log, 3),
-                n(lang, x.loss, 3),
-            );
-            let (images, per_epoch) = (count(x.training_images), count(x.updates_per_epoch()));
-            let batch = x.batch_size;
-            match lang {
-                Lang::En => format!("Learning is one loop: a forward pass computes the answer, the loss measures how wrong it is, backpropagation finds how each weight should move, the update moves it, and the loop repeats. At update {}, the first face of the batch got p = {p} for its true person, so its loss is −log p = {l}; the batch's mean loss is {loss}. With {images} training images and batches of {batch}, one epoch is {per_epoch} updates.", x.step),
-                Lang::Fr => format!("Apprendre, c'est une boucle : le passage avant calcule la réponse, la perte mesure son erreur, la rétropropagation trouve comment chaque poids doit bouger, la mise à jour le déplace, et on recommence. À la mise à jour {}, le premier visage du lot a reçu p = {p} pour sa vraie personne : sa perte vaut −log p = {l} ; la perte moyenne du lot est {loss}. Avec {images} images d'entraînement et des lots de {batch}, une époque fait {per_epoch} mises à jour.", x.step),
-            }
-        },
-        task: |lang| {
-            match lang {
-            Lang::En => "Press Step once and read the five phases with the numbers of that very update.",
-            Lang::Fr => "Appuyez une fois sur « Un pas » et lisez les cinq phases avec les nombres de cette mise à jour.",
-        }
+        fr: LessonText {
+            title: "Une mise à jour, cinq phases",
+            body: |x| {
+                let [p, l, loss, images, per_epoch] = loop_numbers(Lang::Fr, x);
+                format!("Apprendre, c’est une boucle\u{a0}: la passe avant calcule la réponse, la perte mesure son erreur, la rétropropagation trouve comment chaque poids doit bouger, la mise à jour le déplace, et on recommence. À la mise à jour {}, le premier visage du lot a reçu p = {p} pour sa vraie personne\u{a0}: sa perte vaut −log p = {l}\u{a0}; la perte moyenne du lot est {loss}. Avec {images}\u{a0}images d’entraînement et des lots de {}, une époque fait {per_epoch}\u{a0}mises à jour.", x.step, x.batch_size)
+            },
+            task: |t| {
+                format!("Appuyez une fois sur «\u{a0}{}\u{a0}» et lisez les cinq phases avec les nombres de cette mise à jour.", t.step)
+            },
         },
     },
     Lesson {
         questions: &[2, 7],
         panel: "gradients",
-        title: |lang| match lang {
-            Lang::En => "Wq, Wk and Wv start random and learn different things",
-            Lang::Fr => "Wq, Wk et Wv partent au hasard et apprennent des choses différentes",
+        en: LessonText {
+            title: "Wq, Wk and Wv start random and learn different things",
+            body: |x| {
+                let g = |i: usize| n(Lang::En, x.gradients.map(|g| g[i]), 4);
+                let d = |i: usize| pct(Lang::En, x.drift.map(|d| d[i]));
+                format!("The three matrices are drawn at random from one seed, each from its own named stream of random numbers, so they differ from the start. They also sit at different places in the computation, so the loss pulls on each differently: at the last update the gradient norms of block 1 were Wq {}, Wk {}, Wv {}. Since update 0, Wq has moved {}, Wk {}, Wv {}.", g(0), g(1), g(2), d(0), d(1), d(2))
+            },
+            task: |t| {
+                format!("Press {} and watch the three gradient bars: they are not equal, from the first update on.", t.step)
+            },
         },
-        body: |lang, x| {
-            let g = |i: usize| n(lang, x.gradients.map(|g| g[i]), 4);
-            let d = |i: usize| pct(lang, x.drift.map(|d| d[i]));
-            match lang {
-                Lang::En => format!("The three matrices are drawn at random, each from its own seed, so they differ from the start. They also sit at different places in the computation, so the loss pulls on each differently: at the last update the gradient norms of block 1 were Wq {}, Wk {}, Wv {}. Since update 0, Wq has moved {}, Wk {}, Wv {}.", g(0), g(1), g(2), d(0), d(1), d(2)),
-                Lang::Fr => format!("Les trois matrices sont tirées au hasard, chacune avec sa graine : elles diffèrent dès le départ. Elles n'occupent pas la même place dans le calcul, donc la perte tire sur chacune différemment : à la dernière mise à jour, les normes des gradients du bloc 1 valaient Wq {}, Wk {}, Wv {}. Depuis la mise à jour 0, Wq a bougé de {}, Wk de {}, Wv de {}.", g(0), g(1), g(2), d(0), d(1), d(2)),
-            }
-        },
-        task: |lang| {
-            match lang {
-            Lang::En => "Press Step and watch the three gradient bars: they are not equal, from the first update on.",
-            Lang::Fr => "Appuyez sur « Un pas » et regardez les trois barres de gradient : elles diffèrent dès la première mise à jour.",
-        }
+        fr: LessonText {
+            title: "Wq, Wk et Wv partent au hasard et apprennent des choses différentes",
+            body: |x| {
+                let g = |i: usize| n(Lang::Fr, x.gradients.map(|g| g[i]), 4);
+                let d = |i: usize| pct(Lang::Fr, x.drift.map(|d| d[i]));
+                format!("Les trois matrices sont tirées au hasard à partir d’une seule graine, chacune dans sa propre suite de nombres aléatoires, nommée d’après elle\u{a0}: elles diffèrent dès le départ. Elles n’occupent pas la même place dans le calcul, donc la perte tire sur chacune différemment\u{a0}: à la dernière mise à jour, les normes des gradients du bloc 1 valaient Wq {}, Wk {}, Wv {}. Depuis la mise à jour 0, Wq a bougé de {}, Wk de {}, Wv de {}.", g(0), g(1), g(2), d(0), d(1), d(2))
+            },
+            task: |t| {
+                format!("Appuyez sur «\u{a0}{}\u{a0}» et regardez les trois barres de gradient\u{a0}: elles diffèrent dès la première mise à jour.", t.step)
+            },
         },
     },
     Lesson {
         questions: &[3, 8],
         panel: "then-now",
-        title: |lang| match lang {
-            Lang::En => "The meaning comes from training",
-            Lang::Fr => "Le sens vient de l'entraînement",
+        en: LessonText {
+            title: "The meaning comes from training",
+            body: |x| {
+                let (then, now) = (
+                    pct(Lang::En, x.cls_top_share_then),
+                    pct(Lang::En, x.cls_top_share),
+                );
+                format!("Nobody programs where the model looks. The same face, the same head: with the weights of update 0 the CLS token's largest share was {then}; after {} updates it is {now}. Only the updates changed the weights, and the maps followed.", x.step)
+            },
+            task: |t| {
+                format!(
+                    "Press {} for a few seconds, then compare the two maps of the same face.",
+                    t.play
+                )
+            },
         },
-        body: |lang, x| {
-            let (then, now) = (pct(lang, x.cls_top_share_then), pct(lang, x.cls_top_share));
-            match lang {
-                Lang::En => format!("Nobody programs where the model looks. The same face, the same head: with the weights of update 0 the CLS token's largest share was {then}; after {} updates it is {now}. Only the updates changed the weights, and the maps followed.", x.step),
-                Lang::Fr => format!("Personne ne programme où le modèle regarde. Même visage, même tête : avec les poids de la mise à jour 0, la plus grande part du jeton CLS valait {then} ; après {} mises à jour elle vaut {now}. Seules les mises à jour ont changé les poids, et les cartes ont suivi.", x.step),
-            }
-        },
-        task: |lang| {
-            match lang {
-            Lang::En => "Press Play for a few seconds, then compare the two maps of the same face.",
-            Lang::Fr => "Appuyez sur Lecture quelques secondes, puis comparez les deux cartes du même visage.",
-        }
+        fr: LessonText {
+            title: "Le sens vient de l’entraînement",
+            body: |x| {
+                let (then, now) = (
+                    pct(Lang::Fr, x.cls_top_share_then),
+                    pct(Lang::Fr, x.cls_top_share),
+                );
+                format!("Personne ne programme où le modèle regarde. Même visage, même tête\u{a0}: avec les poids de la mise à jour 0, la plus grande part du jeton CLS valait {then}\u{a0}; après {}\u{a0}mises à jour, elle vaut {now}. Seules les mises à jour ont changé les poids, et les cartes ont suivi.", x.step)
+            },
+            task: |t| {
+                format!("Appuyez sur «\u{a0}{}\u{a0}» quelques secondes, puis comparez les deux cartes du même visage.", t.play)
+            },
         },
     },
     Lesson {
         questions: &[4],
         panel: "weights",
-        title: |lang| match lang {
-            Lang::En => "Weights are learned, Q, K and V are recomputed",
-            Lang::Fr => "Les poids s'apprennent, Q, K et V se recalculent",
+        en: LessonText {
+            title: "Weights are learned, Q, K and V are recomputed",
+            body: |x| {
+                let learned = count(x.width.map(|w| 4 * w * w + 4 * w));
+                let computed = count(x.width.zip(x.tokens).map(|(w, t)| 3 * t * w));
+                format!("Wq, Wk, Wv and Wo of one block are {learned} learned numbers (with their biases), the same for every face, changed only by updates. Q, K and V are {computed} numbers recomputed for each face from those weights: V is a result, Wv is what learns.")
+            },
+            task: |_| {
+                "Pick another face in the attention panel: Q, K and V change, the weight maps here do not.".into()
+            },
         },
-        body: |lang, x| {
-            let learned = x.width.map(|w| 4 * w * w + 4 * w);
-            let computed = x.width.zip(x.tokens).map(|(w, t)| 3 * t * w);
-            match lang {
-                Lang::En => format!("Wq, Wk, Wv and Wo of one block are {} learned numbers (with their biases), the same for every face, changed only by updates. Q, K and V are {} numbers recomputed for each face from those weights: V is a result, Wv is what learns.", count(learned), count(computed)),
-                Lang::Fr => format!("Wq, Wk, Wv et Wo d'un bloc sont {} nombres appris (avec leurs biais), les mêmes pour tous les visages, modifiés seulement par les mises à jour. Q, K et V sont {} nombres recalculés pour chaque visage à partir de ces poids : V est un résultat, c'est Wv qui apprend.", count(learned), count(computed)),
-            }
-        },
-        task: |lang| {
-            match lang {
-            Lang::En => "Pick another face in the attention panel: Q, K and V change, the weight maps here do not.",
-            Lang::Fr => "Choisissez un autre visage dans le panneau d'attention : Q, K et V changent, pas les cartes des poids ici.",
-        }
+        fr: LessonText {
+            title: "Les poids s’apprennent, Q, K et V se recalculent",
+            body: |x| {
+                let learned = count(x.width.map(|w| 4 * w * w + 4 * w));
+                let computed = count(x.width.zip(x.tokens).map(|(w, t)| 3 * t * w));
+                format!("Wq, Wk, Wv et Wo d’un bloc sont {learned}\u{a0}nombres appris (avec leurs biais), les mêmes pour tous les visages, modifiés seulement par les mises à jour. Q, K et V sont {computed}\u{a0}nombres recalculés pour chaque visage à partir de ces poids\u{a0}: V est un résultat, c’est Wv qui apprend.")
+            },
+            task: |_| {
+                "Choisissez un autre visage dans le panneau d’attention\u{a0}: Q, K et V changent, pas les cartes des poids ici.".into()
+            },
         },
     },
     Lesson {
         questions: &[5],
         panel: "qk-playground",
-        title: |lang| match lang {
-            Lang::En => "Q·K measures compatibility",
-            Lang::Fr => "Q·K mesure la compatibilité",
+        en: LessonText {
+            title: "Q·K measures compatibility",
+            body: |_| {
+                format!("The dot product is large when Q and K point the same way, zero when they are perpendicular, negative when they are opposite. Softmax turns the scores into shares: for the teaching text's example, {}.", teaching_example_shares(Lang::En))
+            },
+            task: |_| "Drag Q towards K2, then raise the temperature, and watch the bars.".into(),
         },
-        body: |lang, _| {
-            let shares: Vec<String> = crate::qk::Preset::TeachingText
-                .plane()
-                .readout()
-                .keys
-                .iter()
-                .map(|k| pct(lang, Some(k.share)))
-                .collect();
-            let shares = shares.join(" / ");
-            match lang {
-                Lang::En => format!("The dot product is large when Q and K point the same way, zero when they are perpendicular, negative when they are opposite. Softmax turns the scores into shares: for the teaching text's example, {shares}."),
-                Lang::Fr => format!("Le produit scalaire est grand quand Q et K pointent dans le même sens, nul quand ils sont perpendiculaires, négatif quand ils sont opposés. Softmax transforme les scores en parts : pour l'exemple du texte, {shares}."),
-            }
-        },
-        task: |lang| match lang {
-            Lang::En => "Drag Q towards K2, then raise the temperature, and watch the bars.",
-            Lang::Fr => {
+        fr: LessonText {
+            title: "Q·K mesure la compatibilité",
+            body: |_| {
+                format!("Le produit scalaire est grand quand Q et K pointent dans le même sens, nul quand ils sont perpendiculaires, négatif quand ils sont opposés. Softmax transforme les scores en parts\u{a0}: pour l’exemple du texte, {}.", teaching_example_shares(Lang::Fr))
+            },
+            task: |_| {
                 "Faites glisser Q vers K2, puis montez la température, et regardez les barres."
-            }
+                    .into()
+            },
         },
     },
     Lesson {
         questions: &[6, 9],
         panel: "token-breakdown",
-        title: |lang| match lang {
-            Lang::En => "Same X, two projections",
-            Lang::Fr => "Le même X, deux projections",
+        en: LessonText {
+            title: "Same X, two projections",
+            body: |x| {
+                let (w, d) = (count(x.width), count(x.head_dim));
+                format!("Q and K are computed from the same token X ({w} numbers) by two different matrices. Each entry of Q is a weighted sum of X's {w} entries, with the weights in one column of Wq, plus a bias; the same for K with Wk. One head keeps {d} entries of each. The page writes it X · W (Burn's convention: W is stored inputs × outputs).")
+            },
+            task: |_| {
+                "Choose a token, then hover or focus an entry of Q or K to see its terms.".into()
+            },
         },
-        body: |lang, x| {
-            let (w, d) = (count(x.width), count(x.head_dim));
-            match lang {
-                Lang::En => format!("Q and K are computed from the same token X ({w} numbers) by two different matrices. Each entry of Q is a weighted sum of X's {w} entries, with the weights in one column of Wq, plus a bias; the same for K with Wk. One head keeps {d} entries of each. The page writes it X · W (Burn's convention: W is stored inputs × outputs)."),
-                Lang::Fr => format!("Q et K sont calculés à partir du même jeton X ({w} nombres) par deux matrices différentes. Chaque entrée de Q est une somme pondérée des {w} entrées de X, avec les poids d'une colonne de Wq, plus un biais ; de même pour K avec Wk. Une tête garde {d} entrées de chacun. La page écrit X · W (la convention de Burn : W est rangée entrées × sorties)."),
-            }
-        },
-        task: |lang| {
-            match lang {
-            Lang::En => "Choose a token, then hover or focus an entry of Q or K to see its terms.",
-            Lang::Fr => "Choisissez un jeton, puis survolez ou sélectionnez une entrée de Q ou de K pour voir ses termes.",
-        }
+        fr: LessonText {
+            title: "Le même X, deux projections",
+            body: |x| {
+                let (w, d) = (count(x.width), count(x.head_dim));
+                format!("Q et K sont calculés à partir du même jeton X ({w}\u{a0}nombres) par deux matrices différentes. Chaque entrée de Q est une somme pondérée des {w}\u{a0}entrées de X, avec les poids d’une colonne de Wq, plus un biais\u{a0}; de même pour K avec Wk. Une tête garde {d}\u{a0}entrées de chacun. La page écrit X · W (la convention de Burn\u{a0}: W est rangée entrées × sorties).")
+            },
+            task: |_| {
+                "Choisissez un jeton, puis survolez ou sélectionnez une entrée de Q ou de K pour voir ses termes.".into()
+            },
         },
     },
     Lesson {
         questions: &[10, 11],
         panel: "attention",
-        title: |lang| match lang {
-            Lang::En => "Query, key, value: a metaphor",
-            Lang::Fr => "Requête, clé, valeur : une métaphore",
+        en: LessonText {
+            title: "Query, key, value: a metaphor",
+            body: |x| {
+                let share = pct(Lang::En, x.cls_top_share);
+                format!("We say a token \"asks a question\" (query) that other tokens \"answer\" (key) with their \"content\" (value). The model does none of that: it computes numbers. Objectively: Q = X·Wq, K = X·Wk, V = X·Wv, scores = Q·Kᵀ/√d, shares = softmax of each row, output = shares · V. Right now CLS gives its largest share, {share}, to one token: that is a weighted average, not a search.")
+            },
+            task: |_| {
+                "Hover the score and share maps: each cell is one dot product and its share.".into()
+            },
         },
-        body: |lang, x| {
-            let share = pct(lang, x.cls_top_share);
-            match lang {
-                Lang::En => format!("We say a token \"asks a question\" (query) that other tokens \"answer\" (key) with their \"content\" (value). The model does none of that: it computes numbers. Objectively: Q = X·Wq, K = X·Wk, V = X·Wv, scores = Q·Kᵀ/√d, shares = softmax of each row, output = shares · V. Right now CLS gives its largest share, {share}, to one token: that is a weighted average, not a search."),
-                Lang::Fr => format!("On dit qu'un jeton « pose une question » (requête) à laquelle les autres « répondent » (clé) avec leur « contenu » (valeur). Le modèle ne fait rien de tel : il calcule des nombres. Objectivement : Q = X·Wq, K = X·Wk, V = X·Wv, scores = Q·Kᵀ/√d, parts = softmax de chaque ligne, sortie = parts · V. En ce moment CLS donne sa plus grande part, {share}, à un jeton : c'est une moyenne pondérée, pas une recherche."),
-            }
-        },
-        task: |lang| {
-            match lang {
-            Lang::En => "Hover the score and share maps: each cell is one dot product and its share.",
-            Lang::Fr => "Survolez les cartes des scores et des parts : chaque case est un produit scalaire et sa part.",
-        }
+        fr: LessonText {
+            title: "Requête, clé, valeur\u{a0}: une métaphore",
+            body: |x| {
+                let share = pct(Lang::Fr, x.cls_top_share);
+                format!("On dit qu’un jeton «\u{a0}pose une question\u{a0}» (requête) à laquelle les autres «\u{a0}répondent\u{a0}» (clé) avec leur «\u{a0}contenu\u{a0}» (valeur). Le modèle ne fait rien de tel\u{a0}: il calcule des nombres. Objectivement\u{a0}: Q = X·Wq, K = X·Wk, V = X·Wv, scores = Q·Kᵀ/√d, parts = softmax de chaque ligne, sortie = parts · V. En ce moment, CLS donne sa plus grande part, {share}, à un jeton\u{a0}: c’est une moyenne pondérée, pas une recherche.")
+            },
+            task: |_| {
+                "Survolez les cartes des scores et des parts\u{a0}: chaque case est un produit scalaire et sa part.".into()
+            },
         },
     },
     Lesson {
         questions: &[12],
         panel: "flow",
-        title: |lang| match lang {
-            Lang::En => "Where V's information goes",
-            Lang::Fr => "Où va l'information de V",
+        en: LessonText {
+            title: "Where V's information goes",
+            body: |x| {
+                let (t, d) = (count(x.tokens), count(x.head_dim));
+                format!("Each of the {t} tokens takes the share-weighted sum of every token's V ({d} numbers per head), Wo mixes the heads, the residual adds it back to X, the MLP follows, and the next block starts again. At the end, the classifier reads only the CLS token: everything the patches pass on reaches it through these sums.")
+            },
+            task: |_| {
+                "Click the arrows of the diagram, from V to A·V: each opens the tensor it carries now.".into()
+            },
         },
-        body: |lang, x| {
-            let (t, d) = (count(x.tokens), count(x.head_dim));
-            match lang {
-                Lang::En => format!("Each of the {t} tokens takes the share-weighted sum of every token's V ({d} numbers per head), Wo mixes the heads, the residual adds it back to X, the MLP follows, and the next block starts again. At the end, the classifier reads only the CLS token: everything the patches pass on reaches it through these sums."),
-                Lang::Fr => format!("Chacun des {t} jetons prend la somme, pondérée par les parts, des V de tous les jetons ({d} nombres par tête), Wo mélange les têtes, le résiduel l'ajoute à X, le MLP suit, et le bloc suivant recommence. À la fin, le classifieur ne lit que le jeton CLS : tout ce que les patchs transmettent lui arrive par ces sommes."),
-            }
-        },
-        task: |lang| {
-            match lang {
-            Lang::En => "Click the arrows of the diagram, from V to A·V: each opens the tensor it carries now.",
-            Lang::Fr => "Cliquez sur les flèches du schéma, de V à A·V : chacune ouvre le tenseur qu'elle transporte maintenant.",
-        }
+        fr: LessonText {
+            title: "Où va l’information de V",
+            body: |x| {
+                let (t, d) = (count(x.tokens), count(x.head_dim));
+                format!("Chacun des {t}\u{a0}jetons prend la somme, pondérée par les parts, des V de tous les jetons ({d}\u{a0}nombres par tête), Wo mélange les têtes, le résiduel l’ajoute à X, le MLP suit, et le bloc suivant recommence. À la fin, le classifieur ne lit que le jeton CLS\u{a0}: tout ce que les patchs transmettent lui arrive par ces sommes.")
+            },
+            task: |_| {
+                "Cliquez sur les flèches du schéma, de V à A·V\u{a0}: chacune ouvre le tenseur qu’elle transporte maintenant.".into()
+            },
         },
     },
 ];
@@ -282,14 +349,14 @@ mod tests {
     #[test]
     fn lesson_texts_quote_the_live_numbers() {
         let numbers = live();
-        let first = (LESSONS[0].body)(Lang::En, &numbers);
+        let first = (LESSONS[0].en.body)(&numbers);
         assert!(first.contains("p = 0.125"), "{first}");
         assert!(first.contains("−log p = 2.079"), "{first}");
         assert!(first.contains("10 updates"), "{first}");
-        let french = (LESSONS[0].body)(Lang::Fr, &numbers);
+        let french = (LESSONS[0].fr.body)(&numbers);
         assert!(french.contains("p = 0,125"), "{french}");
         // Before the run has numbers, dashes, not made-up values.
-        let empty = (LESSONS[1].body)(Lang::En, &Numbers::default());
+        let empty = (LESSONS[1].en.body)(&Numbers::default());
         assert!(empty.contains("Wq —"), "{empty}");
     }
 
@@ -307,11 +374,50 @@ mod tests {
     fn every_lesson_has_both_languages() {
         for lesson in &LESSONS {
             for lang in [Lang::En, Lang::Fr] {
-                assert!(!(lesson.title)(lang).is_empty());
-                assert!(!(lesson.task)(lang).is_empty());
-                assert!(!(lesson.body)(lang, &live()).is_empty());
+                let text = lesson.text(lang);
+                assert!(!text.title.is_empty());
+                assert!(!(text.task)(lang.text()).is_empty());
+                assert!(!(text.body)(&live()).is_empty());
             }
-            assert_ne!((lesson.title)(Lang::En), (lesson.title)(Lang::Fr));
+            assert_ne!(lesson.en.title, lesson.fr.title);
+        }
+    }
+
+    #[test]
+    fn tasks_name_the_buttons_as_the_page_labels_them() {
+        for lang in [Lang::En, Lang::Fr] {
+            let t = lang.text();
+            assert!((LESSONS[0].text(lang).task)(t).contains(t.step));
+            assert!((LESSONS[2].text(lang).task)(t).contains(t.play));
+        }
+    }
+
+    #[test]
+    fn french_lessons_follow_french_typography() {
+        for lesson in &LESSONS {
+            let t = Lang::Fr.text();
+            let texts = [
+                lesson.fr.title.to_string(),
+                (lesson.fr.body)(&live()),
+                (lesson.fr.task)(t),
+            ];
+            for text in texts {
+                assert!(!text.contains('\''), "a typewriter apostrophe: {text}");
+                for mark in [':', ';', '»', '%'] {
+                    for (i, _) in text.match_indices(mark) {
+                        let before = text[..i].chars().last();
+                        assert_eq!(
+                            before,
+                            Some('\u{a0}'),
+                            "no no-break space before {mark}: {text}"
+                        );
+                    }
+                }
+                for (i, _) in text.match_indices('«') {
+                    let after = text[i + '«'.len_utf8()..].chars().next();
+                    assert_eq!(after, Some('\u{a0}'), "no no-break space after «: {text}");
+                }
+            }
         }
     }
 }

@@ -1,9 +1,5 @@
 //! The page: a wasm program on the browser's main thread (the training runs in the worker).
 
 fn main() {
-    #[cfg(target_family = "wasm")]
-    {
-        app::run_constructors();
-        app::ui::start();
-    }
+    app::ui::start();
 }

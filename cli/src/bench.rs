@@ -6,7 +6,9 @@ use std::time::Instant;
 use model::burn::module::Module;
 use model::burn::tensor::activation::log_softmax;
 use model::burn::tensor::{Int, Tensor, TensorData};
-use model::{Backend, Batch, InMemorySet, Preset, Trainer, TrainingOptions};
+use model::{
+    Backend, BackendDevice, Batch, InMemorySet, Preset, Trainer, TrainingOptions, VitInit,
+};
 
 /// Random-looking but fixed images: the time of a step does not depend on their content.
 fn bench_images(image_len: usize, count: usize, classes: usize) -> InMemorySet {

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use faces::SyntheticConfig;
-use model::{Batch, ImageSet, StepExtras, Trainer, TrainingOptions};
+use model::{BackendDevice, Batch, ImageSet, StepExtras, Trainer, TrainingOptions};
 use serde_json::{json, Map, Value};
 
 use crate::TrainArgs;

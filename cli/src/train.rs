@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use model::{ImageSet, Trainer, TrainingOptions};
+use model::{BackendDevice, ImageSet, Trainer, TrainingOptions};
 use serde_json::json;
 
 use crate::TrainArgs;

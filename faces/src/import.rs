@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
 
 use image::{ImageReader, Limits};
-use model::rng::SeededRng;
 use serde::{Deserialize, Serialize};
+use vocab::SeededRng;
 
-use crate::error::{ImportError, SkipReason, Skipped};
 use crate::resample::square_area_resize;
 use crate::set::{FaceSet, Source};
+use vocab::faces::{ImportError, SkipReason, Skipped, SourceFile};
 
 /// How to turn a folder of photos into a training set.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -46,13 +46,6 @@ impl Default for ImportOptions {
             min_side: 16,
         }
     }
-}
-
-/// One file handed to the importer, with its path relative to the chosen folder.
-#[derive(Clone, Debug)]
-pub struct SourceFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
 }
 
 /// A successful import: the new set, and every file that was left out and why.
@@ -145,12 +138,12 @@ pub fn import_files(
 ) -> Result<Imported, ImportError> {
     if options.size == 0 || options.min_images == 0 || options.max_people == 0 {
         return Err(ImportError::Options(
-            "size, min_images and max_people must be at least 1",
+            "size, min_images and max_people must be at least 1".into(),
         ));
     }
     if !(0.0..1.0).contains(&options.validation_fraction) {
         return Err(ImportError::Options(
-            "validation_fraction must be in [0, 1)",
+            "validation_fraction must be in [0, 1)".into(),
         ));
     }
     let mut skipped = Vec::new();

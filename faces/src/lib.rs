@@ -2,22 +2,21 @@
 //!
 //! Two sources, one type: the built-in [synthetic](synthetic::generate) faces, always there,
 //! and the learner's own faces, [imported](import::import_files) from one folder per person.
-//! Either way the result is a complete [`FaceSet`] whose two halves are [`model::ImageSet`]s.
+//! Either way the result is a complete [`FaceSet`] whose two halves are [`vocab::ImageSet`]s.
 
-pub mod error;
 pub mod import;
 pub mod pack;
 pub mod resample;
 pub mod set;
 pub mod synthetic;
 
-pub use error::{ImportError, PackError, SkipReason, Skipped};
 #[cfg(not(target_family = "wasm"))]
 pub use import::import_dir;
-pub use import::{import_files, import_zip, ImportOptions, Imported, SourceFile};
+pub use import::{import_files, import_zip, ImportOptions, Imported};
 pub use pack::{read_pack, write_pack, PACK_VERSION};
 pub use set::{FaceSet, Source, Split};
 pub use synthetic::{generate, SyntheticConfig};
+pub use vocab::faces::{ImportError, PackError, SkipReason, Skipped, SourceFile};
 
 /// The face set in use. It changes only to another complete set: a failed import or a bad
 /// pack leaves it exactly as it was.

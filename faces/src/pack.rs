@@ -6,8 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::PackError;
 use crate::set::{FaceSet, Source, Split};
+use vocab::faces::PackError;
 
 const MAGIC: &[u8; 8] = b"VITPFACE";
 /// The pack format this build writes and reads.

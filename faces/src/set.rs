@@ -1,7 +1,7 @@
 //! A face-identity set at the model's resolution, split into training and validation images.
 
-use model::ImageSet;
 use serde::{Deserialize, Serialize};
+use vocab::ImageSet;
 
 use crate::synthetic::SyntheticConfig;
 

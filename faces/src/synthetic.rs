@@ -5,8 +5,8 @@
 //! images varies in ways that must not change the answer (shift, rotation, scale, lighting,
 //! contrast, expression, noise). A model that tells them apart has to look at the parts.
 
-use model::rng::SeededRng;
 use serde::{Deserialize, Serialize};
+use vocab::SeededRng;
 
 use crate::set::{FaceSet, Source};
 

@@ -10,7 +10,7 @@ use faces::{
     ImportError, ImportOptions, PackError, SkipReason, SourceFile, SyntheticConfig,
 };
 use image::{GrayImage, ImageFormat, Luma};
-use model::{Backend, ImageSet, Preset, Trainer, TrainingOptions};
+use model::{Backend, BackendDevice, ImageSet, Preset, Trainer, TrainingOptions};
 
 fn encoded(width: u32, height: u32, seed: u8, format: ImageFormat) -> Vec<u8> {
     let image = GrayImage::from_fn(width, height, |x, y| Luma([(x * 7 + y * 3) as u8 ^ seed]));

@@ -123,6 +123,7 @@ impl Vit {
 #[cfg(test)]
 mod tests {
     use crate::config::Preset;
+    use crate::vit::VitInit;
     use burn::tensor::Device;
 
     #[test]

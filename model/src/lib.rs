@@ -12,20 +12,20 @@
 pub mod attention;
 pub mod backend;
 pub mod block;
-pub mod config;
-pub mod data;
 pub mod error;
 mod init;
 pub mod inspect;
 pub mod params;
 pub mod readback;
-pub mod report;
-pub mod rng;
 pub mod trainer;
 pub mod vit;
 
+/// The plain-data half of the model (shapes, data sets, reports, the generator) lives in
+/// `vocab`, so the page can use it without Burn; these paths keep `model::config::…` working.
+pub use vocab::{config, data, report, rng};
+
 pub use attention::{AttentionOutput, AttentionProbe, SelfAttention};
-pub use backend::Backend;
+pub use backend::{default_cpu, device_async, Backend, BackendDevice};
 pub use block::{EncoderBlock, Mlp};
 pub use config::{Preset, VitConfig};
 pub use data::{Augmentation, Batch, EpochPosition, EpochSampler, ImageSet, InMemorySet};
@@ -38,7 +38,7 @@ pub use report::{
     TrackedValue,
 };
 pub use trainer::{Divergence, OptimizerKind, StepExtras, Trainer, TrainingOptions};
-pub use vit::{Vit, VitOutput, VitProbes};
+pub use vit::{Vit, VitInit, VitOutput, VitProbes};
 
 /// Burn, re-exported so the page and `vitp` use exactly the model's version.
 pub use burn;

@@ -170,11 +170,11 @@ impl Vit {
 
 #[cfg(test)]
 mod tests {
-    use crate::{Backend, VitConfig};
+    use crate::{default_cpu, BackendDevice, VitConfig, VitInit};
 
     #[test]
     fn attention_weights_are_the_named_parameters_of_that_block() {
-        let device = Backend::default_cpu().device().unwrap();
+        let device = default_cpu().device().unwrap();
         let config = VitConfig::new(3);
         let model = config.init(&device).unwrap();
         let all = model.named_parameters().wait().unwrap();

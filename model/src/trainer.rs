@@ -16,31 +16,21 @@ use crate::report::{
     TrackedValue,
 };
 use crate::rng::SeededRng;
-use crate::vit::Vit;
+use crate::vit::{Vit, VitInit};
+pub use vocab::OptimizerKind;
 
-/// The optimizers the page offers.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum OptimizerKind {
-    /// `v ← μ·v + g; W ← W − lr·v` (PyTorch's SGD, no dampening).
-    Sgd { momentum: f64 },
-    /// Adam with β = (0.9, 0.999), ε = 1e-8 (PyTorch's defaults).
-    Adam,
-}
-
-impl OptimizerKind {
-    fn build(self) -> ModuleOptimizer {
-        match self {
-            OptimizerKind::Sgd { momentum } if momentum > 0.0 => SgdConfig::new()
-                .with_momentum(Some(
-                    MomentumConfig::new()
-                        .with_momentum(momentum)
-                        .with_dampening(0.0),
-                ))
-                .init(),
-            OptimizerKind::Sgd { .. } => SgdConfig::new().init(),
-            OptimizerKind::Adam => AdamConfig::new().with_epsilon(1e-8).init(),
-        }
+/// Burn's optimizer for one of the kinds the page offers.
+fn build_optimizer(kind: OptimizerKind) -> ModuleOptimizer {
+    match kind {
+        OptimizerKind::Sgd { momentum } if momentum > 0.0 => SgdConfig::new()
+            .with_momentum(Some(
+                MomentumConfig::new()
+                    .with_momentum(momentum)
+                    .with_dampening(0.0),
+            ))
+            .init(),
+        OptimizerKind::Sgd { .. } => SgdConfig::new().init(),
+        OptimizerKind::Adam => AdamConfig::new().with_epsilon(1e-8).init(),
     }
 }
 
@@ -162,7 +152,7 @@ impl Trainer {
         Ok(Self {
             initial: model.clone(),
             model,
-            optimizer: options.optimizer.build(),
+            optimizer: build_optimizer(options.optimizer),
             sampler: EpochSampler::new(examples, options.batch_size, options.model.seed),
             steps: 0,
             checkpoints: Vec::new(),
@@ -214,7 +204,7 @@ impl Trainer {
     /// Switches optimizer from the next update; the new one starts with empty state.
     pub fn set_optimizer(&mut self, optimizer: OptimizerKind) {
         self.options.optimizer = optimizer;
-        self.optimizer = optimizer.build();
+        self.optimizer = build_optimizer(optimizer);
     }
 
     /// Takes effect from the next update, keeping the place in the epoch.
@@ -490,7 +480,7 @@ impl Trainer {
             let loss = cursor.one();
             let true_class_probability = cursor.take(batch_len).to_vec();
             let predicted_probability = cursor.take(batch_len).to_vec();
-            let gradient_norms = GradientNorms::read(&mut cursor, depth);
+            let gradient_norms = read_gradient_norms(&mut cursor, depth);
             let tracked = TrackedValue {
                 entry: tracked,
                 before: cursor.one(),
@@ -600,7 +590,7 @@ fn l2<const D: usize>(weight: &Param<Tensor<D>>, grads: &Gradients) -> Tensor<1>
     }
 }
 
-/// Every weight matrix's gradient norm, in the order [`GradientNorms::read`] expects.
+/// Every weight matrix's gradient norm, in the order [`read_gradient_norms`] expects.
 fn gradient_norms(model: &Vit, grads: &Gradients) -> Tensor<1> {
     let mut norms = Vec::new();
     for block in &model.blocks {
@@ -639,37 +629,23 @@ fn attention_gradients(model: &Vit, grads: &Gradients) -> Tensor<1> {
     Tensor::cat(flat, 0)
 }
 
-impl GradientNorms {
-    /// False when any gradient norm is NaN or infinite.
-    pub fn all_finite(&self) -> bool {
-        let blocks = self.blocks.iter().all(|b| {
-            [b.wq, b.wk, b.wv, b.wo, b.mlp_fc1, b.mlp_fc2]
-                .iter()
-                .all(|n| n.is_finite())
-        });
-        blocks
-            && [self.patch_embed, self.cls_token, self.pos_embed, self.head]
-                .iter()
-                .all(|n| n.is_finite())
-    }
-
-    fn read(cursor: &mut Cursor<'_>, depth: usize) -> Self {
-        let blocks = (0..depth)
-            .map(|_| BlockGradientNorms {
-                wq: cursor.one(),
-                wk: cursor.one(),
-                wv: cursor.one(),
-                wo: cursor.one(),
-                mlp_fc1: cursor.one(),
-                mlp_fc2: cursor.one(),
-            })
-            .collect();
-        Self {
-            blocks,
-            patch_embed: cursor.one(),
-            cls_token: cursor.one(),
-            pos_embed: cursor.one(),
-            head: cursor.one(),
-        }
+/// Reads the norms [`gradient_norms`] registered, in its order.
+fn read_gradient_norms(cursor: &mut Cursor<'_>, depth: usize) -> GradientNorms {
+    let blocks = (0..depth)
+        .map(|_| BlockGradientNorms {
+            wq: cursor.one(),
+            wk: cursor.one(),
+            wv: cursor.one(),
+            wo: cursor.one(),
+            mlp_fc1: cursor.one(),
+            mlp_fc2: cursor.one(),
+        })
+        .collect();
+    GradientNorms {
+        blocks,
+        patch_embed: cursor.one(),
+        cls_token: cursor.one(),
+        pos_embed: cursor.one(),
+        head: cursor.one(),
     }
 }

@@ -50,9 +50,14 @@ pub struct VitOutput {
     pub probes: Option<VitProbes>,
 }
 
-impl VitConfig {
+/// Builds a [`Vit`] from its shape (the shape is plain data in `vocab`; the network is Burn's).
+pub trait VitInit {
     /// Builds the model with weights drawn from `self.seed`: the same on every backend.
-    pub fn init(&self, device: &Device) -> Result<Vit, ConfigError> {
+    fn init(&self, device: &Device) -> Result<Vit, ConfigError>;
+}
+
+impl VitInit for VitConfig {
+    fn init(&self, device: &Device) -> Result<Vit, ConfigError> {
         self.validate()?;
         let init = Initializer {
             seed: self.seed,

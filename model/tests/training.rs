@@ -6,8 +6,8 @@ use model::burn::tensor::activation::log_softmax;
 use model::burn::tensor::{Device, Int, Tensor, TensorData};
 use model::rng::SeededRng;
 use model::{
-    Backend, Batch, ImageSet, InMemorySet, OptimizerKind, Preset, StepExtras, TrainError, Trainer,
-    TrainingOptions, Vit,
+    Backend, BackendDevice, Batch, ImageSet, InMemorySet, OptimizerKind, Preset, StepExtras,
+    TrainError, Trainer, TrainingOptions, Vit, VitInit,
 };
 
 const CLASSES: usize = 4;

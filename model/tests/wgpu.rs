@@ -4,7 +4,7 @@
 #![cfg(feature = "wgpu")]
 
 use model::rng::SeededRng;
-use model::{Backend, InMemorySet, Preset, Trainer, TrainingOptions};
+use model::{Backend, BackendDevice, InMemorySet, Preset, Trainer, TrainingOptions};
 
 fn data() -> InMemorySet {
     let mut rng = SeededRng::new(3);

@@ -3,16 +3,24 @@
 //!
 //! - `serve`: the wasm target, Trunk and wasm-bindgen-cli at pinned versions, then builds
 //!   the page and serves it on http://127.0.0.1:8080.
-//! - `test`: every test — the native crates (the page's training session included), then
-//!   the page built by Trunk and driven in headless Chromium on WebGPU and on the CPU.
+//! - `test`: every test — the native crates (the training session and the page's state
+//!   included), a check that the page program links no Burn, then the page built by Trunk
+//!   and driven in headless Chromium on WebGPU and on the CPU. Each step has a time limit;
+//!   a failing step does not hide the others, and the closing `xtask: N passed, M failed`
+//!   line is printed whatever happens. `cargo xtask test --native-gpu` adds the model on
+//!   burn-wgpu through Vulkan (lavapipe when there is no GPU).
 //! - `bench`: the benchmarks of BENCHMARKS.md (Burn on each CPU backend natively and in
 //!   wasm, PyTorch beside it, whole training runs, and the page in Chromium).
 
 use std::env;
 use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
-use std::time::Instant;
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
 
 /// Versions known to build this stack offline (see shared/docs/toolchain.md).
 const TRUNK_VERSION: &str = "0.21.14";
@@ -28,17 +36,100 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-fn run(program: &str, args: &[&str], dir: &Path) -> Result {
-    eprintln!("xtask: {program} {}", args.join(" "));
-    let status = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .status()
-        .map_err(|e| format!("cannot start {program}: {e}"))?;
+/// No step of the set-up or of the tests may run longer than this unless it says otherwise:
+/// a hung browser or build fails with a message instead of a silent CI time-out.
+const STEP_LIMIT: Duration = Duration::from_secs(40 * 60);
+
+/// Kills `child` and everything it started (its own process group) once `limit` has
+/// passed, unless the returned flag is set first.
+fn watchdog(child: &Child, limit: Duration, what: String) -> Arc<AtomicBool> {
+    let done = Arc::new(AtomicBool::new(false));
+    let pid = child.id();
+    let flag = done.clone();
+    thread::spawn(move || {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if flag.load(Ordering::Relaxed) {
+                return;
+            }
+            thread::sleep(Duration::from_millis(500));
+        }
+        if !flag.load(Ordering::Relaxed) {
+            eprintln!(
+                "xtask: `{what}` ran past its limit of {} min: stopped",
+                limit.as_secs() / 60
+            );
+            let _ = Command::new("kill")
+                .args(["-KILL", &format!("-{pid}")])
+                .status();
+        }
+    });
+    done
+}
+
+/// Starts `command` in its own process group, so its time limit can stop all of it.
+fn spawn(command: &mut Command, what: &str) -> Result<Child> {
+    command
+        .process_group(0)
+        .spawn()
+        .map_err(|e| format!("cannot start {what}: {e}"))
+}
+
+fn run_limited(program: &str, args: &[&str], dir: &Path, limit: Duration) -> Result {
+    let what = format!("{program} {}", args.join(" "));
+    eprintln!("xtask: {what}");
+    let started = Instant::now();
+    let mut child = spawn(Command::new(program).args(args).current_dir(dir), program)?;
+    let done = watchdog(&child, limit, what.clone());
+    let status = child.wait().map_err(|e| e.to_string());
+    done.store(true, Ordering::Relaxed);
+    let status = status?;
     if status.success() {
         Ok(())
+    } else if started.elapsed() >= limit {
+        Err(format!(
+            "`{what}` ran past its limit of {} min",
+            limit.as_secs() / 60
+        ))
     } else {
-        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+        Err(format!("`{what}` failed ({status})"))
+    }
+}
+
+fn run(program: &str, args: &[&str], dir: &Path) -> Result {
+    run_limited(program, args, dir, STEP_LIMIT)
+}
+
+/// Runs a test command, echoing its output line by line, and lets `count` read the lines
+/// that carry results.
+fn run_counting(
+    command: &mut Command,
+    what: &str,
+    limit: Duration,
+    mut count: impl FnMut(&str),
+) -> Result {
+    eprintln!("xtask: {what}");
+    let started = Instant::now();
+    let mut child = spawn(command.stdout(Stdio::piped()), what)?;
+    let done = watchdog(&child, limit, what.to_string());
+    let stdout = child.stdout.take().expect("piped stdout");
+    for line in BufReader::new(stdout).lines() {
+        let Ok(line) = line else { break };
+        println!("{line}");
+        count(&line);
+    }
+    let status = child.wait().map_err(|e| e.to_string());
+    done.store(true, Ordering::Relaxed);
+    let status = status?;
+    if status.success() {
+        Ok(())
+    } else if started.elapsed() >= limit {
+        Err(format!(
+            "`{what}` ran past its limit of {} min",
+            limit.as_secs() / 60
+        ))
+    } else {
+        Err(format!("`{what}` failed ({status})"))
     }
 }
 
@@ -127,40 +218,33 @@ fn ensure_browser() -> Result {
 
 /// The browser tests in tests/ (playwright-core from npm, driving /usr/bin/chromium), on
 /// WebGPU and on the CPU; adds their "browser: N passed, M failed" line to the totals.
-fn browser_tests(totals: &mut (usize, usize)) -> Result {
+fn browser_tests(totals: &mut Totals) -> Result {
     ensure_browser()?;
     let tests = root().join("tests");
     run("npm", &["ci", "--no-audit", "--no-fund"], &tests)?;
-    eprintln!("xtask: node browser/page.test.mjs");
-    let mut child = Command::new("node")
-        .arg("browser/page.test.mjs")
-        .current_dir(&tests)
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start node: {e}"))?;
-    let stdout = child.stdout.take().expect("piped stdout");
     let mut counted = false;
-    for line in BufReader::new(stdout).lines() {
-        let line = line.map_err(|e| e.to_string())?;
-        println!("{line}");
-        if let Some(rest) = line.strip_prefix("browser: ") {
-            let words: Vec<&str> = rest.split_whitespace().collect();
-            if let [passed, "passed,", failed, "failed"] = words[..] {
-                totals.0 += passed.parse::<usize>().unwrap_or(0);
-                totals.1 += failed.parse::<usize>().unwrap_or(1);
-                counted = true;
+    let result = run_counting(
+        Command::new("node")
+            .arg("browser/page.test.mjs")
+            .current_dir(&tests),
+        "node browser/page.test.mjs",
+        Duration::from_secs(25 * 60),
+        |line| {
+            if let Some(rest) = line.strip_prefix("browser: ") {
+                let words: Vec<&str> = rest.split_whitespace().collect();
+                if let [passed, "passed,", failed, "failed"] = words[..] {
+                    totals.passed += passed.parse::<usize>().unwrap_or(0);
+                    totals.failed += failed.parse::<usize>().unwrap_or(1);
+                    counted = true;
+                }
             }
-        }
-    }
-    let status = child.wait().map_err(|e| e.to_string())?;
+        },
+    );
     if !counted {
-        totals.1 += 1;
+        // The run ended before it could count: that is a failure of its own.
+        totals.failed += 1;
     }
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("the browser tests failed ({status})"))
-    }
+    result
 }
 
 fn serve() -> Result {
@@ -181,42 +265,96 @@ fn serve() -> Result {
     )
 }
 
+/// Tests passed and failed, over every step.
+#[derive(Default)]
+struct Totals {
+    passed: usize,
+    failed: usize,
+}
+
 /// Runs `cargo test`, echoing its output, and adds up its "test result" lines.
-fn cargo_test(args: &[&str], totals: &mut (usize, usize)) -> Result {
-    eprintln!("xtask: cargo {}", args.join(" "));
-    let mut child = Command::new("cargo")
-        .args(args)
+fn cargo_test(args: &[&str], totals: &mut Totals) -> Result {
+    let mut command = Command::new("cargo");
+    command.args(args).current_dir(root());
+    run_counting(
+        &mut command,
+        &format!("cargo {}", args.join(" ")),
+        STEP_LIMIT,
+        |line| {
+            if let Some(rest) = line.strip_prefix("test result: ") {
+                let count = |word: &str| {
+                    rest.split(';')
+                        .find_map(|part| {
+                            part.trim()
+                                .strip_suffix(word)?
+                                .trim()
+                                .rsplit(' ')
+                                .next()?
+                                .parse::<usize>()
+                                .ok()
+                        })
+                        .unwrap_or(0)
+                };
+                totals.passed += count("passed");
+                totals.failed += count("failed");
+            }
+        },
+    )
+}
+
+/// Crates that must never be linked into the page program: Burn and its GPU stack. The
+/// page renders what the worker reports; it trains nothing.
+const NOT_IN_THE_PAGE: [&str; 5] = ["burn", "cubecl", "wgpu", "naga", "pliron"];
+
+/// Fails when the page program's dependency tree (for the browser) holds any crate of
+/// [`NOT_IN_THE_PAGE`]; counts as one test.
+fn page_links_no_burn(totals: &mut Totals) -> Result {
+    let tree = Command::new("cargo")
+        .args([
+            "tree",
+            "--package",
+            "app",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--edges",
+            "normal",
+            "--prefix",
+            "none",
+            "--format",
+            "{p}",
+        ])
         .current_dir(root())
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start cargo: {e}"))?;
-    let stdout = child.stdout.take().expect("piped stdout");
-    for line in BufReader::new(stdout).lines() {
-        let line = line.map_err(|e| e.to_string())?;
-        println!("{line}");
-        if let Some(rest) = line.strip_prefix("test result: ") {
-            let count = |word: &str| {
-                rest.split(';')
-                    .find_map(|part| {
-                        part.trim()
-                            .strip_suffix(word)?
-                            .trim()
-                            .rsplit(' ')
-                            .next()?
-                            .parse::<usize>()
-                            .ok()
-                    })
-                    .unwrap_or(0)
-            };
-            totals.0 += count("passed");
-            totals.1 += count("failed");
-        }
+        .output()
+        .map_err(|e| format!("cannot start cargo tree: {e}"))?;
+    if !tree.status.success() {
+        totals.failed += 1;
+        return Err(format!(
+            "cargo tree failed: {}",
+            String::from_utf8_lossy(&tree.stderr)
+        ));
     }
-    let status = child.wait().map_err(|e| e.to_string())?;
-    if status.success() {
+    let text = String::from_utf8_lossy(&tree.stdout);
+    let mut found: Vec<&str> = text
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| {
+            NOT_IN_THE_PAGE
+                .iter()
+                .any(|banned| *name == *banned || name.starts_with(&format!("{banned}-")))
+        })
+        .collect();
+    found.sort();
+    found.dedup();
+    if found.is_empty() {
+        println!("xtask: the page program links no Burn, wgpu or cubecl: ok");
+        totals.passed += 1;
         Ok(())
     } else {
-        Err(format!("`cargo {}` failed ({status})", args.join(" ")))
+        totals.failed += 1;
+        Err(format!(
+            "the page program links {}: keep Burn in the worker",
+            found.join(", ")
+        ))
     }
 }
 
@@ -231,6 +369,12 @@ fn ensure_vulkan() -> Result {
                 .any(|e| e.file_name().to_string_lossy().ends_with(".json"))
         })
         .unwrap_or(false);
+    if env::var_os("XDG_RUNTIME_DIR").is_none() {
+        // Vulkan loaders complain without one; any private folder will do.
+        let dir = env::temp_dir().join("vitp-xdg-runtime");
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        env::set_var("XDG_RUNTIME_DIR", dir);
+    }
     if has_driver {
         return Ok(());
     }
@@ -243,16 +387,18 @@ fn ensure_vulkan() -> Result {
     )
 }
 
-fn test() -> Result {
+/// Every test. Each step runs even when an earlier one failed (except where it needs what
+/// failed), and the closing line counts them all.
+fn test(native_gpu: bool) -> Result {
     let start = Instant::now();
-    let mut totals = (0, 0);
-    ensure_vulkan()?;
-    if env::var_os("XDG_RUNTIME_DIR").is_none() {
-        // Vulkan loaders complain without one; any private folder will do.
-        let dir = env::temp_dir().join("vitp-xdg-runtime");
-        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-        env::set_var("XDG_RUNTIME_DIR", dir);
-    }
+    let mut totals = Totals::default();
+    let mut failures = Vec::new();
+    let mut note = |step: Result| {
+        if let Err(message) = step {
+            eprintln!("xtask: {message}");
+            failures.push(message);
+        }
+    };
     // One build of the workspace's native crates, shared by every test binary.
     let native = cargo_test(
         &[
@@ -261,31 +407,55 @@ fn test() -> Result {
             "--exclude",
             "xtask",
             "--all-targets",
-            "--features",
-            "model/wgpu",
             "--no-fail-fast",
         ],
         &mut totals,
     );
-    if native.is_err() {
-        println!("xtask: {} passed, {} failed", totals.0, totals.1.max(1));
+    if native.is_err() && totals.failed == 0 {
+        totals.failed += 1; // a build error runs no test
     }
-    native?;
-    // The page: its build compiles the model and the data for wasm32 with both of the
-    // page's backends, then Chromium drives it on WebGPU and on the CPU.
-    build_page()?;
-    let browser = browser_tests(&mut totals);
-    if browser.is_err() {
-        println!("xtask: {} passed, {} failed", totals.0, totals.1.max(1));
+    note(native);
+    if native_gpu {
+        let gpu = ensure_vulkan().and_then(|()| {
+            cargo_test(
+                &[
+                    "test",
+                    "--package",
+                    "model",
+                    "--features",
+                    "model/wgpu",
+                    "--test",
+                    "wgpu",
+                ],
+                &mut totals,
+            )
+        });
+        if gpu.is_err() && totals.failed == 0 {
+            totals.failed += 1;
+        }
+        note(gpu);
     }
-    browser?;
+    note(page_links_no_burn(&mut totals));
+    // The page and the worker built by Trunk, then Chromium drives them on WebGPU and on the
+    // CPU.
+    match build_page() {
+        Ok(()) => note(browser_tests(&mut totals)),
+        Err(message) => {
+            totals.failed += 1;
+            note(Err(message));
+        }
+    }
     eprintln!(
-        "xtask: every test ran in {:.0} s",
+        "xtask: every step ran in {:.0} s",
         start.elapsed().as_secs_f64()
     );
     // The closing line CI reads.
-    println!("xtask: {} passed, {} failed", totals.0, totals.1);
-    Ok(())
+    println!("xtask: {} passed, {} failed", totals.passed, totals.failed);
+    if failures.is_empty() && totals.failed == 0 {
+        Ok(())
+    } else {
+        Err(format!("{} step(s) failed", failures.len().max(1)))
+    }
 }
 
 fn bench() -> Result {
@@ -401,9 +571,9 @@ fn main() -> ExitCode {
     let task = env::args().nth(1);
     let result = match task.as_deref() {
         Some("serve") => serve(),
-        Some("test") => test(),
+        Some("test") => test(env::args().any(|a| a == "--native-gpu")),
         Some("bench") => bench(),
-        _ => Err("usage: cargo xtask <serve|test|bench>".into()),
+        _ => Err("usage: cargo xtask <serve|test [--native-gpu]|bench>".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

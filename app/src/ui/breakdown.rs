@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 
+use crate::format::token_name;
 use crate::i18n::decimal;
-use crate::protocol::{HeadView, WeightsView};
-use crate::ui::attention::token_name;
 use crate::ui::state::PageState;
+use vocab::protocol::{HeadView, WeightsView};
 
 /// Which projection an entry belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -10,9 +10,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
-use crate::protocol::{Command, DeviceChoice, Event};
 use crate::ui::state::{Notice, PageState};
-use crate::wire;
+use vocab::protocol::{Command, DeviceChoice, Event, Refusal};
+use vocab::wire;
 
 fn now() -> f64 {
     web_sys::window()
@@ -125,7 +125,7 @@ impl Bridge {
         if let Some(worker) = self.0.worker.borrow().as_ref() {
             if let Err(error) = worker.post_message(&message) {
                 let why = error.as_string().unwrap_or_else(|| format!("{error:?}"));
-                self.0.state.notify(Notice::Refused(why));
+                self.0.state.notify(Notice::Refused(Refusal::Garbled(why)));
             }
         }
     }
@@ -138,7 +138,9 @@ impl Bridge {
         let (event, beside) = match wire::decode::<Event>(&data) {
             Ok(decoded) => decoded,
             Err(error) => {
-                self.0.state.notify(Notice::Refused(error.to_string()));
+                self.0
+                    .state
+                    .notify(Notice::Refused(Refusal::Garbled(error.to_string())));
                 return;
             }
         };
@@ -174,7 +176,7 @@ impl Bridge {
         let applied = now() - start;
         // Effects update the DOM after this; a zero-delay timeout runs once they are done.
         set_timeout(
-            move || crate::ui::frame::record_update(applied, now() - start),
+            move || crate::ui::draw::frame::record_update(applied, now() - start),
             std::time::Duration::ZERO,
         );
     }

@@ -1,7 +1,7 @@
 //! The loss and validation-accuracy charts: plotters on a canvas, drawn at the screen's
 //! pixel density so they stay sharp on HiDPI screens and projectors.
 
-use crate::ui::measured::MeasuredCanvas;
+use crate::ui::draw::measured::MeasuredCanvas;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::coord::Shift;
@@ -9,9 +9,9 @@ use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use crate::i18n::decimal;
+use crate::ui::draw::frame::draw_next_frame;
+use crate::ui::draw::legend::{draw_legend, Corner, Entry};
 use crate::ui::export::ExportPng;
-use crate::ui::frame::draw_next_frame;
-use crate::ui::legend::{draw_legend, Corner, Entry};
 use crate::ui::state::PageState;
 
 const LOSS_COLOUR: RGBColor = RGBColor(0, 114, 178);

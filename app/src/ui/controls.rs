@@ -2,13 +2,14 @@
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
-use model::Preset;
+use vocab::Preset;
 use wasm_bindgen::JsCast;
 
 use crate::i18n::decimal;
-use crate::protocol::{Command, DeviceChoice, OptimizerChoice, RunSettings};
 use crate::ui::bridge::Bridge;
 use crate::ui::state::PageState;
+use vocab::protocol::{Command, DeviceChoice, RunSettings};
+use vocab::OptimizerChoice;
 
 /// Learning rates offered beside the free field, from timid to absurd.
 const LEARNING_RATES: [f64; 9] = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 1.0, 100.0];
@@ -180,7 +181,7 @@ pub fn Controls(state: PageState, bridge: Link) -> impl IntoView {
             <label class="advanced">{move || t().optimizer}
                 <select id="optimizer" on:change=on_optimizer>
                     <option value="adam" selected=move || state.settings.with(|s| s.optimizer == OptimizerChoice::Adam)>"Adam"</option>
-                    <option value="sgd" selected=move || state.settings.with(|s| s.optimizer == OptimizerChoice::Sgd)>{move || (t().sgd)(&crate::i18n::rate(state.lang.get(), crate::protocol::SGD_MOMENTUM))}</option>
+                    <option value="sgd" selected=move || state.settings.with(|s| s.optimizer == OptimizerChoice::Sgd)>{move || (t().sgd)(&crate::i18n::rate(state.lang.get(), vocab::SGD_MOMENTUM))}</option>
                 </select>
             </label>
             <label class="advanced">{move || t().batch_size}

@@ -5,10 +5,12 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::protocol::HeadView;
-use crate::ui::attention::{diverging, draw_cells, sequential, token_name};
-use crate::ui::frame::draw_next_frame;
+use crate::format::token_name;
+use crate::ui::draw::canvas::draw_cells;
+use crate::ui::draw::colour::{diverging, sequential};
+use crate::ui::draw::frame::draw_next_frame;
 use crate::ui::state::PageState;
+use vocab::protocol::HeadView;
 
 /// The tensors of one head that the diagram can open.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

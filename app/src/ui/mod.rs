@@ -7,15 +7,13 @@ mod breakdown;
 mod bridge;
 mod charts;
 mod controls;
+mod dataset;
+pub mod draw;
 mod export;
-mod faces;
 mod flow;
-mod frame;
-mod legend;
-mod measured;
 mod notices;
 mod playground;
-mod state;
+pub mod state;
 mod then_now;
 mod tour;
 mod walkthrough;
@@ -24,19 +22,19 @@ mod weights;
 use leptos::prelude::*;
 
 use crate::i18n::Lang;
-use crate::protocol::DeviceChoice;
 use attention::AttentionPanel;
 use breakdown::TokenBreakdown;
 use bridge::Bridge;
 use charts::{AccuracyChart, GradientChart, LossChart};
 use controls::{install_keyboard, Controls, DeviceSwitch, Progress};
-use faces::{BatchView, DatasetPanel};
+use dataset::{BatchView, DatasetPanel};
 use flow::FlowOfV;
 use notices::{DivergenceBanner, Notices};
 use playground::QkPlayground;
 pub use state::PageState;
 use then_now::ThenAndNow;
 use tour::Tour;
+use vocab::protocol::DeviceChoice;
 use walkthrough::Walkthrough;
 use weights::WeightsPanel;
 
@@ -81,8 +79,8 @@ fn apply_address(state: PageState) {
         .set(query("classroom").as_deref() == Some("1"));
     state.settings.update(|settings| {
         match query("model").as_deref() {
-            Some("small") => settings.preset = model::Preset::Small,
-            Some("tiny") => settings.preset = model::Preset::Tiny,
+            Some("small") => settings.preset = vocab::Preset::Small,
+            Some("tiny") => settings.preset = vocab::Preset::Tiny,
             _ => {}
         }
         if let Some(seed) = query("seed").and_then(|s| s.parse().ok()) {
@@ -115,7 +113,7 @@ fn follow_in_address(state: PageState) {
         params.set(
             "model",
             match preset {
-                model::Preset::Small => "small",
+                vocab::Preset::Small => "small",
                 _ => "tiny",
             },
         );

@@ -2,9 +2,11 @@
 
 use leptos::prelude::*;
 
-use crate::protocol::{Command, GpuFallback};
+use crate::i18n::errors;
+
 use crate::ui::bridge::Bridge;
 use crate::ui::state::{Notice, PageState};
+use vocab::protocol::{Command, GpuFallback};
 
 #[component]
 pub fn DivergenceBanner(
@@ -16,7 +18,7 @@ pub fn DivergenceBanner(
         let t = state.lang.get().text();
         let body = (t.diverged_body)(
             report.step,
-            &report.loss,
+            &report.loss.to_string(),
             &format!("{}", report.learning_rate),
         );
         let good = report.good_steps;
@@ -35,7 +37,8 @@ pub fn DivergenceBanner(
 #[component]
 pub fn Notices(state: PageState) -> impl IntoView {
     move || {
-        let t = state.lang.get().text();
+        let lang = state.lang.get();
+        let t = lang.text();
         state
             .notices
             .get()
@@ -51,15 +54,15 @@ pub fn Notices(state: PageState) -> impl IntoView {
                         ("warning", (t.gpu_fallback)(&why), Vec::new())
                     }
                     Notice::WorkerLost(why) => ("warning", (t.worker_lost)(&why), Vec::new()),
-                    Notice::Refused(why) => ("warning", (t.refused)(&why), Vec::new()),
+                    Notice::Refused(reason) => ("warning", (t.refused)(&errors::refusal(lang, &reason)), Vec::new()),
                     Notice::RolledBack(step) => ("info", (t.rolled_back)(step), Vec::new()),
-                    Notice::ImportFailed { message, skipped } => ("warning", (t.import_failed)(&message), skipped),
+                    Notice::ImportFailed { reason, skipped } => ("warning", (t.import_failed)(&errors::refusal(lang, &reason)), skipped),
                 };
                 let details = (!skipped.is_empty()).then(|| {
                     let items = skipped
                         .iter()
                         .take(200)
-                        .map(|k| view! { <li><code>{k.path.clone()}</code>": "{k.reason.to_string()}</li> })
+                        .map(|k| view! { <li><code>{k.path.clone()}</code>{t.colon}{errors::skip_reason(lang, &k.reason)}</li> })
                         .collect_view();
                     view! {
                         <details><summary>{(t.skipped)(skipped.len())}</summary><ul>{items}</ul></details>

@@ -5,11 +5,11 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::format::token_name;
 use crate::i18n::{decimal, Lang, PlaygroundText};
-use crate::protocol::InspectTarget;
 use crate::qk::{self, ModelPlane, Plane, Preset, Vec2, MAX_KEYS, MIN_KEYS};
-use crate::ui::attention::token_name;
 use crate::ui::state::PageState;
+use vocab::protocol::InspectTarget;
 
 /// The SVG's own units: a square with the origin in the middle.
 const SIZE: f64 = 440.0;

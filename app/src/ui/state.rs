@@ -3,14 +3,14 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use model::{Backend, BlockGradientNorms, StepReport};
+use vocab::{Backend, BlockGradientNorms, StepReport};
 
 use crate::i18n::Lang;
-use crate::protocol::{
+use crate::ui::dataset::FaceAtlas;
+use vocab::protocol::{
     DatasetSummary, DeviceChoice, DeviceStatus, DivergenceReport, Event, GpuFallback, HeadView,
-    InitialView, InspectTarget, RunSettings, RunStarted, WeightsView,
+    InitialView, InspectTarget, Refusal, RunSettings, RunStarted, WeightsView,
 };
-use crate::ui::faces::FaceAtlas;
 
 /// The face set in use, as the worker described it, with its training images ready to show.
 #[derive(Debug, PartialEq)]
@@ -55,11 +55,12 @@ impl DatasetView {
 pub enum Notice {
     GpuFallback(GpuFallback),
     WorkerLost(String),
-    Refused(String),
+    /// A command the worker could not carry out, and why.
+    Refused(Refusal),
     RolledBack(u64),
     ImportFailed {
-        message: String,
-        skipped: Vec<faces::Skipped>,
+        reason: Refusal,
+        skipped: Vec<vocab::Skipped>,
     },
 }
 
@@ -234,14 +235,210 @@ impl PageState {
                 self.step.set(step);
                 self.notify(Notice::RolledBack(step));
             }
-            Event::ImportFailed { message, skipped } => {
+            Event::ImportFailed { reason, skipped } => {
                 self.importing.set(false);
-                self.notify(Notice::ImportFailed { message, skipped });
+                self.notify(Notice::ImportFailed { reason, skipped });
             }
-            Event::Refused { message } => {
+            Event::Refused { reason } => {
                 self.importing.set(false);
-                self.notify(Notice::Refused(message));
+                self.notify(Notice::Refused(reason));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vocab::{EpochPosition, Evaluation, GradientNorms, TrackedEntry, TrackedValue, TrainError};
+
+    fn report(step: u64, loss: f32) -> StepReport {
+        let norms = BlockGradientNorms {
+            wq: 1.0,
+            wk: 2.0,
+            wv: 3.0,
+            wo: 4.0,
+            mlp_fc1: 5.0,
+            mlp_fc2: 6.0,
+        };
+        StepReport {
+            step,
+            position: EpochPosition {
+                epoch: 1,
+                update_in_epoch: step as usize,
+                updates_per_epoch: 13,
+                examples: 400,
+            },
+            batch_size: 32,
+            learning_rate: 1e-3,
+            loss,
+            accuracy: 0.0,
+            indices: vec![],
+            labels: vec![],
+            true_class_probability: vec![],
+            predicted: vec![],
+            predicted_probability: vec![],
+            gradient_norms: GradientNorms {
+                blocks: vec![norms],
+                patch_embed: 0.0,
+                cls_token: 0.0,
+                pos_embed: 0.0,
+                head: 0.0,
+            },
+            tracked: TrackedValue {
+                entry: TrackedEntry::default(),
+                before: 0.0,
+                gradient: 0.0,
+                after: 0.0,
+            },
+            attention_gradients: None,
+        }
+    }
+
+    fn started(run: u64) -> Event {
+        Event::Started(RunStarted {
+            settings: RunSettings::default(),
+            parameters: 1_000,
+            updates_per_epoch: 13,
+            run,
+        })
+    }
+
+    fn step(state: &PageState, step: u64, loss: f32) {
+        let report = Box::new(report(step, loss));
+        state.apply(
+            Event::Step {
+                report,
+                millis: 2.0,
+            },
+            None,
+        );
+    }
+
+    #[test]
+    fn updates_build_the_loss_history_and_a_new_run_clears_it() {
+        let state = PageState::new(Lang::En, DeviceChoice::Cpu);
+        state.apply(started(1), None);
+        for (n, loss) in [(1, 3.7), (2, 3.5), (3, 3.2)] {
+            step(&state, n, loss);
+        }
+        state.apply(
+            Event::Validation {
+                step: 3,
+                evaluation: Evaluation {
+                    loss: 3.0,
+                    accuracy: 0.25,
+                    images: 80,
+                },
+            },
+            None,
+        );
+        assert_eq!(state.step.get_untracked(), 3);
+        assert_eq!(
+            state.losses.get_untracked(),
+            vec![(1, 3.7), (2, 3.5), (3, 3.2)]
+        );
+        assert_eq!(state.accuracy.get_untracked(), vec![(3, 0.25)]);
+        assert_eq!(state.gradients.get_untracked().len(), 3);
+        state.apply(started(2), None);
+        assert_eq!(state.step.get_untracked(), 0);
+        assert!(state.losses.get_untracked().is_empty());
+        assert!(state.report.get_untracked().is_none());
+    }
+
+    #[test]
+    fn a_report_for_an_update_seen_before_replaces_it_and_drops_what_came_after() {
+        let state = PageState::new(Lang::En, DeviceChoice::Cpu);
+        state.apply(started(1), None);
+        for n in 1..=4 {
+            step(&state, n, 4.0 - n as f32 / 10.0);
+        }
+        // After a rollback to update 2 the worker reports update 3 again.
+        state.apply(Event::RolledBack { step: 2 }, None);
+        assert_eq!(state.losses.get_untracked().len(), 2);
+        assert_eq!(state.notices.get_untracked(), vec![Notice::RolledBack(2)]);
+        step(&state, 3, 1.0);
+        assert_eq!(state.losses.get_untracked().last(), Some(&(3, 1.0)));
+        assert_eq!(state.losses.get_untracked().len(), 3);
+    }
+
+    #[test]
+    fn a_divergence_pauses_and_shows_its_report_until_the_rollback() {
+        let state = PageState::new(Lang::En, DeviceChoice::Cpu);
+        state.apply(Event::Playing { playing: true }, None);
+        let report = DivergenceReport {
+            step: 5,
+            loss: f32::NAN,
+            learning_rate: 1e30,
+            good_steps: 4,
+        };
+        state.apply(Event::Diverged(report), None);
+        assert!(!state.playing.get_untracked());
+        assert!(state.divergence.get_untracked().is_some());
+        state.apply(Event::RolledBack { step: 4 }, None);
+        assert!(state.divergence.get_untracked().is_none());
+    }
+
+    #[test]
+    fn refusals_become_notices_once_each_and_end_an_import() {
+        let state = PageState::new(Lang::En, DeviceChoice::Cpu);
+        state.importing.set(true);
+        let refused = Event::Refused {
+            reason: TrainError::BadLearningRate(-1.0).into(),
+        };
+        state.apply(refused.clone(), None);
+        state.apply(refused, None);
+        assert!(!state.importing.get_untracked());
+        assert_eq!(
+            state.notices.get_untracked(),
+            vec![Notice::Refused(TrainError::BadLearningRate(-1.0).into())]
+        );
+    }
+
+    #[test]
+    fn the_weight_history_starts_again_for_another_block() {
+        let state = PageState::new(Lang::En, DeviceChoice::Cpu);
+        let weights = |step: u64, block: usize| {
+            Event::Weights(Box::new(WeightsView {
+                step,
+                block,
+                width: 1,
+                wq: vec![0.0],
+                wk: vec![0.0],
+                wv: vec![0.0],
+                bq: vec![0.0],
+                bk: vec![0.0],
+                drift: [0.1, 0.2, 0.3],
+                qk_similarity: 0.05,
+            }))
+        };
+        state.apply(weights(1, 0), None);
+        state.apply(weights(2, 0), None);
+        assert_eq!(state.weight_history.get_untracked().len(), 2);
+        state.apply(weights(3, 1), None);
+        assert_eq!(
+            state.weight_history.get_untracked(),
+            vec![(3, [0.1, 0.2, 0.3], 0.05)]
+        );
+    }
+
+    #[test]
+    fn the_dataset_keeps_its_pixels_and_names_people() {
+        let state = PageState::new(Lang::En, DeviceChoice::Cpu);
+        let summary = DatasetSummary {
+            imported_from: None,
+            size: 2,
+            people: vec!["Ada".into(), "Alan".into()],
+            train_labels: vec![0, 1],
+            validation_labels: vec![1],
+            skipped: vec![],
+            people_left_out: 0,
+        };
+        let pixels: Vec<u8> = (0..12).collect();
+        state.apply(Event::Dataset(summary), Some(pixels));
+        let data = state.dataset.get_untracked().unwrap();
+        assert_eq!(data.train_image(1), Some(&[4u8, 5, 6, 7][..]));
+        assert_eq!(data.person(1), "Alan");
+        assert_eq!(data.person(9), "?");
     }
 }

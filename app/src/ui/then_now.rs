@@ -5,8 +5,8 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::i18n::decimal;
-use crate::ui::attention::draw_face;
-use crate::ui::frame::draw_next_frame;
+use crate::ui::draw::canvas::draw_face;
+use crate::ui::draw::frame::draw_next_frame;
 use crate::ui::state::PageState;
 
 /// The CLS token's attention row of the inspected head, with the weights of update 0

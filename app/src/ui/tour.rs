@@ -102,7 +102,7 @@ pub fn Tour(state: PageState) -> impl IntoView {
                                 let lang = state.lang.get();
                                 LESSONS.iter().enumerate().map(|(i, l)| view! {
                                     <option value=i.to_string() selected=move || lesson.get() == i>
-                                        {format!("{}. {}", i + 1, (l.title)(lang))}
+                                        {format!("{}. {}", i + 1, l.text(lang).title)}
                                     </option>
                                 }).collect_view()
                             }}
@@ -115,12 +115,12 @@ pub fn Tour(state: PageState) -> impl IntoView {
             </div>
             // Folds to its first line for whoever wants the page without the lesson text.
             <details class="lesson-text" open>
-                <summary><h2 id="lesson-title">{move || (LESSONS[lesson.get()].title)(state.lang.get())}</h2></summary>
+                <summary><h2 id="lesson-title">{move || LESSONS[lesson.get()].text(state.lang.get()).title}</h2></summary>
                 <p id="lesson-body" aria-live="polite">
-                    {move || (LESSONS[lesson.get()].body)(state.lang.get(), &numbers.get())}
+                    {move || (LESSONS[lesson.get()].text(state.lang.get()).body)(&numbers.get())}
                 </p>
                 <p class="lesson-task"><strong>{move || t().try_it}</strong>" "
-                    {move || (LESSONS[lesson.get()].task)(state.lang.get())}</p>
+                    {move || { let lang = state.lang.get(); (LESSONS[lesson.get()].text(lang).task)(lang.text()) }}</p>
             </details>
         </section>
     }

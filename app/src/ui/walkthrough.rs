@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use crate::i18n::{decimal, rate, Lang};
-use crate::protocol::{OptimizerChoice, SGD_MOMENTUM};
 use crate::ui::state::PageState;
+use vocab::{OptimizerChoice, SGD_MOMENTUM};
 
 fn number(lang: Lang, value: f32) -> String {
     let v = value as f64;

@@ -1,16 +1,17 @@
 //! The learned matrices Wq, Wk, Wv of the inspected block, how far training has moved them
 //! from their initial values, and how alike Wq and Wk are: weights, not activations.
 
-use crate::ui::measured::MeasuredCanvas;
+use crate::ui::draw::measured::MeasuredCanvas;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::prelude::*;
 
 use crate::i18n::decimal;
-use crate::ui::attention::{diverging, draw_cells, Legend, DIVERGING_CSS};
+use crate::ui::draw::canvas::draw_cells;
+use crate::ui::draw::colour::{diverging, ColourScale, DIVERGING_CSS};
+use crate::ui::draw::frame::draw_next_frame;
+use crate::ui::draw::legend::{draw_legend, Corner, Entry};
 use crate::ui::export::ExportPng;
-use crate::ui::frame::draw_next_frame;
-use crate::ui::legend::{draw_legend, Corner, Entry};
 use crate::ui::state::PageState;
 
 const SIDE_PX: f64 = 180.0;
@@ -178,7 +179,7 @@ pub fn WeightsPanel(state: PageState) -> impl IntoView {
         </div>
         <p class="note" id="weights-summary">{summary}</p>
         <div class="weights">{(0..3).map(figure).collect_view()}</div>
-        <Legend low=Signal::derive(move || peak().map_or(String::new(), |p| format!("−{p:.2}")))
+        <ColourScale low=Signal::derive(move || peak().map_or(String::new(), |p| format!("−{p:.2}")))
             high=Signal::derive(move || peak().map_or(String::new(), |p| format!("+{p:.2}")))
             gradient=DIVERGING_CSS />
         <canvas node_ref=history class="weight-history" id="weights-history" role="img"

@@ -3,7 +3,7 @@
 //! `bench/wasm/run.mjs` loads this (built by `cargo xtask bench-wasm`) in Node.js, whose V8
 //! is Chromium's engine, and times `StepBench::step` with `performance.now()`.
 
-use model::{Backend, InMemorySet, Preset, Trainer, TrainingOptions};
+use model::{Backend, BackendDevice, InMemorySet, Preset, Trainer, TrainingOptions};
 use wasm_bindgen::prelude::*;
 
 /// A trainer on fixed images, ready to step.

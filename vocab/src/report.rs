@@ -25,6 +25,21 @@ pub struct GradientNorms {
     pub head: f32,
 }
 
+impl GradientNorms {
+    /// False when any gradient norm is NaN or infinite.
+    pub fn all_finite(&self) -> bool {
+        let blocks = self.blocks.iter().all(|b| {
+            [b.wq, b.wk, b.wv, b.wo, b.mlp_fc1, b.mlp_fc2]
+                .iter()
+                .all(|n| n.is_finite())
+        });
+        blocks
+            && [self.patch_embed, self.cls_token, self.pos_embed, self.head]
+                .iter()
+                .all(|n| n.is_finite())
+    }
+}
+
 /// Full gradients of one block's attention weights, `[width, width]` row-major each.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AttentionGradients {

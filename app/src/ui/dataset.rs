@@ -5,12 +5,15 @@ use js_sys::Array;
 use leptos::html::Input;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Blob, BlobPropertyBag, File, Url};
+#[cfg(target_family = "wasm")]
+use web_sys::{Blob, BlobPropertyBag};
+use web_sys::{File, Url};
 
 use crate::i18n::decimal;
-use crate::protocol::{Command, ImportKind};
 use crate::ui::bridge::Bridge;
 use crate::ui::state::{DatasetView, PageState};
+use vocab::protocol::{Command, ImportKind};
+use vocab::SourceFile;
 
 /// How many images of each person the dataset view shows.
 const SAMPLES_PER_PERSON: usize = 4;
@@ -80,16 +83,29 @@ fn png_url(rgba: &[u8], width: u32, height: u32) -> Option<String> {
     image::codecs::png::PngEncoder::new(&mut png)
         .write_image(rgba, width, height, image::ExtendedColorType::Rgba8)
         .ok()?;
-    let parts = Array::of1(&js_sys::Uint8Array::from(png.as_slice()));
+    object_url(&png)
+}
+
+#[cfg(target_family = "wasm")]
+fn object_url(png: &[u8]) -> Option<String> {
+    let parts = Array::of1(&js_sys::Uint8Array::from(png));
     let options = BlobPropertyBag::new();
     options.set_type("image/png");
     let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
     Url::create_object_url_with_blob(&blob).ok()
 }
 
+/// Outside a browser (the native tests) there is nowhere to put the picture.
+#[cfg(not(target_family = "wasm"))]
+fn object_url(_png: &[u8]) -> Option<String> {
+    None
+}
+
 impl Drop for FaceAtlas {
     fn drop(&mut self) {
-        let _ = Url::revoke_object_url(&self.url);
+        if !self.url.is_empty() {
+            let _ = Url::revoke_object_url(&self.url);
+        }
     }
 }
 
@@ -232,7 +248,22 @@ fn send_import(
         }
     };
     state.importing.set(true);
-    bridge.send_files(Command::Import { kind, name, paths }, files);
+    // Only the paths go into the message; the `File`s travel beside it, in the same order.
+    let files_named = paths
+        .into_iter()
+        .map(|path| SourceFile {
+            path,
+            bytes: Vec::new(),
+        })
+        .collect();
+    bridge.send_files(
+        Command::Import {
+            kind,
+            name,
+            files: files_named,
+        },
+        files,
+    );
     input.set_value("");
 }
 
@@ -351,5 +382,29 @@ pub fn DatasetPanel(state: PageState, bridge: StoredValue<Bridge, LocalStorage>)
         {skipped}
         <p class="note">{move || t().samples_per_person}</p>
         <div class="people" id="dataset-grid" style=atlas inner_html=grid></div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_face_is_a_window_onto_its_tile_of_the_atlas() {
+        let atlas = FaceAtlas::new(&[0; 4 * 30], 2, 30);
+        assert_eq!((atlas.columns, atlas.rows), (24, 2));
+        assert_eq!(
+            atlas.style(0),
+            "background-size:2400% 200%;background-position:0.0000% 0.0000%"
+        );
+        assert_eq!(
+            atlas.style(25),
+            "background-size:2400% 200%;background-position:4.3478% 100.0000%"
+        );
+    }
+
+    #[test]
+    fn names_from_folders_are_escaped_in_html() {
+        assert_eq!(escape("<b>&\"'"), "&lt;b&gt;&amp;&quot;&#39;");
     }
 }

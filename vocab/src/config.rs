@@ -1,50 +1,84 @@
 //! The shape of a Vision Transformer, checked before any tensor is made.
 
-use burn::config::Config;
 use core::fmt;
 use core::str::FromStr;
 
 use crate::error::ConfigError;
 
-/// Everything that fixes the shape of a [`Vit`](crate::Vit) and its initial weights.
+/// Everything that fixes the shape of a Vision Transformer and its initial weights.
 ///
-/// Serialisable (through Burn's `Config`), so the page, `vitp` and the replay dump all
-/// carry the exact model they ran. The defaults are the `tiny` preset.
-#[derive(Config, Debug, PartialEq)]
+/// Plain data (the `model` crate builds the network from it), serialisable so the page,
+/// `vitp` and the replay dump all carry the exact model they ran. The defaults are the
+/// `tiny` preset. Built like Burn's configs: `VitConfig::new(classes).with_width(64)`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VitConfig {
     /// Number of identities the classifier tells apart.
     pub classes: usize,
     /// Side of the square input image, in pixels. Default: 32
-    #[config(default = 32)]
     pub image_size: usize,
     /// Colour channels of the input (1 = grayscale). Default: 1
-    #[config(default = 1)]
     pub channels: usize,
     /// Side of one square patch, in pixels; must divide `image_size`. Default: 8
-    #[config(default = 8)]
     pub patch_size: usize,
     /// Width of every token vector (d_model); must be a multiple of `heads`. Default: 32
-    #[config(default = 32)]
     pub width: usize,
     /// Attention heads per block. Default: 2
-    #[config(default = 2)]
     pub heads: usize,
     /// Number of encoder blocks. Default: 2
-    #[config(default = 2)]
     pub depth: usize,
     /// Hidden width of each block's MLP. Default: 64
-    #[config(default = 64)]
     pub mlp_width: usize,
     /// Added to the variance in every LayerNorm, to keep it away from zero. Default: 1e-5
-    #[config(default = 1e-5)]
     pub layer_norm_eps: f64,
     /// Seed of the initial weights: the same seed gives the same weights on every backend.
     /// Default: 0
-    #[config(default = 0)]
     pub seed: u64,
 }
 
+/// Builder methods, one per field, as Burn's `#[derive(Config)]` writes them.
+macro_rules! with {
+    ($($name:ident: $field:ident: $ty:ty),* $(,)?) => {
+        impl VitConfig {
+            $(
+                #[doc = concat!("Sets `", stringify!($field), "`.")]
+                pub fn $name(mut self, $field: $ty) -> Self {
+                    self.$field = $field;
+                    self
+                }
+            )*
+        }
+    };
+}
+
+with! {
+    with_image_size: image_size: usize,
+    with_channels: channels: usize,
+    with_patch_size: patch_size: usize,
+    with_width: width: usize,
+    with_heads: heads: usize,
+    with_depth: depth: usize,
+    with_mlp_width: mlp_width: usize,
+    with_layer_norm_eps: layer_norm_eps: f64,
+    with_seed: seed: u64,
+}
+
 impl VitConfig {
+    /// The `tiny` shape over `classes` identities; change fields with the `with_*` methods.
+    pub fn new(classes: usize) -> Self {
+        Self {
+            classes,
+            image_size: 32,
+            channels: 1,
+            patch_size: 8,
+            width: 32,
+            heads: 2,
+            depth: 2,
+            mlp_width: 64,
+            layer_norm_eps: 1e-5,
+            seed: 0,
+        }
+    }
+
     /// Rejects a shape that cannot be built, with the reason, before any tensor exists.
     pub fn validate(&self) -> Result<(), ConfigError> {
         let sizes = [
@@ -58,7 +92,9 @@ impl VitConfig {
             ("mlp_width", self.mlp_width),
         ];
         if let Some((field, _)) = sizes.iter().find(|(_, value)| *value == 0) {
-            return Err(ConfigError::ZeroSize { field });
+            return Err(ConfigError::ZeroSize {
+                field: (*field).to_string(),
+            });
         }
         if self.image_size % self.patch_size != 0 {
             return Err(ConfigError::PatchDoesNotDivideImage {
@@ -214,11 +250,15 @@ mod tests {
         );
         assert_eq!(
             tiny.clone().with_depth(0).validate(),
-            Err(ConfigError::ZeroSize { field: "depth" })
+            Err(ConfigError::ZeroSize {
+                field: "depth".into()
+            })
         );
         assert_eq!(
             VitConfig::new(0).validate(),
-            Err(ConfigError::ZeroSize { field: "classes" })
+            Err(ConfigError::ZeroSize {
+                field: "classes".into()
+            })
         );
         assert!(tiny.with_layer_norm_eps(0.0).validate().is_err());
         assert!("huge".parse::<Preset>().is_err());

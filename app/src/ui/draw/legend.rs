@@ -1,7 +1,7 @@
 //! Chart legends drawn with the canvas's own text measurement.
 //!
 //! plotters' series labels size their text with a `<span>` added to the page (its web font
-//! code, which [`crate::ui::measured::MeasuredCanvas`] cannot reach), forcing the browser to
+//! code, which [`crate::ui::draw::measured::MeasuredCanvas`] cannot reach), forcing the browser to
 //! lay the whole page out once per chart and update; this legend measures on the canvas.
 
 use plotters::coord::Shift;

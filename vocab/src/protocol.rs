@@ -6,9 +6,15 @@
 //! the page owns nothing but what it was told: data flows one way, from the training loop to
 //! the views.
 
-use faces::Skipped;
-use model::{Backend, Evaluation, OptimizerKind, Preset, StepReport};
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::backend::Backend;
+use crate::config::Preset;
+use crate::error::{BackendError, TrainError};
+use crate::faces::{ImportError, Skipped, SourceFile};
+use crate::optimizer::OptimizerChoice;
+use crate::report::{Evaluation, StepReport};
 
 /// Which kind of device the learner asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,37 +24,6 @@ pub enum DeviceChoice {
     Gpu,
     /// burn-flex on the CPU, in the worker.
     Cpu,
-}
-
-/// The momentum of the page's SGD; the page's texts quote it from here.
-pub const SGD_MOMENTUM: f64 = 0.9;
-
-/// The optimizers on offer, as the controls name them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OptimizerChoice {
-    /// SGD with momentum [`SGD_MOMENTUM`].
-    Sgd,
-    Adam,
-}
-
-impl OptimizerChoice {
-    pub fn kind(self) -> OptimizerKind {
-        match self {
-            OptimizerChoice::Sgd => OptimizerKind::Sgd {
-                momentum: SGD_MOMENTUM,
-            },
-            OptimizerChoice::Adam => OptimizerKind::Adam,
-        }
-    }
-
-    /// A learning rate that trains well with this optimizer on the built-in faces.
-    pub fn usual_learning_rate(self) -> f64 {
-        match self {
-            OptimizerChoice::Sgd => 0.05,
-            OptimizerChoice::Adam => 0.001,
-        }
-    }
 }
 
 /// Everything that fixes a run: changing the preset or the seed starts a new one.
@@ -124,11 +99,12 @@ pub enum Command {
     /// Which image, block and head the attention views look at; the worker probes it after
     /// every update from now on.
     Inspect(InspectTarget),
-    /// The learner's files: the bytes travel beside the command, `paths` names them.
+    /// The learner's files. Only their paths are written into the message: the bytes travel
+    /// beside it and the worker puts them back before handing the command on.
     Import {
         kind: ImportKind,
         name: String,
-        paths: Vec<String>,
+        files: Vec<SourceFile>,
     },
 }
 
@@ -249,12 +225,13 @@ pub struct RunStarted {
     pub run: u64,
 }
 
-/// An update whose loss or gradients came back NaN or infinite. The loss travels as text:
-/// JSON has no NaN.
+/// An update whose loss or gradients came back NaN or infinite.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DivergenceReport {
     pub step: u64,
-    pub loss: String,
+    /// NaN or infinite; travels as text, since JSON has neither.
+    #[serde(with = "crate::float_text")]
+    pub loss: f32,
     pub learning_rate: f64,
     /// The update the last good weights come from.
     pub good_steps: u64,
@@ -292,15 +269,34 @@ pub enum Event {
     RolledBack {
         step: u64,
     },
-    /// An import that left the data in use untouched.
+    /// An import that left the data in use untouched, and the files it skipped on the way.
     ImportFailed {
-        message: String,
+        reason: Refusal,
         skipped: Vec<Skipped>,
     },
     /// A command that could not be carried out; nothing changed.
     Refused {
-        message: String,
+        reason: Refusal,
     },
+}
+
+/// Why a command changed nothing. Typed, so the page can word it in the learner's language.
+#[derive(Clone, Debug, Error, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "error", rename_all = "snake_case")]
+pub enum Refusal {
+    #[error(transparent)]
+    Train(#[from] TrainError),
+    #[error(transparent)]
+    Backend(#[from] BackendError),
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    /// The worker has no run yet (it is still opening its device).
+    #[error("the model is not ready yet")]
+    NotReady,
+    /// A message between the page and the worker that could not be read: a bug, not the
+    /// learner's doing.
+    #[error("a message between the page and the worker could not be read: {0}")]
+    Garbled(String),
 }
 
 /// An event and the bytes that go with it.
@@ -334,12 +330,67 @@ mod tests {
             Command::Import {
                 kind: ImportKind::Zip,
                 name: "faces.zip".into(),
-                paths: vec!["faces.zip".into()],
+                files: vec![SourceFile {
+                    path: "faces.zip".into(),
+                    bytes: Vec::new(),
+                }],
             },
         ];
         for command in commands {
             let text = serde_json::to_string(&command).unwrap();
             assert_eq!(serde_json::from_str::<Command>(&text).unwrap(), command);
+        }
+    }
+
+    #[test]
+    fn file_bytes_stay_out_of_the_message() {
+        let command = Command::Import {
+            kind: ImportKind::Folder,
+            name: "faces".into(),
+            files: vec![SourceFile {
+                path: "s1/1.pgm".into(),
+                bytes: vec![1, 2, 3],
+            }],
+        };
+        let text = serde_json::to_string(&command).unwrap();
+        assert!(!text.contains("bytes"), "{text}");
+        let Command::Import { files, .. } = serde_json::from_str(&text).unwrap() else {
+            panic!("an import");
+        };
+        assert_eq!(
+            (files[0].path.as_str(), files[0].bytes.len()),
+            ("s1/1.pgm", 0)
+        );
+    }
+
+    #[test]
+    fn typed_refusals_and_a_nan_loss_cross_as_json() {
+        let events = [
+            Event::Refused {
+                reason: TrainError::Diverged {
+                    step: 4,
+                    loss: f32::INFINITY,
+                }
+                .into(),
+            },
+            Event::ImportFailed {
+                reason: ImportError::WrongImageSize {
+                    found: 64,
+                    expected: 32,
+                }
+                .into(),
+                skipped: Vec::new(),
+            },
+            Event::Diverged(DivergenceReport {
+                step: 3,
+                loss: f32::INFINITY,
+                learning_rate: 10.0,
+                good_steps: 2,
+            }),
+        ];
+        for event in events {
+            let text = serde_json::to_string(&event).unwrap();
+            assert_eq!(serde_json::from_str::<Event>(&text).unwrap(), event);
         }
     }
 }

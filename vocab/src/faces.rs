@@ -1,9 +1,22 @@
-//! Why a file or a whole import could not be used.
+//! The learner's files on their way to a face set, and why a file or a whole import could
+//! not be used. The `faces` crate does the importing; the page and `vitp` report these.
 
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+/// One file handed to the importer, with its path relative to the chosen folder.
+///
+/// Between the page and the worker only the path is written into the message: the bytes
+/// travel beside it (see `wire`), and the worker puts them back before the import.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceFile {
+    pub path: String,
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
+}
+
 /// Why one file was left out of an import. The import goes on without it.
-#[derive(Clone, Debug, Error, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Error, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SkipReason {
     #[error("the file is empty")]
     Empty,
@@ -28,14 +41,14 @@ pub enum SkipReason {
 }
 
 /// One file left out of an import, and why.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Skipped {
     pub path: String,
     pub reason: SkipReason,
 }
 
 /// An import that produced no usable face set. The set in use stays as it was.
-#[derive(Debug, Error)]
+#[derive(Clone, Debug, Error, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ImportError {
     #[error("no files were found")]
     NoFiles,
@@ -55,7 +68,15 @@ pub enum ImportError {
     #[error("cannot read {path}: {message}")]
     Io { path: String, message: String },
     #[error("invalid import options: {0}")]
-    Options(&'static str),
+    Options(String),
+    #[error(transparent)]
+    Pack(#[from] PackError),
+    /// A pack made at another resolution than the model takes.
+    #[error(
+        "this pack holds {found}×{found} images; the model takes {expected}×{expected} \
+         (import the folder again with --size {expected})"
+    )]
+    WrongImageSize { found: usize, expected: usize },
 }
 
 impl ImportError {
@@ -71,7 +92,7 @@ impl ImportError {
 }
 
 /// A pack file that cannot be loaded.
-#[derive(Debug, Error, PartialEq, Eq)]
+#[derive(Clone, Debug, Error, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PackError {
     #[error("not a ViT Playground face pack")]
     NotAPack,

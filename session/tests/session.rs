@@ -1,11 +1,12 @@
-//! The page's training loop, driven as the worker drives it, on burn-flex.
+//! The page's training loop, driven as the worker drives it, on burn-flex: every event a
+//! command causes, as the page receives them.
 
-use app::protocol::{
-    Command, DeviceChoice, Event, ImportKind, OptimizerChoice, Outgoing, RunSettings,
-};
-use app::session::{open_device, Session};
-use faces::SourceFile;
 use futures::executor::block_on;
+use session::Session;
+use vocab::protocol::{
+    Command, DeviceChoice, Event, ImportKind, InspectTarget, Outgoing, Refusal, RunSettings,
+};
+use vocab::{ImportError, OptimizerChoice, SourceFile, TrainError};
 
 fn clock() -> f64 {
     use std::time::Instant;
@@ -13,11 +14,14 @@ fn clock() -> f64 {
     START.with(|start| start.elapsed().as_secs_f64() * 1e3)
 }
 
+/// A session started on the CPU, as the page starts it, and the events of the start.
 fn session() -> (Session, Vec<Outgoing>) {
-    let (device, status) = block_on(open_device(DeviceChoice::Cpu)).unwrap();
-    assert_eq!(status.backend, model::Backend::Flex);
-    assert_eq!(status.fallback, None);
-    Session::new(device, RunSettings::default(), clock).unwrap()
+    let mut session = Session::new(clock);
+    let out = block_on(session.handle(Command::Start {
+        device: DeviceChoice::Cpu,
+        settings: RunSettings::default(),
+    }));
+    (session, out)
 }
 
 fn events(out: Vec<Outgoing>) -> Vec<Event> {
@@ -36,6 +40,126 @@ fn steps_in(events: &[Event]) -> Vec<u64> {
             _ => None,
         })
         .collect()
+}
+
+fn kinds(events: &[Event]) -> Vec<&'static str> {
+    events
+        .iter()
+        .map(|e| match e {
+            Event::Loaded => "loaded",
+            Event::Device(_) => "device",
+            Event::Dataset(_) => "dataset",
+            Event::Started(_) => "started",
+            Event::Step { .. } => "step",
+            Event::Validation { .. } => "validation",
+            Event::Probe(_) => "probe",
+            Event::Initial(_) => "initial",
+            Event::Weights(_) => "weights",
+            Event::Playing { .. } => "playing",
+            Event::Diverged(_) => "diverged",
+            Event::RolledBack { .. } => "rolled_back",
+            Event::ImportFailed { .. } => "import_failed",
+            Event::Refused { .. } => "refused",
+        })
+        .collect()
+}
+
+#[test]
+fn every_event_each_command_causes_in_order() {
+    let mut session = Session::new(clock);
+    // Before the page's Start there is no run to act on.
+    assert_eq!(
+        run(&mut session, Command::Step),
+        vec![Event::Refused {
+            reason: Refusal::NotReady
+        }]
+    );
+    let start = Command::Start {
+        device: DeviceChoice::Cpu,
+        settings: RunSettings::default(),
+    };
+    assert_eq!(
+        kinds(&run(&mut session, start.clone())),
+        ["device", "dataset", "started", "validation"]
+    );
+    // With the views open, every change of weights is probed before `handle` returns.
+    let look = Command::Inspect(InspectTarget::default());
+    assert_eq!(
+        kinds(&run(&mut session, look)),
+        ["initial", "probe", "weights"]
+    );
+    assert_eq!(
+        kinds(&run(&mut session, Command::Step)),
+        ["step", "probe", "weights"]
+    );
+    assert_eq!(
+        kinds(&run(&mut session, Command::Play { delay_ms: 0 })),
+        ["playing"]
+    );
+    assert_eq!(
+        kinds(&run(&mut session, Command::Pause)),
+        ["playing", "probe", "weights"]
+    );
+    assert_eq!(
+        kinds(&run(&mut session, Command::Rollback)),
+        ["rolled_back", "probe", "weights"]
+    );
+    let reset = Command::Reset {
+        settings: RunSettings::default(),
+    };
+    assert_eq!(
+        kinds(&run(&mut session, reset)),
+        ["started", "validation", "initial", "probe", "weights"]
+    );
+    assert_eq!(
+        kinds(&run(&mut session, Command::UseSynthetic)),
+        [
+            "dataset",
+            "started",
+            "validation",
+            "initial",
+            "probe",
+            "weights"
+        ]
+    );
+    // Another device: the same data, a new run from the seed.
+    assert_eq!(
+        kinds(&run(&mut session, start)),
+        [
+            "device",
+            "started",
+            "validation",
+            "initial",
+            "probe",
+            "weights"
+        ]
+    );
+    for quiet in [
+        Command::SetSpeed { delay_ms: 10 },
+        Command::SetLearningRate {
+            learning_rate: 0.01,
+        },
+        Command::SetOptimizer {
+            optimizer: OptimizerChoice::Sgd,
+        },
+        Command::SetBatchSize { batch_size: 16 },
+    ] {
+        assert_eq!(run(&mut session, quiet), Vec::new());
+    }
+    assert_eq!(session.settings().unwrap().batch_size, 16);
+    // A bad value is refused with its typed reason, and changes nothing.
+    assert_eq!(
+        run(
+            &mut session,
+            Command::SetLearningRate {
+                learning_rate: -1.0
+            }
+        ),
+        vec![Event::Refused {
+            reason: TrainError::BadLearningRate(-1.0).into()
+        }]
+    );
+    assert_eq!(session.settings().unwrap().learning_rate, 0.01);
 }
 
 #[test]
@@ -138,12 +262,14 @@ fn a_diverging_run_pauses_and_rolls_back_to_the_last_good_update() {
     }
     let divergence = divergence.expect("lr 1e30 diverges within five updates");
     assert!(!session.playing(), "a divergence pauses the run");
-    assert!(divergence.loss == "NaN" || divergence.loss.contains("inf"));
+    assert!(!divergence.loss.is_finite());
     assert!(divergence.good_steps >= 2);
     // Playing or stepping on is refused until the rollback.
     assert!(matches!(
         run(&mut session, Command::Play { delay_ms: 0 })[..],
-        [Event::Refused { .. }]
+        [Event::Refused {
+            reason: Refusal::Train(TrainError::Diverged { .. })
+        }]
     ));
     assert_eq!(
         run(&mut session, Command::Rollback),
@@ -175,14 +301,20 @@ fn a_bad_import_reports_why_and_keeps_the_faces_and_the_run() {
             bytes: Vec::new(),
         },
     ];
-    let out = events(block_on(session.import(
-        ImportKind::Folder,
-        "mine".into(),
-        junk,
-    )));
+    let out = run(
+        &mut session,
+        Command::Import {
+            kind: ImportKind::Folder,
+            name: "mine".into(),
+            files: junk,
+        },
+    );
     match &out[..] {
-        [Event::ImportFailed { message, skipped }] => {
-            assert!(!message.is_empty());
+        [Event::ImportFailed { reason, skipped }] => {
+            assert!(matches!(
+                reason,
+                Refusal::Import(ImportError::NothingUsable { .. })
+            ));
             assert_eq!(skipped.len(), 2);
         }
         other => panic!("expected one ImportFailed, got {other:?}"),
@@ -194,12 +326,24 @@ fn a_bad_import_reports_why_and_keeps_the_faces_and_the_run() {
         path: "faces.pack".into(),
         bytes: b"VITPFACE truncated".to_vec(),
     }];
-    let out = events(block_on(session.import(
-        ImportKind::Pack,
-        "faces.pack".into(),
-        pack,
-    )));
-    assert!(matches!(out[..], [Event::ImportFailed { .. }]), "{out:?}");
+    let out = run(
+        &mut session,
+        Command::Import {
+            kind: ImportKind::Pack,
+            name: "faces.pack".into(),
+            files: pack,
+        },
+    );
+    assert!(
+        matches!(
+            out[..],
+            [Event::ImportFailed {
+                reason: Refusal::Import(ImportError::Pack(_)),
+                ..
+            }]
+        ),
+        "{out:?}"
+    );
 }
 
 #[test]
@@ -217,11 +361,14 @@ fn a_good_import_replaces_the_faces_and_starts_a_new_run() {
         path: "three.pack".into(),
         bytes: pack,
     }];
-    let out = events(block_on(session.import(
-        ImportKind::Pack,
-        "three.pack".into(),
-        files,
-    )));
+    let out = run(
+        &mut session,
+        Command::Import {
+            kind: ImportKind::Pack,
+            name: "three.pack".into(),
+            files,
+        },
+    );
     let summary = out.iter().find_map(|e| match e {
         Event::Dataset(s) => Some(s.clone()),
         _ => None,
@@ -261,7 +408,6 @@ fn reset_starts_again_from_the_seed() {
 
 #[test]
 fn the_inspected_head_is_probed_after_each_update() {
-    use app::protocol::InspectTarget;
     let (mut session, _) = session();
     let target = InspectTarget {
         image: 5,
@@ -329,35 +475,7 @@ fn the_inspected_head_is_probed_after_each_update() {
 }
 
 #[test]
-fn rollout_mixes_heads_and_the_residual_path() {
-    use app::session::rollout_from_cls;
-    use model::HeadProbe;
-    let head = |attention: Vec<f32>| HeadProbe {
-        q: vec![],
-        k: vec![],
-        v: vec![],
-        scores: vec![],
-        attention,
-    };
-    // Two tokens; one block whose two heads send CLS entirely to the patch.
-    let block = vec![
-        head(vec![0.0, 1.0, 0.0, 1.0]),
-        head(vec![0.0, 1.0, 0.0, 1.0]),
-    ];
-    let cls = rollout_from_cls(std::slice::from_ref(&block), 2);
-    assert_eq!(
-        cls,
-        vec![0.5, 0.5],
-        "half through the residual, half through attention"
-    );
-    let cls = rollout_from_cls(&[block.clone(), block], 2);
-    assert_eq!(cls, vec![0.25, 0.75]);
-    assert!((cls.iter().sum::<f32>() - 1.0).abs() < 1e-6);
-}
-
-#[test]
 fn the_inspected_block_s_weights_report_how_far_training_moved_them() {
-    use app::protocol::InspectTarget;
     let (mut session, _) = session();
     let weights_in = |events: &[Event]| {
         events.iter().find_map(|e| match e {

@@ -1,0 +1,200 @@
+//! What went wrong, in the learner's language. The worker reports typed errors (`vocab`);
+//! their English wording is their `Display`, the French is here, variant by variant, so a
+//! new variant does not build until it has both.
+
+use vocab::protocol::Refusal;
+use vocab::{BackendError, ConfigError, ImportError, PackError, SkipReason, TrainError};
+
+use super::{rate, Lang};
+
+/// Why a command changed nothing.
+pub fn refusal(lang: Lang, reason: &Refusal) -> String {
+    match lang {
+        Lang::En => reason.to_string(),
+        Lang::Fr => match reason {
+            Refusal::Train(e) => train_fr(e),
+            Refusal::Backend(e) => backend_fr(e),
+            Refusal::Import(e) => import_fr(e),
+            Refusal::NotReady => "le modèle n’est pas encore prêt".into(),
+            Refusal::Garbled(why) => format!(
+                "un message entre la page et le processus d’entraînement n’a pas pu être lu\u{a0}: {why}"
+            ),
+        },
+    }
+}
+
+/// Why one file was left out of an import.
+pub fn skip_reason(lang: Lang, reason: &SkipReason) -> String {
+    match lang {
+        Lang::En => reason.to_string(),
+        Lang::Fr => match reason {
+            SkipReason::Empty => "le fichier est vide".into(),
+            SkipReason::NotAnImage => "ce n’est pas une image (PGM, PNG ou JPEG attendu)".into(),
+            SkipReason::Corrupt(why) => format!("l’image est corrompue ou tronquée\u{a0}: {why}"),
+            SkipReason::TooSmall { width, height, min } => format!(
+                "l’image ne fait que {width}\u{a0}×\u{a0}{height}\u{a0}pixels (au moins {min}\u{a0}×\u{a0}{min} nécessaires)"
+            ),
+            SkipReason::TooLarge { bytes, limit } => {
+                format!("le fichier fait {bytes}\u{a0}octets, au-delà de la limite de {limit}\u{a0}octets")
+            }
+            SkipReason::NotInPersonFolder => {
+                "hors du dossier d’une personne (un dossier par personne attendu)".into()
+            }
+            SkipReason::TooFewImages {
+                person,
+                usable,
+                needed,
+            } => format!(
+                "{person} n’a que {usable}\u{a0}image(s) utilisable(s), il en faut {needed}"
+            ),
+            SkipReason::Hidden => "un fichier système ou caché".into(),
+        },
+    }
+}
+
+fn config_fr(error: &ConfigError) -> String {
+    match error {
+        ConfigError::ZeroSize { field } => format!("«\u{a0}{field}\u{a0}» doit valoir au moins 1"),
+        ConfigError::PatchDoesNotDivideImage {
+            image_size,
+            patch_size,
+        } => format!(
+            "le côté de l’image ({image_size}) n’est pas un multiple du côté d’un patch ({patch_size})"
+        ),
+        ConfigError::HeadsDoNotDivideWidth { width, heads } => format!(
+            "la largeur ({width}) n’est pas un multiple du nombre de têtes ({heads})"
+        ),
+        ConfigError::BadLayerNormEpsilon(value) => format!(
+            "l’epsilon de LayerNorm doit être un nombre fini strictement positif, pas {}",
+            rate(Lang::Fr, *value)
+        ),
+        ConfigError::UnknownPreset(name) => {
+            format!("modèle «\u{a0}{name}\u{a0}» inconnu (tiny, small ou vit-s14 attendu)")
+        }
+    }
+}
+
+fn train_fr(error: &TrainError) -> String {
+    match error {
+        TrainError::Config(e) => config_fr(e),
+        TrainError::EmptyDataset => "le jeu de données est vide".into(),
+        TrainError::ImageShapeMismatch { expected, got } => format!(
+            "le jeu de données donne {got}\u{a0}pixels par image, le modèle en attend {expected}"
+        ),
+        TrainError::LabelOutOfRange { label, classes } => format!(
+            "l’étiquette {label} sort des {classes}\u{a0}classes du modèle"
+        ),
+        TrainError::ZeroBatch => "la taille du lot doit valoir au moins 1".into(),
+        TrainError::BadLearningRate(value) => format!(
+            "le taux d’apprentissage doit être un nombre fini strictement positif, pas {}",
+            rate(Lang::Fr, *value)
+        ),
+        TrainError::TrackedEntryOutOfRange { block, row, col } => format!(
+            "le coefficient suivi de Wq (bloc {block}, ligne {row}, colonne {col}) est hors du modèle"
+        ),
+        TrainError::Diverged { step, loss } => format!(
+            "la mise à jour {step} a divergé (la perte vaut {loss})\u{a0}; revenez à la dernière mise à jour saine avant de continuer"
+        ),
+        TrainError::NothingToRollBack => "aucune mise à jour antérieure où revenir".into(),
+        TrainError::Readback(why) => {
+            format!("la relecture des résultats du calcul a échoué\u{a0}: {why}")
+        }
+    }
+}
+
+fn backend_fr(error: &BackendError) -> String {
+    match error {
+        BackendError::NotCompiled(backend) => {
+            format!(
+                "le moteur de calcul «\u{a0}{backend}\u{a0}» n’est pas inclus dans cette version"
+            )
+        }
+        BackendError::Unknown(name) => {
+            format!("moteur de calcul «\u{a0}{name}\u{a0}» inconnu (flex, ndarray ou wgpu attendu)")
+        }
+        BackendError::NoGpuAdapter => "aucun adaptateur graphique n’est disponible".into(),
+        BackendError::GpuUnavailable(why) => format!("le GPU n’a pas pu démarrer\u{a0}: {why}"),
+    }
+}
+
+fn pack_fr(error: &PackError) -> String {
+    match error {
+        PackError::NotAPack => "ce n’est pas un paquet de visages de ViT Playground".into(),
+        PackError::UnsupportedVersion { found, supported } => format!(
+            "ce paquet de visages est en version {found}\u{a0}; cette page lit la version {supported}"
+        ),
+        PackError::Truncated => "le paquet de visages est tronqué".into(),
+        PackError::Corrupted => {
+            "le paquet de visages est corrompu (somme de contrôle incorrecte)".into()
+        }
+        PackError::BadHeader(why) => {
+            format!("l’en-tête du paquet de visages est invalide\u{a0}: {why}")
+        }
+    }
+}
+
+fn import_fr(error: &ImportError) -> String {
+    match error {
+        ImportError::NoFiles => "aucun fichier n’a été trouvé".into(),
+        ImportError::NotOrganisedByPerson { .. } => "les images ne sont pas rangées en un dossier \
+            par personne (comme s1/1.pgm ou Nom/Nom_0001.jpg)"
+            .into(),
+        ImportError::NothingUsable { skipped } => format!(
+            "rien d’utilisable\u{a0}: {}\u{a0}fichier(s) écarté(s)",
+            skipped.len()
+        ),
+        ImportError::TooFewPeople { people, .. } => format!(
+            "il faut au moins 2\u{a0}personnes ayant assez d’images, {people} trouvée(s)"
+        ),
+        ImportError::Archive(why) => format!("l’archive ne peut pas être lue\u{a0}: {why}"),
+        ImportError::Io { path, message } => format!("impossible de lire {path}\u{a0}: {message}"),
+        ImportError::Options(why) => format!("options d’import invalides\u{a0}: {why}"),
+        ImportError::Pack(e) => pack_fr(e),
+        ImportError::WrongImageSize { found, expected } => format!(
+            "ce paquet contient des images de {found}\u{a0}×\u{a0}{found}\u{a0}; le modèle prend \
+             du {expected}\u{a0}×\u{a0}{expected} (importez de nouveau le dossier avec --size {expected})"
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_is_the_error_s_own_words_and_french_is_translated() {
+        let reason: Refusal = TrainError::BadLearningRate(-1.0).into();
+        assert_eq!(refusal(Lang::En, &reason), reason.to_string());
+        assert_eq!(
+            refusal(Lang::Fr, &reason),
+            "le taux d’apprentissage doit être un nombre fini strictement positif, pas -1"
+        );
+        let pack: Refusal = ImportError::from(PackError::Truncated).into();
+        assert_eq!(refusal(Lang::En, &pack), "the face pack is truncated");
+        assert_eq!(refusal(Lang::Fr, &pack), "le paquet de visages est tronqué");
+    }
+
+    #[test]
+    fn french_puts_a_no_break_space_before_high_punctuation() {
+        let samples = [
+            refusal(Lang::Fr, &Refusal::Garbled("x".into())),
+            refusal(
+                Lang::Fr,
+                &TrainError::Diverged {
+                    step: 3,
+                    loss: f32::NAN,
+                }
+                .into(),
+            ),
+            skip_reason(Lang::Fr, &SkipReason::Corrupt("eof".into())),
+        ];
+        for text in samples {
+            for mark in [':', ';', '?', '!'] {
+                for (i, _) in text.match_indices(mark) {
+                    let before = text[..i].chars().last();
+                    assert_eq!(before, Some('\u{a0}'), "{text}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,425 @@
+//! The training worker's logic: one run of the model on one face set, driven by the page's
+//! [`Command`]s, answering with [`Event`]s.
+//!
+//! This is the page's training loop, in one place, as a plain library: every event a command
+//! causes comes from [`Session::handle`] (the follow-ups included: a fresh run is validated
+//! and probed before `handle` returns), so the native tests see exactly what the page sees.
+//! The worker program only carries messages: it reads the learner's files into the command,
+//! calls `handle` or [`Session::play_one`], and posts what comes back.
+//!
+//! - [`source`]: the faces in use and the learner's imports;
+//! - [`inspector`]: what the attention views look at, read from the model by probes;
+//! - [`analysis`]: drift, similarity and rollout, computed from what the probes read.
+
+pub mod analysis;
+pub mod inspector;
+pub mod source;
+
+use model::burn::tensor::Device;
+use model::{
+    default_cpu, device_async, Backend, BackendError, TrainError, Trainer, TrainingOptions,
+};
+use vocab::protocol::{
+    Command, DeviceChoice, DeviceStatus, DivergenceReport, Event, GpuFallback, Outgoing, Refusal,
+    RunSettings, RunStarted,
+};
+
+use crate::inspector::Inspector;
+use crate::source::{Candidate, DataSource, Rejected};
+
+pub use source::synthetic_faces;
+
+/// Opens the device asked for. WebGPU that does not start falls back to the CPU, and says why.
+pub async fn open_device(choice: DeviceChoice) -> Result<(Device, DeviceStatus), BackendError> {
+    let cpu = default_cpu();
+    let fallback = match choice {
+        DeviceChoice::Cpu => None,
+        DeviceChoice::Gpu => match device_async(Backend::Wgpu).await {
+            Ok(device) => {
+                let status = DeviceStatus {
+                    backend: Backend::Wgpu,
+                    fallback: None,
+                };
+                return Ok((device, status));
+            }
+            Err(BackendError::NoGpuAdapter) => Some(GpuFallback::NoAdapter),
+            Err(other) => Some(GpuFallback::Failed {
+                message: other.to_string(),
+            }),
+        },
+    };
+    let status = DeviceStatus {
+        backend: cpu,
+        fallback,
+    };
+    Ok((device_async(cpu).await?, status))
+}
+
+/// A trainer for `settings` on `faces`, on `device`.
+fn trainer_for(
+    settings: &RunSettings,
+    faces: &faces::FaceSet,
+    device: &Device,
+) -> Result<Trainer, TrainError> {
+    let mut config = settings.preset.config(faces.classes());
+    config.seed = settings.seed;
+    if config.image_size != faces.size {
+        return Err(TrainError::ImageShapeMismatch {
+            got: faces.size * faces.size,
+            expected: config.image_size * config.image_size,
+        });
+    }
+    let mut options = TrainingOptions::new(config);
+    options.optimizer = settings.optimizer.kind();
+    options.learning_rate = settings.learning_rate;
+    options.batch_size = settings.batch_size;
+    Trainer::new(options, faces.train.labels().len(), device.clone())
+}
+
+/// The run in progress: its device, the settings it was started with, and its trainer.
+struct Run {
+    device: Device,
+    settings: RunSettings,
+    trainer: Trainer,
+}
+
+/// One run of the model at a time, the data it trains on, and whether it is playing.
+pub struct Session {
+    data: DataSource,
+    inspector: Inspector,
+    /// `None` until the page's first `Start` has opened a device.
+    run: Option<Run>,
+    /// Runs started so far: the page drops reports from an older run.
+    runs: u64,
+    playing: bool,
+    delay_ms: u32,
+    /// Milliseconds since some fixed instant, for timing updates.
+    clock: fn() -> f64,
+}
+
+fn refused(reason: impl Into<Refusal>) -> Outgoing {
+    Event::Refused {
+        reason: reason.into(),
+    }
+    .into()
+}
+
+impl Session {
+    /// A session on the built-in faces, with no run until the page sends `Start`.
+    pub fn new(clock: fn() -> f64) -> Self {
+        Self {
+            data: DataSource::default(),
+            inspector: Inspector::default(),
+            run: None,
+            runs: 0,
+            playing: false,
+            delay_ms: 0,
+            clock,
+        }
+    }
+
+    pub fn playing(&self) -> bool {
+        self.playing
+    }
+
+    pub fn delay_ms(&self) -> u32 {
+        self.delay_ms
+    }
+
+    /// The settings of the run in progress.
+    pub fn settings(&self) -> Option<&RunSettings> {
+        self.run.as_ref().map(|run| &run.settings)
+    }
+
+    /// Updates done in the run in progress.
+    pub fn steps(&self) -> u64 {
+        self.run.as_ref().map_or(0, |run| run.trainer.steps())
+    }
+
+    /// Carries out one command, and returns every event it causes, in order.
+    pub async fn handle(&mut self, command: Command) -> Vec<Outgoing> {
+        match command {
+            Command::Start { device, settings } => self.start(device, settings).await,
+            Command::Reset { settings } => {
+                let mut out = self.pause();
+                let Some(run) = &self.run else {
+                    return vec![refused(Refusal::NotReady)];
+                };
+                match trainer_for(&settings, self.data.set(), &run.device) {
+                    Ok(trainer) => {
+                        let device = run.device.clone();
+                        out.extend(self.begin(device, settings, trainer).await);
+                    }
+                    Err(e) => out.push(refused(e)),
+                }
+                out
+            }
+            Command::Step => {
+                let mut out = self.pause();
+                out.extend(self.step().await);
+                out
+            }
+            Command::Play { delay_ms } => {
+                self.delay_ms = delay_ms;
+                self.play()
+            }
+            Command::Pause => {
+                // The views skipped probes while playing: bring them up to date.
+                let mut out = self.pause();
+                out.extend(self.probe().await);
+                out
+            }
+            Command::SetSpeed { delay_ms } => {
+                self.delay_ms = delay_ms;
+                Vec::new()
+            }
+            Command::SetLearningRate { learning_rate } => {
+                let Some(run) = &mut self.run else {
+                    return vec![refused(Refusal::NotReady)];
+                };
+                match run.trainer.set_learning_rate(learning_rate) {
+                    Ok(()) => {
+                        run.settings.learning_rate = learning_rate;
+                        Vec::new()
+                    }
+                    Err(e) => vec![refused(e)],
+                }
+            }
+            Command::SetOptimizer { optimizer } => {
+                let Some(run) = &mut self.run else {
+                    return vec![refused(Refusal::NotReady)];
+                };
+                run.trainer.set_optimizer(optimizer.kind());
+                run.settings.optimizer = optimizer;
+                Vec::new()
+            }
+            Command::SetBatchSize { batch_size } => {
+                let Some(run) = &mut self.run else {
+                    return vec![refused(Refusal::NotReady)];
+                };
+                match run.trainer.set_batch_size(batch_size) {
+                    Ok(()) => {
+                        run.settings.batch_size = batch_size;
+                        Vec::new()
+                    }
+                    Err(e) => vec![refused(e)],
+                }
+            }
+            Command::Rollback => {
+                let mut out = self.pause();
+                let Some(run) = &mut self.run else {
+                    return vec![refused(Refusal::NotReady)];
+                };
+                match run.trainer.rollback() {
+                    Ok(()) => {
+                        let step = run.trainer.steps();
+                        out.push(Event::RolledBack { step }.into());
+                        out.extend(self.probe().await);
+                    }
+                    Err(e) => out.push(refused(e)),
+                }
+                out
+            }
+            Command::UseSynthetic => {
+                let candidate = Candidate {
+                    set: synthetic_faces(),
+                    notes: Default::default(),
+                };
+                self.use_faces(candidate).await
+            }
+            Command::Inspect(target) => {
+                self.inspector.look_at(target);
+                self.probe().await
+            }
+            Command::Import { kind, name, files } => {
+                let Some(run) = &self.run else {
+                    return vec![refused(Refusal::NotReady)];
+                };
+                let size = run.trainer.options().model.image_size;
+                match source::import(kind, name, files, size) {
+                    Ok(candidate) => self.use_faces(candidate).await,
+                    Err(Rejected { error, skipped }) => {
+                        let mut out = self.pause();
+                        out.push(
+                            Event::ImportFailed {
+                                reason: error.into(),
+                                skipped,
+                            }
+                            .into(),
+                        );
+                        out.extend(self.probe().await);
+                        out
+                    }
+                }
+            }
+        }
+    }
+
+    /// Opens the device asked for, then starts a run on it from the seed: the first run, or
+    /// the same settings and data moved to another device (whose first weights equal the
+    /// old run's: they are drawn on the CPU).
+    async fn start(&mut self, choice: DeviceChoice, settings: RunSettings) -> Vec<Outgoing> {
+        let (device, status) = match open_device(choice).await {
+            Ok(opened) => opened,
+            Err(error) => return vec![refused(error)],
+        };
+        let mut out = vec![Event::Device(status).into()];
+        if self.run.is_none() {
+            out.push(self.data.described());
+        }
+        match trainer_for(&settings, self.data.set(), &device) {
+            Ok(trainer) => out.extend(self.begin(device, settings, trainer).await),
+            Err(error) => out.push(refused(error)),
+        }
+        out
+    }
+
+    /// Switches to another complete face set and starts a new run on it; a set the model
+    /// cannot take is refused and the faces in use stay.
+    async fn use_faces(&mut self, candidate: Candidate) -> Vec<Outgoing> {
+        let mut out = self.pause();
+        let Some(run) = &self.run else {
+            return vec![refused(Refusal::NotReady)];
+        };
+        match trainer_for(&run.settings, &candidate.set, &run.device) {
+            Ok(trainer) => {
+                let (device, settings) = (run.device.clone(), run.settings.clone());
+                self.data.replace(candidate);
+                out.push(self.data.described());
+                out.extend(self.begin(device, settings, trainer).await);
+            }
+            Err(error) => out.push(
+                Event::ImportFailed {
+                    reason: error.into(),
+                    skipped: candidate.notes.skipped,
+                }
+                .into(),
+            ),
+        }
+        out
+    }
+
+    /// A new run: announced, validated once before any update (so the accuracy chart starts
+    /// at chance level), and probed when the views are open.
+    async fn begin(
+        &mut self,
+        device: Device,
+        settings: RunSettings,
+        trainer: Trainer,
+    ) -> Vec<Outgoing> {
+        let mut out = self.pause();
+        self.runs += 1;
+        self.inspector.new_run();
+        let started = RunStarted {
+            settings: settings.clone(),
+            parameters: trainer.model().parameter_count(),
+            updates_per_epoch: trainer.updates_per_epoch(),
+            run: self.runs,
+        };
+        self.run = Some(Run {
+            device,
+            settings,
+            trainer,
+        });
+        out.push(Event::Started(started).into());
+        out.extend(self.validate().await);
+        out.extend(self.probe().await);
+        out
+    }
+
+    /// One update while playing; pauses by itself when the run diverges or fails.
+    pub async fn play_one(&mut self) -> Vec<Outgoing> {
+        if !self.playing {
+            return Vec::new();
+        }
+        self.step().await
+    }
+
+    fn play(&mut self) -> Vec<Outgoing> {
+        let Some(run) = &self.run else {
+            return vec![refused(Refusal::NotReady)];
+        };
+        if let Some(divergence) = run.trainer.diverged() {
+            return vec![refused(TrainError::Diverged {
+                step: divergence.step,
+                loss: divergence.loss,
+            })];
+        }
+        if self.playing {
+            return Vec::new();
+        }
+        self.playing = true;
+        vec![Event::Playing { playing: true }.into()]
+    }
+
+    fn pause(&mut self) -> Vec<Outgoing> {
+        if !self.playing {
+            return Vec::new();
+        }
+        self.playing = false;
+        vec![Event::Playing { playing: false }.into()]
+    }
+
+    async fn step(&mut self) -> Vec<Outgoing> {
+        let Some(run) = &mut self.run else {
+            return vec![refused(Refusal::NotReady)];
+        };
+        let start = (self.clock)();
+        let report = match run.trainer.step_async(&self.data.set().train).await {
+            Ok(report) => report,
+            Err(e) => {
+                let mut out = self.pause();
+                out.push(refused(e));
+                return out;
+            }
+        };
+        let millis = (self.clock)() - start;
+        if let Some(divergence) = run.trainer.diverged() {
+            let event = Event::Diverged(DivergenceReport {
+                step: divergence.step,
+                loss: divergence.loss,
+                learning_rate: report.learning_rate,
+                good_steps: divergence.good_steps,
+            });
+            let mut out = self.pause();
+            out.push(event.into());
+            return out;
+        }
+        let epoch_done = report.position.update_in_epoch == report.position.updates_per_epoch;
+        let mut out = vec![Event::Step {
+            report: Box::new(report),
+            millis,
+        }
+        .into()];
+        if epoch_done {
+            out.extend(self.validate().await);
+        }
+        // Every update when stepping, at most every `PROBE_INTERVAL_MS` while playing.
+        if !self.playing || self.inspector.due((self.clock)()) {
+            out.extend(self.probe().await);
+        }
+        out
+    }
+
+    /// Loss and accuracy on the validation images, after the latest update.
+    async fn validate(&mut self) -> Option<Outgoing> {
+        let run = self.run.as_mut()?;
+        let evaluation = run
+            .trainer
+            .evaluate_async(&self.data.set().validation)
+            .await
+            .ok()?;
+        let step = run.trainer.steps();
+        Some(Event::Validation { step, evaluation }.into())
+    }
+
+    async fn probe(&mut self) -> Vec<Outgoing> {
+        let Some(run) = &self.run else {
+            return Vec::new();
+        };
+        let now = (self.clock)();
+        self.inspector
+            .probe(&run.trainer, self.data.set(), now)
+            .await
+    }
+}

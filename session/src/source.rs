@@ -1,0 +1,177 @@
+//! The faces a run trains on: the built-in synthetic set until the learner brings theirs,
+//! and where the set in use came from.
+
+use faces::{
+    generate, import_files, import_zip, read_pack, CurrentFaces, FaceSet, ImportOptions,
+    SyntheticConfig,
+};
+use vocab::faces::{ImportError, Skipped, SourceFile};
+use vocab::protocol::{DatasetSummary, Event, ImportKind, Outgoing};
+
+/// The built-in faces: always there, no download.
+pub fn synthetic_faces() -> FaceSet {
+    generate(&SyntheticConfig::default())
+}
+
+/// Where the data in use came from, beyond the set itself.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImportNotes {
+    /// The folder or file name; `None` for the synthetic faces.
+    pub name: Option<String>,
+    pub skipped: Vec<Skipped>,
+    pub people_left_out: usize,
+}
+
+/// A face set made from the learner's files, not yet in use.
+#[derive(Debug)]
+pub struct Candidate {
+    pub set: FaceSet,
+    pub notes: ImportNotes,
+}
+
+/// Why the learner's files gave no set, and what was skipped on the way.
+#[derive(Debug, PartialEq)]
+pub struct Rejected {
+    pub error: ImportError,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Turns the learner's files into a face set of `size × size` images, or says why not.
+pub fn import(
+    kind: ImportKind,
+    name: String,
+    files: Vec<SourceFile>,
+    size: usize,
+) -> Result<Candidate, Rejected> {
+    let options = ImportOptions {
+        size,
+        ..ImportOptions::default()
+    };
+    let imported = match kind {
+        ImportKind::Folder => import_files(&name, files, &options),
+        ImportKind::Zip => match files.first() {
+            Some(file) => import_zip(&name, &file.bytes, &options),
+            None => Err(ImportError::NoFiles),
+        },
+        ImportKind::Pack => {
+            let set = files
+                .first()
+                .ok_or(ImportError::NoFiles)
+                .and_then(|file| Ok(read_pack(&file.bytes)?))
+                .and_then(|set| match set.size == size {
+                    true => Ok(set),
+                    false => Err(ImportError::WrongImageSize {
+                        found: set.size,
+                        expected: size,
+                    }),
+                });
+            return set
+                .map(|set| Candidate {
+                    set,
+                    notes: ImportNotes {
+                        name: Some(name),
+                        ..ImportNotes::default()
+                    },
+                })
+                .map_err(|error| Rejected {
+                    error,
+                    skipped: Vec::new(),
+                });
+        }
+    };
+    match imported {
+        Ok(imported) => Ok(Candidate {
+            set: imported.set,
+            notes: ImportNotes {
+                name: Some(name),
+                skipped: imported.skipped,
+                people_left_out: imported.people_left_out,
+            },
+        }),
+        Err(error) => Err(Rejected {
+            skipped: error.skipped().to_vec(),
+            error,
+        }),
+    }
+}
+
+/// The face set in use and where it came from. It changes only to another complete set.
+pub struct DataSource {
+    faces: CurrentFaces,
+    notes: ImportNotes,
+}
+
+impl Default for DataSource {
+    fn default() -> Self {
+        Self {
+            faces: CurrentFaces::new(synthetic_faces()),
+            notes: ImportNotes::default(),
+        }
+    }
+}
+
+impl DataSource {
+    pub fn set(&self) -> &FaceSet {
+        &self.faces.get()
+    }
+
+    pub fn replace(&mut self, candidate: Candidate) {
+        self.faces.replace(candidate.set);
+        self.notes = candidate.notes;
+    }
+
+    /// The set described for the dataset view, its pixels beside: the training images,
+    /// then the validation images, `size × size` bytes each.
+    pub fn described(&self) -> Outgoing {
+        let set = self.faces.get();
+        let mut bytes = set.train.all_pixels().to_vec();
+        bytes.extend_from_slice(set.validation.all_pixels());
+        Outgoing {
+            event: Event::Dataset(DatasetSummary {
+                imported_from: self.notes.name.clone(),
+                size: set.size,
+                people: set.people.clone(),
+                train_labels: set.train.labels().to_vec(),
+                validation_labels: set.validation.labels().to_vec(),
+                skipped: self.notes.skipped.clone(),
+                people_left_out: self.notes.people_left_out,
+            }),
+            bytes: Some(bytes),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pack_at_another_size_is_refused_with_both_sizes() {
+        let set = generate(&SyntheticConfig {
+            identities: 2,
+            images_per_identity: 3,
+            validation_per_identity: 1,
+            ..SyntheticConfig::default()
+        });
+        let files = vec![SourceFile {
+            path: "two.pack".into(),
+            bytes: faces::write_pack(&set),
+        }];
+        let rejected = import(ImportKind::Pack, "two.pack".into(), files, 64).unwrap_err();
+        assert_eq!(
+            rejected.error,
+            ImportError::WrongImageSize {
+                found: set.size,
+                expected: 64
+            }
+        );
+    }
+
+    #[test]
+    fn no_file_is_no_files() {
+        for kind in [ImportKind::Zip, ImportKind::Pack] {
+            let rejected = import(kind, "none".into(), Vec::new(), 32).unwrap_err();
+            assert_eq!(rejected.error, ImportError::NoFiles);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! What can go wrong building or training a model, as types the page and `vitp` can match
+//! on. They cross the worker boundary as data; the page words them in the learner's language.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::backend::Backend;
+
+/// A [`VitConfig`](crate::VitConfig) that cannot be built.
+#[derive(Debug, Error, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ConfigError {
+    #[error("`{field}` must be at least 1")]
+    ZeroSize { field: String },
+    #[error("the image side ({image_size}) is not a multiple of the patch side ({patch_size})")]
+    PatchDoesNotDivideImage {
+        image_size: usize,
+        patch_size: usize,
+    },
+    #[error("the width ({width}) is not a multiple of the number of heads ({heads})")]
+    HeadsDoNotDivideWidth { width: usize, heads: usize },
+    #[error("the LayerNorm epsilon must be a positive finite number, not {0}")]
+    BadLayerNormEpsilon(f64),
+    #[error("unknown preset `{0}` (expected tiny, small or vit-s14)")]
+    UnknownPreset(String),
+}
+
+/// Why a training update could not run or be read back.
+#[derive(Debug, Error, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TrainError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("the data set is empty")]
+    EmptyDataset,
+    #[error("the data set gives {got} pixels per image, the model expects {expected}")]
+    ImageShapeMismatch { expected: usize, got: usize },
+    #[error("label {label} is out of range for a model with {classes} classes")]
+    LabelOutOfRange { label: usize, classes: usize },
+    #[error("batch size must be at least 1")]
+    ZeroBatch,
+    #[error("the learning rate must be a positive finite number, not {0}")]
+    BadLearningRate(f64),
+    #[error("the tracked Wq entry (block {block}, row {row}, column {col}) is outside the model")]
+    TrackedEntryOutOfRange {
+        block: usize,
+        row: usize,
+        col: usize,
+    },
+    #[error(
+        "update {step} diverged (loss is {loss}); roll back to the last good update before stepping on"
+    )]
+    Diverged {
+        step: u64,
+        /// NaN or infinite: written as text, since JSON has neither.
+        #[serde(with = "crate::float_text")]
+        loss: f32,
+    },
+    #[error("no earlier update to go back to")]
+    NothingToRollBack,
+    #[error("reading results back from the device failed: {0}")]
+    Readback(String),
+}
+
+/// A backend that could not be started.
+#[derive(Debug, Error, Clone, PartialEq, Serialize, Deserialize)]
+pub enum BackendError {
+    #[error("backend `{0}` is not compiled into this build")]
+    NotCompiled(Backend),
+    #[error("unknown backend `{0}` (expected flex, ndarray or wgpu)")]
+    Unknown(String),
+    /// The browser or the system offers no graphics adapter at all (the usual case for
+    /// WebGPU in a browser that lacks it): the message says so without the driver's details.
+    #[error("no graphics adapter is available")]
+    NoGpuAdapter,
+    #[error("the GPU could not be started: {0}")]
+    GpuUnavailable(String),
+}

@@ -1,0 +1,38 @@
+//! The words every part of ViT Playground speaks, and nothing that computes with tensors.
+//!
+//! The page, the training worker, `vitp` and the `model` and `faces` crates all use these
+//! types, so the page program can read what the worker reports without linking Burn:
+//!
+//! - [`config`]: a model's shape ([`VitConfig`]) and the named [`Preset`]s, as data;
+//! - [`data`]: what the trainer needs of a data set ([`ImageSet`]), batches and epochs;
+//! - [`report`]: what one update reports ([`StepReport`]);
+//! - [`optimizer`], [`backend`]: the choices a run is made of;
+//! - [`error`], [`faces`]: what can go wrong, as types the page words for the learner;
+//! - [`protocol`]: the [`Command`]s the page sends the worker and the [`Event`]s it answers;
+//! - [`rng`]: the seeded generator behind initial weights, batch order and synthetic faces.
+
+pub mod backend;
+pub mod config;
+pub mod data;
+pub mod error;
+pub mod faces;
+pub mod float_text;
+pub mod optimizer;
+pub mod protocol;
+pub mod report;
+pub mod rng;
+#[cfg(feature = "wire")]
+pub mod wire;
+
+pub use backend::Backend;
+pub use config::{Preset, VitConfig};
+pub use data::{Augmentation, Batch, EpochPosition, EpochSampler, ImageSet, InMemorySet};
+pub use error::{BackendError, ConfigError, TrainError};
+pub use faces::{ImportError, PackError, SkipReason, Skipped, SourceFile};
+pub use optimizer::{OptimizerChoice, OptimizerKind, SGD_MOMENTUM};
+pub use protocol::{Command, Event};
+pub use report::{
+    AttentionGradients, BlockGradientNorms, Evaluation, GradientNorms, StepReport, TrackedEntry,
+    TrackedValue,
+};
+pub use rng::SeededRng;
