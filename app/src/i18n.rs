@@ -10,7 +10,7 @@ mod tour;
 
 use serde::{Deserialize, Serialize};
 
-pub use playground::PlaygroundText;
+pub use playground::{ModelPlaneNote, PlaygroundText};
 pub use tour::TourText;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -221,12 +221,25 @@ pub struct Text {
     pub walk_forward: fn(usize, &str, &str, &str, &str) -> String,
     pub walk_loss: fn(&str, &str, usize, &str) -> String,
     pub walk_backward: fn(&str, &str, &str) -> String,
-    #[allow(clippy::type_complexity)]
-    pub walk_update: fn(usize, usize, usize, &str, &str, &str, &str, &str) -> String,
+    pub walk_update: fn(&TrackedUpdate) -> String,
     /// (momentum, learning rate)
     pub rule_sgd: fn(&str, &str) -> String,
     pub rule_adam: fn(&str) -> String,
     pub walk_repeat: fn(usize, usize, usize, usize, u64) -> String,
+}
+
+/// The tracked Wq entry across the last update, its numbers written for the page.
+pub struct TrackedUpdate<'a> {
+    /// Counted from 1, as the page names blocks.
+    pub block: usize,
+    pub row: usize,
+    pub col: usize,
+    pub before: &'a str,
+    pub gradient: &'a str,
+    pub after: &'a str,
+    pub change: &'a str,
+    /// The optimizer's rule, in words.
+    pub rule: &'a str,
 }
 
 pub static EN: Text = Text {
@@ -419,15 +432,16 @@ pub static EN: Text = Text {
              for three different matrices."
         )
     },
-    walk_update: |block, row, col, before, grad, after, delta, rule| {
+    walk_update: |u| {
         format!(
-            "Every weight moves against its gradient. Followed here: Wq[{row}, {col}] of block \
-             {block} was {before}, its gradient {grad}; it is now {after} (change {delta}). {rule}"
+            "The optimizer moves every weight using its gradient. Followed here: Wq[{}, {}] of \
+             block {} was {}, its gradient {}; it is now {} (change {}). {}",
+            u.row, u.col, u.block, u.before, u.gradient, u.after, u.change, u.rule
         )
     },
     rule_sgd: |momentum, lr| format!("SGD with momentum: v ← {momentum}·v + gradient, W ← W − {lr}·v."),
     rule_adam: |lr| {
-        format!("Adam scales each step by the gradient's recent size: each weight moves by about {lr} or less.")
+        format!("Adam divides a running mean of the gradients by the square root of a running mean of their squares: each weight usually moves by about {lr} or less.")
     },
     walk_repeat: |examples, batch, per_epoch, i, epoch| {
         format!(
@@ -661,16 +675,17 @@ pub static FR: Text = Text {
              différents pour trois matrices différentes."
         )
     },
-    walk_update: |block, row, col, before, grad, after, delta, rule| {
+    walk_update: |u| {
         format!(
-            "Chaque poids bouge à l’opposé de son gradient. Suivi ici : Wq[{row}, {col}] du bloc \
-             {block} valait {before}, son gradient {grad} ; il vaut maintenant {after} \
-             (variation {delta}). {rule}"
+            "L’optimiseur déplace chaque poids à l’aide de son gradient. Suivi ici\u{a0}: \
+             Wq[{}, {}] du bloc {} valait {}, son gradient {}\u{a0}; il vaut maintenant {} \
+             (variation {}). {}",
+            u.row, u.col, u.block, u.before, u.gradient, u.after, u.change, u.rule
         )
     },
     rule_sgd: |momentum, lr| format!("SGD avec moment : v ← {momentum}·v + gradient, W ← W − {lr}·v."),
     rule_adam: |lr| {
-        format!("Adam règle chaque pas sur la taille récente du gradient : chaque poids bouge d’environ {lr} au plus.")
+        format!("Adam divise une moyenne glissante des gradients par la racine carrée d’une moyenne glissante de leurs carrés\u{a0}: chaque poids bouge en général d’environ {lr} au plus.")
     },
     walk_repeat: |examples, batch, per_epoch, i, epoch| {
         format!(

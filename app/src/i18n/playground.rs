@@ -47,10 +47,26 @@ pub struct PlaygroundText {
     pub token: &'static str,
     pub true_score: &'static str,
     pub true_share: &'static str,
-    /// (update, block, head, head width, tokens, keys shown, % kept by Q/K, % kept by V)
-    #[allow(clippy::type_complexity)]
-    pub model_note: fn(u64, usize, usize, usize, usize, usize, &str, &str) -> String,
+    pub model_note: fn(&ModelPlaneNote) -> String,
     pub model_edited: &'static str,
+}
+
+/// How the model's vectors were put on the plane, for the note beside them.
+#[derive(Clone, Copy)]
+pub struct ModelPlaneNote<'a> {
+    pub step: u64,
+    /// Block and head, counted from 1.
+    pub block: usize,
+    pub head: usize,
+    /// Dimensions of one head's Q and K.
+    pub width: usize,
+    pub tokens: usize,
+    /// Keys shown on the plane.
+    pub shown: usize,
+    /// Percent of the shown keys' squared length the plane keeps, written for the page.
+    pub kept: &'a str,
+    /// Percent of V's squared length its two main directions keep.
+    pub values_kept: &'a str,
 }
 
 pub static EN: PlaygroundText = PlaygroundText {
@@ -106,7 +122,8 @@ pub static EN: PlaygroundText = PlaygroundText {
     token: "token",
     true_score: "model's score",
     true_share: "model's share",
-    model_note: |step, block, head, width, tokens, shown, kept, values_kept| {
+    model_note: |n| {
+        let ModelPlaneNote { step, block, head, width, tokens, shown, kept, values_kept } = *n;
         format!("Update {step}, block {block}, head {head} (chosen in the attention panel). Q and K have {width} dimensions. The plane's first axis is Q's own direction, so each Q·K on it is the model's exactly; its second axis is the direction across Q in which the keys differ most. It keeps {kept} % of the shown keys' squared length: lengths and angles are flattened, scores are not. The {shown} keys with the largest shares of the {tokens} tokens are shown, so the plane's shares are the model's spread over those {shown} only. V is shown on its own two main directions ({values_kept} % of its squared length).")
     },
     model_edited: "You have moved the vectors since: the model's columns stay as a reference.",
@@ -166,7 +183,8 @@ pub static FR: PlaygroundText = PlaygroundText {
     token: "jeton",
     true_score: "score du modèle",
     true_share: "part du modèle",
-    model_note: |step, block, head, width, tokens, shown, kept, values_kept| {
+    model_note: |n| {
+        let ModelPlaneNote { step, block, head, width, tokens, shown, kept, values_kept } = *n;
         format!("Mise à jour {step}, bloc {block}, tête {head} (choisis dans le panneau d'attention). Q et K ont {width} dimensions. Le premier axe du plan est la direction de Q lui-même : chaque Q·K y est exactement celui du modèle ; le second axe est la direction, en travers de Q, où les clés diffèrent le plus. Le plan garde {kept} % de la longueur au carré des clés montrées : longueurs et angles sont aplatis, pas les scores. Les {shown} clés aux plus grandes parts parmi les {tokens} jetons sont montrées : les parts du plan sont celles du modèle réparties sur ces {shown} seulement. V est montré sur ses deux directions principales ({values_kept} % de sa longueur au carré).")
     },
     model_edited: "Vous avez déplacé les vecteurs depuis : les colonnes du modèle restent comme référence.",

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::format::token_name;
-use crate::i18n::{decimal, Lang, PlaygroundText};
-use crate::qk::{self, ModelPlane, Plane, Preset, Vec2, MAX_KEYS, MIN_KEYS};
+use crate::i18n::{decimal, Lang, ModelPlaneNote, PlaygroundText};
+use crate::qk::{self, ModelPlane, Plane, Preset, Readout, Vec2, MAX_KEYS, MIN_KEYS};
 use crate::ui::state::PageState;
 use vocab::protocol::InspectTarget;
 
@@ -235,52 +235,187 @@ fn angle_arc(query: Vec2, key: Vec2, degrees: f64, lang: Lang) -> impl IntoView 
         </text>
     }
 }
+/// The playground's own state, shared by its parts: the plane, and how the learner is
+/// handling it. `Copy`, like the page's signals.
+#[derive(Clone, Copy)]
+struct Playground {
+    lang: RwSignal<Lang>,
+    plane: RwSignal<Plane>,
+    /// The preset last loaded, if the plane still comes from one.
+    preset: RwSignal<Option<Preset>>,
+    /// Units from the centre to the edge of the view.
+    extent: RwSignal<f64>,
+    selected: RwSignal<Handle>,
+    dragging: RwSignal<Option<Handle>>,
+    snap_to_grid: RwSignal<bool>,
+    /// The model's vectors as they were put on the plane, and whether the learner moved
+    /// them since.
+    model: RwSignal<Option<FromModel>>,
+    edited: RwSignal<bool>,
+    query_token: RwSignal<usize>,
+    readout: Memo<Readout>,
+}
+
+impl Playground {
+    fn new(lang: RwSignal<Lang>) -> Self {
+        let plane = RwSignal::new(Preset::TeachingText.plane());
+        Self {
+            lang,
+            plane,
+            preset: RwSignal::new(Some(Preset::TeachingText)),
+            extent: RwSignal::new(fitted_extent(&plane.get_untracked())),
+            selected: RwSignal::new(Handle::Query),
+            dragging: RwSignal::new(None),
+            snap_to_grid: RwSignal::new(true),
+            model: RwSignal::new(None),
+            edited: RwSignal::new(false),
+            query_token: RwSignal::new(0),
+            readout: Memo::new(move |_| plane.with(Plane::readout)),
+        }
+    }
+
+    fn text(self) -> &'static PlaygroundText {
+        self.lang.get().text().playground
+    }
+
+    fn load(self, p: Preset) {
+        let new = p.plane();
+        self.extent.set(fitted_extent(&new));
+        self.plane.set(new);
+        self.preset.set(Some(p));
+        self.edited.set(false);
+        self.model.set(None);
+        self.selected.set(Handle::Query);
+    }
+
+    /// Changes the plane. The preset's text stays while the learner edits: the plane must not
+    /// move under the pointer.
+    fn edit(self, f: &dyn Fn(&mut Plane)) {
+        self.plane.update(|p| f(p));
+        self.edited.set(true);
+    }
+
+    /// Moves a vector, snapped to the grid when asked, kept inside the view.
+    fn move_to(self, handle: Handle, to: Vec2) {
+        let limit = self.extent.get_untracked();
+        let step = grid_step(limit);
+        let snap = self.snap_to_grid.get_untracked();
+        let to = to.map(|c| {
+            let c = if snap { qk::snap(c, step / 2.0) } else { c };
+            c.clamp(-limit, limit)
+        });
+        self.edit(&|p| handle.set(p, to));
+    }
+}
 
 #[component]
 pub fn QkPlayground(state: PageState) -> impl IntoView {
-    let lang = state.lang;
-    let t = move || -> &'static PlaygroundText { lang.get().text().playground };
-    let plane = RwSignal::new(Preset::TeachingText.plane());
-    let preset = RwSignal::new(Some(Preset::TeachingText));
-    let extent = RwSignal::new(fitted_extent(&plane.get_untracked()));
-    let selected = RwSignal::new(Handle::Query);
-    let dragging = RwSignal::new(None::<Handle>);
-    let snap_to_grid = RwSignal::new(true);
-    // The model's vectors as they were put on the plane, and whether the learner moved
-    // them since.
-    let model = RwSignal::new(None::<FromModel>);
-    let edited = RwSignal::new(false);
-    let query_token = RwSignal::new(0usize);
-    let readout = Memo::new(move |_| plane.with(Plane::readout));
+    let pg = Playground::new(state.lang);
+    let t = move || pg.text();
+    view! {
+        <p class="note">{move || t().intro}</p>
+        <PresetBar pg />
+        <div class="playground">
+            <PlaneView pg />
+            <div class="qk-side">
+                <PlaneSettings pg />
+                <Formulas pg />
+                <FromTheModel pg state />
+            </div>
+            <KeyTable pg />
+        </div>
+    }
+}
 
-    let load = move |p: Preset| {
-        let new = p.plane();
-        extent.set(fitted_extent(&new));
-        plane.set(new);
-        preset.set(Some(p));
-        edited.set(false);
-        model.set(None);
-        selected.set(Handle::Query);
+/// The presets, and what the chosen one shows (with the teaching text's slip, computed).
+#[component]
+fn PresetBar(pg: Playground) -> impl IntoView {
+    let Playground {
+        lang,
+        preset,
+        edited,
+        ..
+    } = pg;
+    let t = move || pg.text();
+    let load = move |p: Preset| pg.load(p);
+    let preset_buttons = move || {
+        let t = t();
+        Preset::ALL
+            .into_iter()
+            .map(|p| {
+                let name = match p {
+                    Preset::TeachingText => t.preset_text,
+                    Preset::Aligned => t.preset_aligned,
+                    Preset::Perpendicular => t.preset_perpendicular,
+                    Preset::Opposite => t.preset_opposite,
+                    Preset::ManyKeys => t.preset_many,
+                    Preset::SharpVsFlat => t.preset_temperature,
+                };
+                view! {
+                    <button data-preset=p.key() class:chosen=move || preset.get() == Some(p) && !edited.get()
+                        aria-pressed=move || (preset.get() == Some(p) && !edited.get()).to_string()
+                        on:click=move |_| load(p)>{name}</button>
+                }
+            })
+            .collect_view()
     };
-    // The preset's text stays while the learner edits: the plane must not move under the
-    // pointer.
-    let edit = move |f: &dyn Fn(&mut Plane)| {
-        plane.update(|p| f(p));
-        edited.set(true);
-    };
-    let move_to = move |handle: Handle, to: Vec2| {
-        let limit = extent.get_untracked();
-        let step = grid_step(limit);
-        let to = to.map(|c| {
-            let c = if snap_to_grid.get_untracked() {
-                qk::snap(c, step / 2.0)
-            } else {
-                c
+
+    let about = move || {
+        let t = t();
+        let lang = lang.get();
+        preset.get().map(|p| {
+            let text = match p {
+                Preset::TeachingText => t.about_text,
+                Preset::Aligned => t.about_aligned,
+                Preset::Perpendicular => t.about_perpendicular,
+                Preset::Opposite => t.about_opposite,
+                Preset::ManyKeys => t.about_many,
+                Preset::SharpVsFlat => t.about_temperature,
             };
-            c.clamp(-limit, limit)
-        });
-        edit(&|p| handle.set(p, to));
+            // The slip is stated with shares computed here, not copied from anywhere.
+            let slip = (p == Preset::TeachingText).then(|| {
+                let base = Preset::TeachingText.plane();
+                let list = |plane: &Plane| {
+                    plane
+                        .readout()
+                        .keys
+                        .iter()
+                        .map(|k| percent(lang, k.share))
+                        .collect::<Vec<_>>()
+                        .join(" / ")
+                };
+                let scaled = Plane {
+                    scale_dim: 2,
+                    ..base.clone()
+                };
+                view! { <p class="slip" id="qk-slip">{(t.text_slip)(&list(&base), &list(&scaled))}</p> }
+            });
+            view! { <p class="note" id="qk-about">{text}</p> {slip} }
+        })
     };
+
+    view! {
+        <div class="buttons presets" role="group" aria-label=move || t().preset>
+            {preset_buttons}
+        </div>
+        {about}
+    }
+}
+
+/// The plane: grid, arrows, the angle, and the handles the learner drags or moves by keyboard.
+#[component]
+fn PlaneView(pg: Playground) -> impl IntoView {
+    let Playground {
+        lang,
+        plane,
+        extent,
+        selected,
+        dragging,
+        readout,
+        ..
+    } = pg;
+    let t = move || pg.text();
+    let move_to = move |handle: Handle, to: Vec2| pg.move_to(handle, to);
 
     // Pointer dragging: the SVG captures the pointer, so a fast drag never loses its vector.
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
@@ -424,61 +559,35 @@ pub fn QkPlayground(state: PageState) -> impl IntoView {
         view! { <text x=x + 8.0 y=y + 16.0 fill=OUTPUT_COLOUR class="handle-label">"O"</text> }
     };
 
-    let preset_buttons = move || {
-        let t = t();
-        Preset::ALL
-            .into_iter()
-            .map(|p| {
-                let name = match p {
-                    Preset::TeachingText => t.preset_text,
-                    Preset::Aligned => t.preset_aligned,
-                    Preset::Perpendicular => t.preset_perpendicular,
-                    Preset::Opposite => t.preset_opposite,
-                    Preset::ManyKeys => t.preset_many,
-                    Preset::SharpVsFlat => t.preset_temperature,
-                };
-                view! {
-                    <button data-preset=p.key() class:chosen=move || preset.get() == Some(p) && !edited.get()
-                        aria-pressed=move || (preset.get() == Some(p) && !edited.get()).to_string()
-                        on:click=move |_| load(p)>{name}</button>
-                }
-            })
-            .collect_view()
-    };
+    view! {
+        <div class="plane-column">
+                <svg node_ref=svg_ref class="plane" viewBox=format!("0 0 {SIZE} {SIZE}") role="group"
+                    aria-label=move || t().plane_label
+                    on:pointermove=on_pointer_move on:pointerup=on_pointer_up on:pointercancel=on_pointer_up>
+                    {drawing}
+                    {output_label}
+                    <For each=move || handles.get() key=|h| *h let:handle>
+                        {handle_view(handle)}
+                    </For>
+                </svg>
+                <p class="note">{move || t().keyboard_hint}</p>
+            </div>
+    }
+}
 
-    let about = move || {
-        let t = t();
-        let lang = lang.get();
-        preset.get().map(|p| {
-            let text = match p {
-                Preset::TeachingText => t.about_text,
-                Preset::Aligned => t.about_aligned,
-                Preset::Perpendicular => t.about_perpendicular,
-                Preset::Opposite => t.about_opposite,
-                Preset::ManyKeys => t.about_many,
-                Preset::SharpVsFlat => t.about_temperature,
-            };
-            // The slip is stated with shares computed here, not copied from anywhere.
-            let slip = (p == Preset::TeachingText).then(|| {
-                let base = Preset::TeachingText.plane();
-                let list = |plane: &Plane| {
-                    plane
-                        .readout()
-                        .keys
-                        .iter()
-                        .map(|k| percent(lang, k.share))
-                        .collect::<Vec<_>>()
-                        .join(" / ")
-                };
-                let scaled = Plane {
-                    scale_dim: 2,
-                    ..base.clone()
-                };
-                view! { <p class="slip" id="qk-slip">{(t.text_slip)(&list(&base), &list(&scaled))}</p> }
-            });
-            view! { <p class="note" id="qk-about">{text}</p> {slip} }
-        })
-    };
+/// The selected vector's typed coordinates, the temperature, d of ÷√d, and snapping.
+#[component]
+fn PlaneSettings(pg: Playground) -> impl IntoView {
+    let Playground {
+        lang,
+        plane,
+        extent,
+        selected,
+        snap_to_grid,
+        ..
+    } = pg;
+    let t = move || pg.text();
+    let edit = move |f: &dyn Fn(&mut Plane)| pg.edit(f);
 
     // The typed coordinates of the selected vector.
     let coordinate = move |axis: usize| {
@@ -509,6 +618,236 @@ pub fn QkPlayground(state: PageState) -> impl IntoView {
                 } />
         }
     };
+
+    view! {
+        <div class="qk-fields">
+                    <label>
+                        <span>{move || t().selected}": " <strong id="qk-selected">{move || selected.get().label()}</strong></span>
+                        <span class="coordinates">"x " {coordinate(0)} " y " {coordinate(1)}</span>
+                    </label>
+                    <label>
+                        <span>{move || t().temperature}</span>
+                        <span class="range">
+                            <input type="range" id="qk-temperature" min="0.1" max="5" step="0.05"
+                                prop:value=move || plane.with(|p| p.temperature.to_string())
+                                on:input=move |ev| {
+                                    if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                                        edit(&|p| p.temperature = v.clamp(0.05, 10.0));
+                                    }
+                                } />
+                            <output>{move || number(lang.get(), plane.with(|p| p.temperature), 2)}</output>
+                        </span>
+                    </label>
+                    <label>
+                        <span>{move || t().scale_dim}</span>
+                        <input type="number" id="qk-scale" min="1" max="1024" step="1"
+                            prop:value=move || plane.with(|p| p.scale_dim.to_string())
+                            on:change=move |ev| {
+                                if let Ok(d) = event_target_value(&ev).trim().parse::<usize>() {
+                                    edit(&|p| p.scale_dim = d.clamp(1, 1024));
+                                }
+                            } />
+                    </label>
+                    <p class="note">{move || t().scale_note}</p>
+                    <label class="check">
+                        <input type="checkbox" id="qk-snap" prop:checked=move || snap_to_grid.get()
+                            on:change=move |ev| snap_to_grid.set(event_target_checked(&ev)) />
+                        {move || t().snap}
+                    </label>
+                </div>
+    }
+}
+
+/// The formulas with the current numbers, for the selected key (or the first).
+#[component]
+fn Formulas(pg: Playground) -> impl IntoView {
+    let Playground {
+        lang,
+        plane,
+        selected,
+        readout,
+        ..
+    } = pg;
+    let t = move || pg.text();
+    // The formula with the current numbers, for the selected key (or the first).
+    let formulas = move || {
+        let lang = lang.get();
+        let t = t();
+        let r = readout.get();
+        let p = plane.get();
+        let chosen = match selected.get() {
+            Handle::Key(i) | Handle::Value(i) => i,
+            Handle::Query => 0,
+        }
+        .min(r.keys.len().saturating_sub(1));
+        let exps = r
+            .keys
+            .iter()
+            .map(|k| format!("e^{}", number(lang, k.score, 2)))
+            .collect::<Vec<_>>()
+            .join(" + ");
+        // The share is qk's softmax, the same number the table and the bars show.
+        let chosen_share = r.keys.get(chosen).map_or(0.0, |k| k.share);
+        let chosen_score = r.keys.get(chosen).map_or(0.0, |k| k.score);
+        let chosen_dot = r.keys.get(chosen).map_or(0.0, |k| k.dot);
+        let scaling = format!(
+            "{} K{} = {} / (√{} × {}) = {}",
+            t.score_line,
+            chosen + 1,
+            number(lang, chosen_dot, 3),
+            p.scale_dim,
+            number(lang, p.temperature, 2),
+            number(lang, chosen_score, 3)
+        );
+        let softmax = format!(
+            "{} K{} = e^{} / ({exps}) = {}",
+            t.softmax_line,
+            chosen + 1,
+            number(lang, chosen_score, 2),
+            percent(lang, chosen_share)
+        );
+        let mix = r
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| format!("{}·V{}", number(lang, k.share, 3), i + 1))
+            .collect::<Vec<_>>()
+            .join(" + ");
+        let output = format!("{} O = {mix} = {}", t.output_line, vector(lang, r.output));
+        let sum: f64 = r.keys.iter().map(|k| k.share).sum();
+        view! {
+            <p class="formula" id="qk-scaling">{scaling}</p>
+            <p class="formula" id="qk-softmax">{softmax}</p>
+            <p class="formula" id="qk-output" data-output=format!("{},{}", r.output[0], r.output[1])>{output}</p>
+            <p class="formula" id="qk-sum" data-sum=sum.to_string()>{format!("{}: {}", t.shares_sum, percent(lang, sum))}</p>
+        }
+    };
+    formulas
+}
+
+/// The trained model's query and keys laid on the plane, and how they were laid.
+#[component]
+fn FromTheModel(pg: Playground, state: PageState) -> impl IntoView {
+    let Playground {
+        lang,
+        plane,
+        preset,
+        extent,
+        selected,
+        model,
+        edited,
+        query_token,
+        ..
+    } = pg;
+    let t = move || pg.text();
+
+    let from_model = move |_| {
+        let Some(view) = state.probe.get_untracked() else {
+            return;
+        };
+        let token = query_token
+            .get_untracked()
+            .min(view.tokens.saturating_sub(1));
+        if let Some(projected) = qk::project_head(
+            &view.q,
+            &view.k,
+            &view.v,
+            &view.scores,
+            &view.attention,
+            view.tokens,
+            view.head_dim,
+            token,
+        ) {
+            extent.set(fitted_extent(&projected.plane));
+            plane.set(projected.plane.clone());
+            model.set(Some(FromModel {
+                projected,
+                step: view.step,
+                target: view.target,
+                grid: view.grid,
+            }));
+            preset.set(None);
+            edited.set(false);
+            selected.set(Handle::Query);
+        }
+    };
+    let model_note = move || {
+        let t = t();
+        let lang = lang.get();
+        let FromModel {
+            projected: m,
+            step,
+            target,
+            ..
+        } = model.get()?;
+        Some({
+            view! {
+                <p class="note" id="qk-model-note">
+                    {(t.model_note)(&ModelPlaneNote {
+                        step,
+                        block: target.block + 1,
+                        head: target.head + 1,
+                        width: m.plane.scale_dim,
+                        tokens: m.tokens,
+                        shown: m.key_tokens.len(),
+                        kept: &decimal(lang, m.kept * 100.0, 0),
+                        values_kept: &decimal(lang, m.values_kept * 100.0, 0),
+                    })}
+                </p>
+                <Show when=move || edited.get()>
+                    <p class="note">{move || t.model_edited}</p>
+                </Show>
+            }
+        })
+    };
+    // Rebuilt when the head's shape changes, not at every update.
+    let token_shape = Memo::new(move |_| {
+        state
+            .probe
+            .with(|p| p.as_ref().map_or((1, 1), |p| (p.tokens, p.grid)))
+    });
+    let token_options = move || {
+        let (tokens, grid) = token_shape.get();
+        (0..tokens)
+            .map(|i| {
+                view! { <option value=i.to_string() selected=move || query_token.get_untracked() == i>{token_name(i, grid)}</option> }
+            })
+            .collect_view()
+    };
+    let no_probe = Memo::new(move |_| state.probe.with(Option::is_none));
+
+    view! {
+        <h3>{move || t().from_model}</h3>
+                <div class="buttons">
+                    <label class="inline">
+                        {move || t().query_token}" "
+                        <select id="qk-token" on:change=move |ev| {
+                            if let Ok(i) = event_target_value(&ev).parse() { query_token.set(i) }
+                        }>{token_options}</select>
+                    </label>
+                    <button id="qk-from-model" disabled=move || no_probe.get()
+                        on:click=from_model>{move || t().from_model_button}</button>
+                </div>
+                <Show when=move || no_probe.get()>
+                    <p class="note">{move || t().from_model_wait}</p>
+                </Show>
+                {model_note}
+    }
+}
+
+/// One row per key: its vector, dot product two ways, angle, score and share.
+#[component]
+fn KeyTable(pg: Playground) -> impl IntoView {
+    let Playground {
+        lang,
+        plane,
+        selected,
+        model,
+        readout,
+        ..
+    } = pg;
+    let t = move || pg.text();
+    let edit = move |f: &dyn Fn(&mut Plane)| pg.edit(f);
 
     let rows = move || {
         let lang = lang.get();
@@ -588,204 +927,8 @@ pub fn QkPlayground(state: PageState) -> impl IntoView {
             .collect_view()
     };
 
-    // The formula with the current numbers, for the selected key (or the first).
-    let formulas = move || {
-        let lang = lang.get();
-        let t = t();
-        let r = readout.get();
-        let p = plane.get();
-        let chosen = match selected.get() {
-            Handle::Key(i) | Handle::Value(i) => i,
-            Handle::Query => 0,
-        }
-        .min(r.keys.len().saturating_sub(1));
-        let exps = r
-            .keys
-            .iter()
-            .map(|k| format!("e^{}", number(lang, k.score, 2)))
-            .collect::<Vec<_>>()
-            .join(" + ");
-        let max = r
-            .keys
-            .iter()
-            .map(|k| k.score)
-            .fold(f64::NEG_INFINITY, f64::max);
-        let total: f64 = r.keys.iter().map(|k| (k.score - max).exp()).sum();
-        let chosen_score = r.keys.get(chosen).map_or(0.0, |k| k.score);
-        let chosen_dot = r.keys.get(chosen).map_or(0.0, |k| k.dot);
-        let scaling = format!(
-            "{} K{} = {} / (√{} × {}) = {}",
-            t.score_line,
-            chosen + 1,
-            number(lang, chosen_dot, 3),
-            p.scale_dim,
-            number(lang, p.temperature, 2),
-            number(lang, chosen_score, 3)
-        );
-        let softmax = format!(
-            "{} K{} = e^{} / ({exps}) = {}",
-            t.softmax_line,
-            chosen + 1,
-            number(lang, chosen_score, 2),
-            percent(lang, (chosen_score - max).exp() / total)
-        );
-        let mix = r
-            .keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| format!("{}·V{}", number(lang, k.share, 3), i + 1))
-            .collect::<Vec<_>>()
-            .join(" + ");
-        let output = format!("{} O = {mix} = {}", t.output_line, vector(lang, r.output));
-        let sum: f64 = r.keys.iter().map(|k| k.share).sum();
-        view! {
-            <p class="formula" id="qk-scaling">{scaling}</p>
-            <p class="formula" id="qk-softmax">{softmax}</p>
-            <p class="formula" id="qk-output" data-output=format!("{},{}", r.output[0], r.output[1])>{output}</p>
-            <p class="formula" id="qk-sum" data-sum=sum.to_string()>{format!("{}: {}", t.shares_sum, percent(lang, sum))}</p>
-        }
-    };
-
-    let from_model = move |_| {
-        let Some(view) = state.probe.get_untracked() else {
-            return;
-        };
-        let token = query_token
-            .get_untracked()
-            .min(view.tokens.saturating_sub(1));
-        if let Some(projected) = qk::project_head(
-            &view.q,
-            &view.k,
-            &view.v,
-            &view.scores,
-            &view.attention,
-            view.tokens,
-            view.head_dim,
-            token,
-        ) {
-            extent.set(fitted_extent(&projected.plane));
-            plane.set(projected.plane.clone());
-            model.set(Some(FromModel {
-                projected,
-                step: view.step,
-                target: view.target,
-                grid: view.grid,
-            }));
-            preset.set(None);
-            edited.set(false);
-            selected.set(Handle::Query);
-        }
-    };
-    let model_note = move || {
-        let t = t();
-        let lang = lang.get();
-        let FromModel {
-            projected: m,
-            step,
-            target,
-            ..
-        } = model.get()?;
-        Some({
-            view! {
-                <p class="note" id="qk-model-note">
-                    {(t.model_note)(step, target.block + 1, target.head + 1, m.plane.scale_dim, m.tokens,
-                        m.key_tokens.len(), &decimal(lang, m.kept * 100.0, 0), &decimal(lang, m.values_kept * 100.0, 0))}
-                </p>
-                <Show when=move || edited.get()>
-                    <p class="note">{move || t.model_edited}</p>
-                </Show>
-            }
-        })
-    };
-    // Rebuilt when the head's shape changes, not at every update.
-    let token_shape = Memo::new(move |_| {
-        state
-            .probe
-            .with(|p| p.as_ref().map_or((1, 1), |p| (p.tokens, p.grid)))
-    });
-    let token_options = move || {
-        let (tokens, grid) = token_shape.get();
-        (0..tokens)
-            .map(|i| {
-                view! { <option value=i.to_string() selected=move || query_token.get_untracked() == i>{token_name(i, grid)}</option> }
-            })
-            .collect_view()
-    };
-    let no_probe = Memo::new(move |_| state.probe.with(Option::is_none));
-
     view! {
-        <p class="note">{move || t().intro}</p>
-        <div class="buttons presets" role="group" aria-label=move || t().preset>
-            {preset_buttons}
-        </div>
-        {about}
-        <div class="playground">
-            <div class="plane-column">
-                <svg node_ref=svg_ref class="plane" viewBox=format!("0 0 {SIZE} {SIZE}") role="group"
-                    aria-label=move || t().plane_label
-                    on:pointermove=on_pointer_move on:pointerup=on_pointer_up on:pointercancel=on_pointer_up>
-                    {drawing}
-                    {output_label}
-                    <For each=move || handles.get() key=|h| *h let:handle>
-                        {handle_view(handle)}
-                    </For>
-                </svg>
-                <p class="note">{move || t().keyboard_hint}</p>
-            </div>
-            <div class="qk-side">
-                <div class="qk-fields">
-                    <label>
-                        <span>{move || t().selected}": " <strong id="qk-selected">{move || selected.get().label()}</strong></span>
-                        <span class="coordinates">"x " {coordinate(0)} " y " {coordinate(1)}</span>
-                    </label>
-                    <label>
-                        <span>{move || t().temperature}</span>
-                        <span class="range">
-                            <input type="range" id="qk-temperature" min="0.1" max="5" step="0.05"
-                                prop:value=move || plane.with(|p| p.temperature.to_string())
-                                on:input=move |ev| {
-                                    if let Ok(v) = event_target_value(&ev).parse::<f64>() {
-                                        edit(&|p| p.temperature = v.clamp(0.05, 10.0));
-                                    }
-                                } />
-                            <output>{move || number(lang.get(), plane.with(|p| p.temperature), 2)}</output>
-                        </span>
-                    </label>
-                    <label>
-                        <span>{move || t().scale_dim}</span>
-                        <input type="number" id="qk-scale" min="1" max="1024" step="1"
-                            prop:value=move || plane.with(|p| p.scale_dim.to_string())
-                            on:change=move |ev| {
-                                if let Ok(d) = event_target_value(&ev).trim().parse::<usize>() {
-                                    edit(&|p| p.scale_dim = d.clamp(1, 1024));
-                                }
-                            } />
-                    </label>
-                    <p class="note">{move || t().scale_note}</p>
-                    <label class="check">
-                        <input type="checkbox" id="qk-snap" prop:checked=move || snap_to_grid.get()
-                            on:change=move |ev| snap_to_grid.set(event_target_checked(&ev)) />
-                        {move || t().snap}
-                    </label>
-                </div>
-                {formulas}
-                <h3>{move || t().from_model}</h3>
-                <div class="buttons">
-                    <label class="inline">
-                        {move || t().query_token}" "
-                        <select id="qk-token" on:change=move |ev| {
-                            if let Ok(i) = event_target_value(&ev).parse() { query_token.set(i) }
-                        }>{token_options}</select>
-                    </label>
-                    <button id="qk-from-model" disabled=move || no_probe.get()
-                        on:click=from_model>{move || t().from_model_button}</button>
-                </div>
-                <Show when=move || no_probe.get()>
-                    <p class="note">{move || t().from_model_wait}</p>
-                </Show>
-                {model_note}
-            </div>
-            <div class="qk-keys">
+        <div class="qk-keys">
                 <div class="table-scroll">
                     <table class="qk-table" id="qk-table">
                         <thead>
@@ -815,6 +958,5 @@ pub fn QkPlayground(state: PageState) -> impl IntoView {
                         selected.set(Handle::Key(keys - 1));
                     }>{move || t().add_key}</button>
             </div>
-        </div>
     }
 }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::{decimal, rate, Lang};
+use crate::i18n::{decimal, rate, Lang, TrackedUpdate};
 use crate::ui::state::PageState;
 use vocab::{OptimizerChoice, SGD_MOMENTUM};
 
@@ -73,11 +73,16 @@ pub fn Walkthrough(state: PageState) -> impl IntoView {
                 {phase(3, t.phase_backward, (t.walk_backward)(
                     &number(lang, norms.wq), &number(lang, norms.wk), &number(lang, norms.wv),
                 ))}
-                {phase(4, t.phase_update, (t.walk_update)(
-                    tracked.entry.block + 1, tracked.entry.row, tracked.entry.col,
-                    &number(lang, tracked.before), &number(lang, tracked.gradient),
-                    &number(lang, tracked.after), &number(lang, delta), &rule,
-                ))}
+                {phase(4, t.phase_update, (t.walk_update)(&TrackedUpdate {
+                    block: tracked.entry.block + 1,
+                    row: tracked.entry.row,
+                    col: tracked.entry.col,
+                    before: &number(lang, tracked.before),
+                    gradient: &number(lang, tracked.gradient),
+                    after: &number(lang, tracked.after),
+                    change: &number(lang, delta),
+                    rule: &rule,
+                }))}
                 {phase(5, t.phase_repeat, (t.walk_repeat)(
                     position.examples, report.batch_size, position.updates_per_epoch,
                     position.update_in_epoch, position.epoch,
