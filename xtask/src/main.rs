@@ -75,12 +75,28 @@ fn spawn(command: &mut Command, what: &str) -> Result<Child> {
         .map_err(|e| format!("cannot start {what}: {e}"))
 }
 
-fn run_limited(program: &str, args: &[&str], dir: &Path, limit: Duration) -> Result {
-    let what = format!("{program} {}", args.join(" "));
+/// Runs `command` in its own process group under `limit`, echoing its output line by line
+/// to `on_line` when given one (test runners, whose lines carry the counts).
+fn supervise(
+    command: &mut Command,
+    what: &str,
+    limit: Duration,
+    mut on_line: Option<&mut dyn FnMut(&str)>,
+) -> Result {
     eprintln!("xtask: {what}");
     let started = Instant::now();
-    let mut child = spawn(Command::new(program).args(args).current_dir(dir), program)?;
-    let done = watchdog(&child, limit, what.clone());
+    if on_line.is_some() {
+        command.stdout(Stdio::piped());
+    }
+    let mut child = spawn(command, what)?;
+    let done = watchdog(&child, limit, what.to_string());
+    if let (Some(on_line), Some(stdout)) = (on_line.as_mut(), child.stdout.take()) {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            println!("{line}");
+            on_line(&line);
+        }
+    }
     let status = child.wait().map_err(|e| e.to_string());
     done.store(true, Ordering::Relaxed);
     let status = status?;
@@ -97,40 +113,24 @@ fn run_limited(program: &str, args: &[&str], dir: &Path, limit: Duration) -> Res
 }
 
 fn run(program: &str, args: &[&str], dir: &Path) -> Result {
-    run_limited(program, args, dir, STEP_LIMIT)
+    let what = format!("{program} {}", args.join(" "));
+    supervise(
+        Command::new(program).args(args).current_dir(dir),
+        &what,
+        STEP_LIMIT,
+        None,
+    )
 }
 
-/// Runs a test command, echoing its output line by line, and lets `count` read the lines
-/// that carry results.
+/// Runs a test command under `limit`, echoing its output; `count` reads the lines that
+/// carry results.
 fn run_counting(
     command: &mut Command,
     what: &str,
     limit: Duration,
     mut count: impl FnMut(&str),
 ) -> Result {
-    eprintln!("xtask: {what}");
-    let started = Instant::now();
-    let mut child = spawn(command.stdout(Stdio::piped()), what)?;
-    let done = watchdog(&child, limit, what.to_string());
-    let stdout = child.stdout.take().expect("piped stdout");
-    for line in BufReader::new(stdout).lines() {
-        let Ok(line) = line else { break };
-        println!("{line}");
-        count(&line);
-    }
-    let status = child.wait().map_err(|e| e.to_string());
-    done.store(true, Ordering::Relaxed);
-    let status = status?;
-    if status.success() {
-        Ok(())
-    } else if started.elapsed() >= limit {
-        Err(format!(
-            "`{what}` ran past its limit of {} min",
-            limit.as_secs() / 60
-        ))
-    } else {
-        Err(format!("`{what}` failed ({status})"))
-    }
+    supervise(command, what, limit, Some(&mut count))
 }
 
 fn output(program: &str, args: &[&str]) -> Option<String> {
@@ -168,7 +168,23 @@ fn ensure_cargo_tool(binary: &str, krate: &str, version: &str, locked: bool) -> 
     if locked {
         args.push("--locked");
     }
-    run("cargo", &args, &root())
+    // The tools' own release profiles ask for LTO and one codegen unit: on 2 cores that is
+    // most of their install time, and it buys nothing measurable for a tool that runs a few
+    // seconds per build. Profile settings from the environment take precedence.
+    let mut command = Command::new("cargo");
+    command
+        .args(&args)
+        .current_dir(root())
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "2")
+        .env("CARGO_PROFILE_RELEASE_DEBUG", "false");
+    supervise(
+        &mut command,
+        &format!("cargo {}", args.join(" ")),
+        STEP_LIMIT,
+        None,
+    )
 }
 
 /// The page's toolchain. wasm-bindgen-cli is installed without `--locked`: its lockfile
@@ -406,6 +422,9 @@ fn test(native_gpu: bool) -> Result {
             "--workspace",
             "--exclude",
             "xtask",
+            // wasm32 only: timed by `cargo xtask bench`, nothing to test natively.
+            "--exclude",
+            "wasm-bench",
             "--all-targets",
             "--no-fail-fast",
         ],
