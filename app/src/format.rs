@@ -1,5 +1,103 @@
 //! Numbers and names as the page writes them into text and data attributes. Pure, tested
-//! natively.
+//! natively. Every number a sentence, a label or a chart shows is written here, so French
+//! gets its decimal comma and its narrow no-break spaces everywhere at once.
+
+use crate::i18n::Lang;
+
+/// The narrow no-break space French puts before `%`, `:`, `;`, `!`, `?` and inside « ».
+pub const NARROW_NBSP: char = '\u{202f}';
+
+/// A number with `digits` decimals, a decimal comma in French and a true minus sign;
+/// a value that rounds to zero is written 0, not −0.
+pub fn decimal(lang: Lang, value: f64, digits: usize) -> String {
+    let value = if value.abs() < 0.5 * 10f64.powi(-(digits as i32)) {
+        0.0
+    } else {
+        value
+    };
+    localise(lang, format!("{value:.digits$}"))
+}
+
+/// A share in 0..=1 as a percentage: `12.5 %` / `12,5 %` (narrow no-break space).
+pub fn percent(lang: Lang, share: f64, digits: usize) -> String {
+    format!("{}{NARROW_NBSP}%", decimal(lang, share * 100.0, digits))
+}
+
+/// A learning rate as a person writes it: 0.001 or 1e30, not thirty zeros.
+pub fn rate(lang: Lang, value: f64) -> String {
+    let text = if value != 0.0 && !(1e-4..1e4).contains(&value.abs()) {
+        format!("{value:e}")
+    } else {
+        format!("{value}")
+    };
+    localise(lang, text)
+}
+
+/// Four significant digits, however small: `0.1234`, or `−3.142 × 10⁻⁵` below 10⁻³,
+/// as a teacher writes it on the board (not `-3.142e-5`).
+pub fn significant(lang: Lang, value: f64) -> String {
+    if value == 0.0 || !value.is_finite() || value.abs() >= 1e-3 {
+        return decimal(lang, value, 4);
+    }
+    let text = format!("{value:.3e}");
+    let (mantissa, exponent) = text
+        .split_once('e')
+        .expect("`e` formatting has an exponent");
+    let exponent: String = exponent
+        .chars()
+        .map(|c| match c {
+            '-' => '⁻',
+            digit => {
+                ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'][digit as usize - '0' as usize]
+            }
+        })
+        .collect();
+    format!("{} × 10{exponent}", localise(lang, mantissa.to_string()))
+}
+
+/// A whole number with its thousands grouped: `12,000` / `12 000` (narrow no-break space).
+pub fn integer(lang: Lang, value: u64) -> String {
+    let digits = value.to_string();
+    let separator = match lang {
+        Lang::En => ",".to_string(),
+        Lang::Fr => NARROW_NBSP.to_string(),
+    };
+    let mut groups = Vec::new();
+    let mut end = digits.len();
+    while end > 3 {
+        groups.push(&digits[end - 3..end]);
+        end -= 3;
+    }
+    groups.push(&digits[..end]);
+    groups.reverse();
+    groups.join(&separator)
+}
+
+/// A chart's axis label: as many decimals as the value's size needs.
+pub fn axis_label(lang: Lang, value: f64) -> String {
+    let size = value.abs();
+    if size == 0.0 || size >= 100.0 {
+        if value >= 0.0 && value.fract().abs() < 1e-9 {
+            return integer(lang, value.round() as u64);
+        }
+        decimal(lang, value, 0)
+    } else if size >= 1.0 {
+        decimal(lang, value, 1)
+    } else if size >= 0.01 {
+        decimal(lang, value, 2)
+    } else {
+        localise(lang, format!("{value:.0e}"))
+    }
+}
+
+/// A decimal comma in French, and a true minus sign in both languages.
+fn localise(lang: Lang, text: String) -> String {
+    let text = text.replace('-', "−");
+    match lang {
+        Lang::En => text,
+        Lang::Fr => text.replace('.', ","),
+    }
+}
 
 /// A token's name as the learner reads it: CLS, or the patch's row and column.
 pub fn token_name(token: usize, grid: usize) -> String {
@@ -28,6 +126,43 @@ mod tests {
         assert_eq!(token_name(4, 4), "(1, 4)");
         assert_eq!(token_name(5, 4), "(2, 1)");
         assert_eq!(token_name(16, 4), "(4, 4)");
+    }
+
+    #[test]
+    fn french_numbers_have_a_decimal_comma_and_a_narrow_space_before_percent() {
+        assert_eq!(decimal(Lang::Fr, 0.665, 3), "0,665");
+        assert_eq!(decimal(Lang::En, 0.665, 3), "0.665");
+        assert_eq!(decimal(Lang::En, -0.0001, 2), "0.00");
+        assert_eq!(decimal(Lang::En, -1.5, 1), "−1.5");
+        assert_eq!(percent(Lang::Fr, 0.169, 1), "16,9\u{202f}%");
+        assert_eq!(percent(Lang::En, 0.169, 1), "16.9\u{202f}%");
+    }
+
+    #[test]
+    fn thousands_are_grouped_as_each_language_groups_them() {
+        assert_eq!(integer(Lang::En, 12_345_678), "12,345,678");
+        assert_eq!(integer(Lang::Fr, 20_000), "20\u{202f}000");
+        assert_eq!(integer(Lang::Fr, 999), "999");
+        assert_eq!(axis_label(Lang::Fr, 2000.0), "2\u{202f}000");
+        assert_eq!(axis_label(Lang::Fr, 0.25), "0,25");
+        assert_eq!(axis_label(Lang::Fr, 2.5), "2,5");
+        assert_eq!(axis_label(Lang::En, 0.001), "1e−3");
+    }
+
+    #[test]
+    fn small_numbers_are_written_with_a_power_of_ten() {
+        assert_eq!(significant(Lang::En, 0.12345), "0.1235");
+        assert_eq!(significant(Lang::En, -3.14159e-5), "−3.142 × 10⁻⁵");
+        assert_eq!(significant(Lang::Fr, 2.5e-4), "2,500 × 10⁻⁴");
+        assert_eq!(significant(Lang::En, 0.0), "0.0000");
+    }
+
+    #[test]
+    fn learning_rates_read_as_people_write_them() {
+        assert_eq!(rate(Lang::En, 1e30), "1e30");
+        assert_eq!(rate(Lang::En, 0.001), "0.001");
+        assert_eq!(rate(Lang::Fr, 0.05), "0,05");
+        assert_eq!(rate(Lang::En, 1e-6), "1e−6");
     }
 
     #[test]

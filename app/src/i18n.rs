@@ -4,12 +4,15 @@
 //! forgotten in the other does not build. Strings with numbers in them are functions, so
 //! the numbers are always the live ones.
 
+mod backward;
 pub mod errors;
 mod playground;
 mod tour;
+pub mod typography;
 
 use serde::{Deserialize, Serialize};
 
+pub use backward::{BackwardSummary, BackwardText};
 pub use playground::{ModelPlaneNote, PlaygroundText};
 pub use tour::TourText;
 
@@ -52,27 +55,7 @@ impl Lang {
     }
 }
 
-/// A number as the language writes it: a decimal comma in French.
-pub fn decimal(lang: Lang, value: f64, digits: usize) -> String {
-    let text = format!("{value:.digits$}");
-    match lang {
-        Lang::En => text,
-        Lang::Fr => text.replace('.', ","),
-    }
-}
-
-/// A learning rate as a person writes it: 0.001 or 1e30, not thirty zeros.
-pub fn rate(lang: Lang, value: f64) -> String {
-    let text = if value != 0.0 && !(1e-4..1e4).contains(&value.abs()) {
-        format!("{value:e}")
-    } else {
-        format!("{value}")
-    };
-    match lang {
-        Lang::En => text,
-        Lang::Fr => text.replace('.', ","),
-    }
-}
+pub use crate::format::{decimal, percent, rate, significant};
 
 pub struct Text {
     pub title: &'static str,
@@ -108,7 +91,9 @@ pub struct Text {
     pub speed_per_second: fn(u32) -> String,
     pub learning_rate: &'static str,
     pub optimizer: &'static str,
+    /// SGD with this momentum.
     pub sgd: fn(&str) -> String,
+    pub sgd_plain: &'static str,
     pub batch_size: &'static str,
     pub preset: &'static str,
     pub preset_tiny: &'static str,
@@ -165,14 +150,16 @@ pub struct Text {
     pub samples_per_person: &'static str,
     pub help_dataset: &'static str,
     pub attention: &'static str,
-    pub help_attention: &'static str,
+    /// (one head's width d_head, the model's width)
+    pub help_attention: fn(usize, usize) -> String,
     pub image: &'static str,
     pub previous: &'static str,
     pub next: &'static str,
     pub block: &'static str,
     pub head: &'static str,
     pub probe_caption: fn(u64, &str, &str, &str) -> String,
-    pub scores_title: &'static str,
+    /// (d_head)
+    pub scores_title: fn(usize) -> String,
     pub shares_title: &'static str,
     pub face_title: fn(&str) -> String,
     pub face_title_plain: &'static str,
@@ -206,8 +193,12 @@ pub struct Text {
     pub help_flow: &'static str,
     pub flow_hint: &'static str,
     pub rows_are_tokens: &'static str,
+    pub flow_next_blocks: &'static str,
+    pub flow_classifier: &'static str,
+    pub flow_probabilities: &'static str,
 
     pub playground: &'static PlaygroundText,
+    pub backward: &'static BackwardText,
     pub tour: &'static TourText,
 
     pub walkthrough: &'static str,
@@ -218,19 +209,36 @@ pub struct Text {
     pub phase_backward: &'static str,
     pub phase_update: &'static str,
     pub phase_repeat: &'static str,
-    pub walk_forward: fn(usize, &str, &str, &str, &str) -> String,
+    pub walk_forward: fn(&ForwardNumbers) -> String,
     pub walk_loss: fn(&str, &str, usize, &str) -> String,
     pub walk_backward: fn(&str, &str, &str) -> String,
     pub walk_update: fn(&TrackedUpdate) -> String,
-    /// (momentum, learning rate)
-    pub rule_sgd: fn(&str, &str) -> String,
-    pub rule_adam: fn(&str) -> String,
     pub walk_repeat: fn(usize, usize, usize, usize, u64) -> String,
 }
 
-/// The tracked Wq entry across the last update, its numbers written for the page.
+/// The forward pass of the last update, with the model's own sizes.
+pub struct ForwardNumbers<'a> {
+    pub faces: usize,
+    pub truth: &'a str,
+    pub guess: &'a str,
+    pub p_guess: &'a str,
+    pub p_true: &'a str,
+    pub patches: usize,
+    pub patch_size: usize,
+    pub width: usize,
+    /// Patches + CLS.
+    pub tokens: usize,
+    pub depth: usize,
+    pub people: usize,
+}
+
+/// The tracked Wq entry across the last update, its numbers written for the page. A
+/// number that is negative or written with a power of ten comes in parentheses where it
+/// is a factor (`× (−0.0125)`), so the formulas read as a teacher writes them.
 pub struct TrackedUpdate<'a> {
-    /// Counted from 1, as the page names blocks.
+    /// The optimizer that made the update, by its name in the controls.
+    pub optimizer: &'a str,
+    /// Counted from 1, as the page counts blocks, rows and columns.
     pub block: usize,
     pub row: usize,
     pub col: usize,
@@ -238,8 +246,32 @@ pub struct TrackedUpdate<'a> {
     pub gradient: &'a str,
     pub after: &'a str,
     pub change: &'a str,
-    /// The optimizer's rule, in words.
-    pub rule: &'a str,
+    pub learning_rate: &'a str,
+    pub rule: RuleNumbers<'a>,
+}
+
+/// What the optimizer remembered for the tracked entry, written for the page.
+pub enum RuleNumbers<'a> {
+    Sgd,
+    Momentum {
+        momentum: &'a str,
+        velocity_before: &'a str,
+        velocity: &'a str,
+    },
+    Adam {
+        t: u32,
+        beta1: &'a str,
+        one_minus_beta1: &'a str,
+        beta2: &'a str,
+        one_minus_beta2: &'a str,
+        epsilon: &'a str,
+        m_before: &'a str,
+        m: &'a str,
+        v_before: &'a str,
+        v: &'a str,
+        m_hat: &'a str,
+        v_hat: &'a str,
+    },
 }
 
 pub static EN: Text = Text {
@@ -285,7 +317,8 @@ pub static EN: Text = Text {
     speed_per_second: |n| format!("{n} per second"),
     learning_rate: "Learning rate",
     optimizer: "Optimizer",
-    sgd: |momentum| format!("SGD (momentum {momentum})"),
+    sgd: |momentum| format!("SGD with momentum {momentum}"),
+    sgd_plain: "SGD without momentum",
     batch_size: "Batch size",
     preset: "Model",
     preset_tiny: "tiny: 16 patches of 8×8, width 32, 2 blocks",
@@ -296,10 +329,11 @@ pub static EN: Text = Text {
     help_controls:
         "Step runs exactly one update: the model looks at one batch of faces (forward), \
         measures how wrong it was (loss), works out how each weight should change (backward) and \
-        changes them a little (update). Play repeats that. The learning rate is the size of each \
-        change; Reset draws the initial weights again from the seed, so the same seed always \
+        changes them a little (update). Play repeats that. The learning rate lr sets how big the \
+        changes are: SGD moves a weight by lr × its gradient (with momentum, lr × its velocity), \
+        Adam by about lr or less; the walkthrough below shows the rule with the last update's \
+        numbers. Reset draws the initial weights again from the seed, so the same seed always \
         starts from the same model.",
-
     progress: "Progress",
     update: "Update",
     epoch: "Epoch",
@@ -369,13 +403,21 @@ pub static EN: Text = Text {
     help_dataset: "The model learns to name the person in each image. It trains on the training \
         images only and is checked on the validation images, which it never trains on.",
     attention: "Attention of one head",
-    help_attention: "For one face, one block and one head, with the weights as they are now. \
-        Left: the raw scores Q·Kᵀ/√d for every pair of tokens (row: the token that looks, the \
-        query; column: the token looked at, the key); blue is negative, orange positive. \
-        Middle: the same after softmax, row by row: each row becomes shares that add up to \
-        100 %. Right: where the chosen token looks on the face (CLS at first; click a patch or \
-        a row to choose another). Q, K, scores and shares are recomputed for each image; \
-        only Wq, Wk, Wv and Wo are learned. Hover over a cell to read its numbers.",
+    help_attention: |d_head, width| {
+        format!(
+            "For one face, one block and one head, with the weights as they are now. Left: the \
+             raw scores Q·Kᵀ/√d_head for every pair of tokens (row: the token that looks, the \
+             query; column: the token looked at, the key); blue is negative, orange positive. \
+             d_head = {d_head} is the width of one head's Q and K, not the model's width \
+             ({width}): √d_head = √{d_head}. Middle: the same after softmax, row by row: each \
+             row becomes shares that add up to 100\u{202f}%. Right: where the chosen token looks on \
+             the face (CLS at first; click a patch or a row to choose another). Q, K, the scores \
+             and the shares are not learned: they are recomputed for each image from learned \
+             weights. The names query, key and value come from information retrieval (Vaswani \
+             et al., 2017): they describe what the computation does, with no search taking \
+             place. Hover over a cell to read its numbers."
+        )
+    },
     image: "Image",
     previous: "previous image",
     next: "next image",
@@ -384,7 +426,7 @@ pub static EN: Text = Text {
     probe_caption: |step, truth, guess, p| {
         format!("After update {step}: this is {truth}; the model says {guess} (p = {p}).")
     },
-    scores_title: "Scores Q·Kᵀ/√d (before softmax)",
+    scores_title: |d_head| format!("Scores Q·Kᵀ/√d_head, d_head = {d_head} (before softmax)"),
     shares_title: "Attention: softmax of each row",
     face_title: |token| format!("Where {token} looks"),
     face_title_plain: "Attention drawn over the face",
@@ -395,10 +437,12 @@ pub static EN: Text = Text {
     attention_hint: "Hover over a cell, or focus a map and move with the arrow keys (Enter shows that row on the face): its query and key patches are outlined on the face (orange: query, blue dashes: key).",
 
     gradients: "Gradients reaching Wq, Wk and Wv",
-    help_gradients: "How strongly the last update pushed each weight matrix: the L2 norm of \
-        its gradient. Wq, Wk and Wv start from different random values and play different \
-        roles, so their gradients differ from the very first update. The chart follows the \
-        block chosen above (log scale); the bars are the latest update, every block.",
+    help_gradients: "How strongly the loss pulls on each weight matrix at the last update: the \
+        L2 norm of its gradient. It is not how far the matrix moved: with momentum or Adam, what \
+        the optimizer remembers of earlier gradients decides that too (the walkthrough shows one \
+        entry). Wq, Wk and Wv start from different random values and play different roles, so \
+        their gradients differ from the very first update. The chart follows the block chosen \
+        above (log scale); the bars are the latest update, every block.",
     gradient_axis: "gradient norm",
     gradient_now: |step| format!("Update {step}, every block"),
     gradient_block: |block| format!("block {block}"),
@@ -415,11 +459,17 @@ pub static EN: Text = Text {
     phase_backward: "Backward",
     phase_update: "Update",
     phase_repeat: "Repeat",
-    walk_forward: |n, truth, guess, p_guess, p_true| {
+    walk_forward: |f| {
         format!(
-            "The {n} faces of the batch go through the model. For the first one, {truth}, the \
-             model's most likely answer is {guess} (p = {p_guess}); the probability it gives \
-             the right person is p = {p_true}."
+            "The {} faces of the batch go through the model. Each image is cut into {} patches \
+             of {}×{} pixels; each patch becomes a token of {} numbers (the patch embedding), a \
+             learned CLS token is put in front and a learned position added to each: {} tokens. \
+             Then {} blocks, each an attention then a GELU MLP, each added back to its input \
+             (the residual). CLS’s final vector goes to the classifier, and softmax turns its {} \
+             scores into probabilities. For the first face, {}, the model’s most likely answer \
+             is {} (p = {}); the probability it gives the right person is p = {}.",
+            f.faces, f.patches, f.patch_size, f.patch_size, f.width, f.tokens, f.depth,
+            f.people, f.truth, f.guess, f.p_guess, f.p_true
         )
     },
     walk_loss: |p, minus_log, n, loss| {
@@ -433,15 +483,42 @@ pub static EN: Text = Text {
         )
     },
     walk_update: |u| {
+        let rule = match u.rule {
+            RuleNumbers::Sgd => format!(
+                "SGD without momentum moves each weight against its own gradient: \
+                 W_new = W_old − lr × grad = {} − {} × {} = {}.",
+                u.before, u.learning_rate, u.gradient, u.after
+            ),
+            RuleNumbers::Momentum { momentum, velocity_before, velocity } => format!(
+                "SGD with momentum keeps a velocity v for each weight, a running sum of its \
+                 past gradients (0 before the first update): v ← {momentum} × v + grad = \
+                 {momentum} × {velocity_before} + {} = {velocity}; then W_new = W_old − lr × v \
+                 = {} − {} × {velocity} = {}. The weight moves against v, which after the first \
+                 update need not point the way of this update's gradient.",
+                u.gradient, u.before, u.learning_rate, u.after
+            ),
+            RuleNumbers::Adam {
+                t, beta1, one_minus_beta1, beta2, one_minus_beta2, epsilon, m_before, m,
+                v_before, v, m_hat, v_hat,
+            } => format!(
+                "Adam keeps two running means for each weight, both starting at 0; this was \
+                 its update t = {t}. The mean of the gradients: m ← {beta1} × m + \
+                 {one_minus_beta1} × grad = {beta1} × {m_before} + {one_minus_beta1} × {} = \
+                 {m}; the mean of their squares: v ← {beta2} × v + {one_minus_beta2} × grad² \
+                 = {beta2} × {v_before} + {one_minus_beta2} × {}² = {v}. Corrected for their \
+                 start at 0: m̂ = m / (1 − {beta1}^{t}) = {m_hat} and v̂ = v / (1 − \
+                 {beta2}^{t}) = {v_hat}. Then W_new = W_old − lr × m̂ / (√v̂ + ε) = {} − {} × \
+                 {m_hat} / (√{v_hat} + {epsilon}) = {}: dividing by √v̂ makes the step about \
+                 lr in size (usually less), however large or small the gradient.",
+                u.gradient, u.gradient, u.before, u.learning_rate, u.after
+            ),
+        };
         format!(
-            "The optimizer moves every weight using its gradient. Followed here: Wq[{}, {}] of \
-             block {} was {}, its gradient {}; it is now {} (change {}). {}",
-            u.row, u.col, u.block, u.before, u.gradient, u.after, u.change, u.rule
+            "The optimizer that made this update: {}. Followed here: the entry of Wq in row {}, column {} of \
+             block {} (counted from 1) was {}, and the loss's gradient for it is {}. {rule} \
+             Change: {}.",
+            u.optimizer, u.row, u.col, u.block, u.before, u.gradient, u.change
         )
-    },
-    rule_sgd: |momentum, lr| format!("SGD with momentum: v ← {momentum}·v + gradient, W ← W − {lr}·v."),
-    rule_adam: |lr| {
-        format!("Adam divides a running mean of the gradients by the square root of a running mean of their squares: each weight usually moves by about {lr} or less.")
     },
     walk_repeat: |examples, batch, per_epoch, i, epoch| {
         format!(
@@ -451,12 +528,15 @@ pub static EN: Text = Text {
         )
     },
     weights: "Weights, not activations",
-    help_weights: "Wq, Wk and Wv of the block chosen above, as they are now: the only things \
-        here that training changes. Each cell is one learned number (blue negative, orange \
-        positive). Below: how far each matrix has moved from its initial value, and how alike \
-        Wq and Wk are (cosine of the two matrices taken as vectors), update after update.",
+    help_weights: "Wq, Wk and Wv of the block chosen above, as they are now: learned numbers, \
+        the same for every face, which training changes (as it changes every other weight of \
+        the model). Each cell is one learned number (blue negative, orange positive). Below: how \
+        far each matrix has moved from its initial value, and how alike Wq and Wk are (cosine \
+        of the two matrices taken as vectors), update after update.",
     learned_badge: "learned",
-    learned_list: "the same for every face, changed only by training: Wq, Wk, Wv, Wo.",
+    learned_list: "the same for every face, changed only by training: Wq, Wk, Wv and Wo here, \
+        and every other weight of the model too: LayerNorm’s γ and β, the MLPs, the patch \
+        embedding, CLS, the position embeddings and the classifier.",
     computed_badge: "recomputed",
     computed_list: "for each face, from the learned weights: Q, K, V, the scores and the attention.",
     qk_similarity: "cos(Wq, Wk)",
@@ -465,14 +545,21 @@ pub static EN: Text = Text {
         format!("After update {step}, block {block}: Wq has moved {q} %, Wk {k} %, Wv {v} % from its initial value; cos(Wq, Wk) = {sim}.")
     },
     flow_title: "The flow of V through one block",
-    help_flow: "The path of one block, for the face and head chosen above. The grey boxes \
-        compute, the blue ones hold learned weights. Click an arrow to see the tensor it \
-        carries now: Q, K and V come from the same normalised X through three different \
-        matrices; the scores and their softmax decide the mix; A·V is what each token takes \
-        from the others' values before Wo and the residual add it back to X.",
+    help_flow: "The path of one block, for the face and head chosen above, then what follows \
+        it. Grey boxes only compute; blue ones hold learned weights (LayerNorm too: it \
+        normalises each token, then scales and shifts it by its learned γ and β). Click an arrow \
+        to see the tensor it carries now: Q, K and V come from the same normalised X through \
+        three different matrices; the scores and their softmax decide the mix; A·V is what each \
+        token takes from every token's value, its own included, before Wo and the residual add \
+        it back to X. Then a GELU MLP, with its own residual, the same path in the next blocks, \
+        and CLS's final vector, after a last LayerNorm, goes to the classifier.",
     flow_hint: "Click an arrow (or focus it and press Enter) to open the tensor it carries.",
     rows_are_tokens: "one row per token,",
+    flow_next_blocks: "next blocks",
+    flow_classifier: "last LayerNorm, CLS → classifier",
+    flow_probabilities: "softmax → probabilities",
     playground: &playground::EN,
+    backward: &backward::EN,
     tour: &tour::EN,
 };
 
@@ -481,7 +568,7 @@ pub static FR: Text = Text {
     tagline:
         "Un Vision Transformer apprend à reconnaître des visages, en direct, dans votre navigateur.",
     language_name: "Français",
-    help: "Qu’est-ce que je vois ?",
+    help: "Qu’est-ce que je vois\u{202f}?",
 
     device: "Calcul",
     device_gpu: "WebGPU (carte graphique)",
@@ -490,16 +577,16 @@ pub static FR: Text = Text {
     device_starting: "Démarrage du modèle…",
     device_switch_note: "Changer de calcul repart des mêmes poids initiaux.",
     gpu_fallback: |why| {
-        format!("WebGPU n’a pas pu démarrer ({why}). L’entraînement tourne sur le processeur ; rien d’autre ne change.")
+        format!("WebGPU n’a pas pu démarrer ({why}). L’entraînement tourne sur le processeur\u{202f}; rien d’autre ne change.")
     },
     no_gpu_adapter: "ce navigateur ne propose pas d’adaptateur WebGPU",
     worker_lost: |why| {
         format!("L’entraînement s’est arrêté de façon inattendue ({why}). Il a repris sur le processeur depuis la graine.")
     },
-    refused: |why| format!("Non effectué : {why}"),
+    refused: |why| format!("Non effectué\u{202f}: {why}"),
     dismiss: "Fermer",
 
-    diverged_title: "L’entraînement a divergé : il est en pause",
+    diverged_title: "L’entraînement a divergé\u{202f}: il est en pause",
     diverged_body: |step, loss, lr| {
         format!(
             "À la mise à jour {step}, la perte est devenue {loss}. Avec un taux d’apprentissage \
@@ -521,28 +608,31 @@ pub static FR: Text = Text {
     speed_per_second: |n| format!("{n} par seconde"),
     learning_rate: "Taux d’apprentissage",
     optimizer: "Optimiseur",
-    sgd: |momentum| format!("SGD (moment {momentum})"),
+    sgd: |momentum| format!("SGD avec momentum {momentum}"),
+    sgd_plain: "SGD sans momentum",
     batch_size: "Taille du lot",
     preset: "Modèle",
-    preset_tiny: "tiny : 16 patchs de 8×8, largeur 32, 2 blocs",
-    preset_small: "small : 64 patchs de 4×4, largeur 64, 4 blocs",
+    preset_tiny: "tiny\u{202f}: 16 patchs de 8×8, largeur 32, 2 blocs",
+    preset_small: "small\u{202f}: 64 patchs de 4×4, largeur 64, 4 blocs",
     seed: "Graine",
-    keyboard: "Clavier : Espace = un pas, P = lecture / pause",
+    keyboard: "Clavier\u{202f}: Espace = un pas, P = lecture / pause",
     restart_note: "Changer de modèle ou de graine lance un nouvel entraînement.",
     help_controls:
-        "« Un pas » fait exactement une mise à jour : le modèle regarde un lot de visages \
-        (propagation avant), mesure son erreur (perte), calcule comment chaque poids doit changer \
-        (rétropropagation) et les modifie un peu (mise à jour). « Lecture » répète cela. Le taux \
-        d’apprentissage est la taille de chaque modification ; « Réinitialiser » retire les poids \
-        initiaux depuis la graine : la même graine redonne toujours le même modèle de départ.",
-
+        "«\u{202f}Un pas\u{202f}» fait exactement une mise à jour\u{202f}: le modèle regarde un lot de \
+        visages (propagation avant), mesure son erreur (perte), calcule comment chaque poids doit \
+        changer (rétropropagation) et les modifie un peu (mise à jour). «\u{202f}Lecture\u{202f}» répète \
+        cela. Le taux d’apprentissage fixe l’ampleur des modifications\u{202f}: le SGD déplace un poids \
+        de taux × son gradient (avec momentum, taux × sa vitesse), Adam d’environ le taux ou moins\u{202f}; \
+        le déroulé ci-dessous montre la règle avec les nombres de la dernière mise à jour. \
+        «\u{202f}Réinitialiser\u{202f}» tire à nouveau les poids initiaux depuis la graine\u{202f}: la même \
+        graine redonne toujours le même modèle de départ.",
     progress: "Avancement",
     update: "Mise à jour",
     epoch: "Époque",
     in_epoch: |i, n| format!("mise à jour {i} sur {n} dans cette époque"),
     ms_per_update: "ms par mise à jour",
     parameters: "nombres appris",
-    help_progress: "Une époque est un passage sur toutes les images d’entraînement : avec cette \
+    help_progress: "Une époque est un passage sur toutes les images d’entraînement\u{202f}: avec cette \
         taille de lot, il faut le nombre de mises à jour indiqué. La barre montre où en est le \
         passage en cours.",
 
@@ -553,18 +643,18 @@ pub static FR: Text = Text {
     accuracy_chart: "Exactitude en validation",
     accuracy_axis: "exactitude (%)",
     chance: "hasard",
-    latest_loss: |loss| format!("dernière perte : {loss}"),
+    latest_loss: |loss| format!("dernière perte\u{202f}: {loss}"),
     latest_accuracy: |acc, step| {
-        format!("{acc} % des visages mis de côté reconnus après la mise à jour {step}")
+        format!("{acc}\u{202f}% des visages mis de côté reconnus après la mise à jour {step}")
     },
-    no_points_yet: "Appuyez sur « Un pas » ou « Lecture » pour entraîner.",
+    no_points_yet: "Appuyez sur «\u{202f}Un pas\u{202f}» ou «\u{202f}Lecture\u{202f}» pour entraîner.",
     help_loss: "La perte vaut −log p, où p est la probabilité que le modèle donne à la bonne \
         personne, en moyenne sur le lot. Elle part d’environ log(nombre de personnes) et baisse \
-        à mesure que le modèle apprend. Chaque point est une mise à jour, sur un lot différent : \
+        à mesure que le modèle apprend. Chaque point est une mise à jour, sur un lot différent\u{202f}: \
         la courbe est donc bruitée.",
     help_accuracy:
         "Des visages sur lesquels le modèle ne s’entraîne jamais, vérifiés au départ et à \
-        la fin de chaque époque : la part qu’il nomme correctement. C’est ce qui distingue \
+        la fin de chaque époque\u{202f}: la part qu’il nomme correctement. C’est ce qui distingue \
         apprendre et mémoriser.",
 
     batch: "Le lot de cette mise à jour",
@@ -574,17 +664,17 @@ pub static FR: Text = Text {
     batch_empty: "Les visages du lot de la prochaine mise à jour apparaîtront ici.",
     help_batch:
         "Les visages sur lesquels le modèle vient de s’entraîner, à la résolution où il les \
-        voit. Sous chacun : la personne, celle que le modèle a nommée, et la probabilité qu’il a \
-        donnée à cette réponse. Vert : juste ; rouge : faux.",
+        voit. Sous chacun\u{202f}: la personne, celle que le modèle a nommée, et la probabilité qu’il a \
+        donnée à cette réponse. Vert\u{202f}: juste\u{202f}; rouge\u{202f}: faux.",
 
     dataset: "Les visages",
-    synthetic_statement: "Ces visages sont synthétiques : le programme les dessine à partir d’une \
+    synthetic_statement: "Ces visages sont synthétiques\u{202f}: le programme les dessine à partir d’une \
         graine, et aucune de ces personnes n’existe. Chaque identité a ses traits à des endroits \
         fixes (forme et écart des yeux, sourcils, nez, bouche, contour du visage, ligne des \
-        cheveux ; certaines ont des lunettes, une barbe ou un grain de beauté), tandis que chaque \
+        cheveux\u{202f}; certaines ont des lunettes, une barbe ou un grain de beauté), tandis que chaque \
         image bouge, tourne, change un peu de lumière et d’expression. En apprenant, l’attention \
         du modèle devrait se poser sur les parties du visage qui distinguent les identités.",
-    imported_statement: |name| format!("Vos propres visages, depuis « {name} »."),
+    imported_statement: |name| format!("Vos propres visages, depuis «\u{202f}{name}\u{202f}»."),
     counts: |people, train, val, size| {
         format!("{people} personnes · {train} images d’entraînement · {val} images de validation · {size}×{size} pixels")
     },
@@ -593,10 +683,10 @@ pub static FR: Text = Text {
     choose_folder: "Utiliser un dossier de visages…",
     choose_file: "Utiliser un .zip ou un .pack…",
     use_synthetic: "Revenir aux visages intégrés",
-    privacy: "Un dossier par personne (comme s1/1.pgm ou Nom/Nom_0001.jpg) ; PGM, PNG ou JPEG. \
-        Vos images restent dans ce navigateur : rien n’est envoyé nulle part.",
+    privacy: "Un dossier par personne (comme s1/1.pgm ou Nom/Nom_0001.jpg)\u{202f}; PGM, PNG ou JPEG. \
+        Vos images restent dans ce navigateur\u{202f}: rien n’est envoyé nulle part.",
     importing: "Lecture de vos visages…",
-    skipped: |n| format!("{n} fichier(s) écarté(s) :"),
+    skipped: |n| format!("{n} fichier(s) écarté(s)\u{202f}:"),
     people_left_out: |n| {
         format!("{n} autres personnes avaient assez d’images mais dépassent la limite de ce sous-ensemble.")
     },
@@ -605,43 +695,53 @@ pub static FR: Text = Text {
     },
     colon: "\u{a0}: ",
     samples_per_person:
-        "Quelques images d’entraînement de chaque personne, à la résolution du modèle :",
+        "Quelques images d’entraînement de chaque personne, à la résolution du modèle\u{202f}:",
     help_dataset: "Le modèle apprend à nommer la personne de chaque image. Il s’entraîne sur les \
         images d’entraînement seulement, et il est vérifié sur les images de validation, qu’il ne \
         voit jamais à l’entraînement.",
     attention: "L’attention d’une tête",
-    help_attention: "Pour un visage, un bloc et une tête, avec les poids tels qu’ils sont \
-        maintenant. À gauche : les scores bruts Q·Kᵀ/√d pour chaque paire de jetons (ligne : \
-        le jeton qui regarde, la requête ; colonne : le jeton regardé, la clé) ; bleu négatif, \
-        orange positif. Au milieu : la même chose après softmax, ligne par ligne : chaque \
-        ligne devient des parts qui font 100 %. À droite : où regarde le jeton choisi sur le \
-        visage (CLS d’abord ; cliquez un patch ou une ligne pour en choisir un autre). Q, K, \
-        scores et parts sont recalculés pour chaque image ; seuls Wq, Wk, Wv et Wo sont \
-        appris. Survolez une case pour lire ses nombres.",
+    help_attention: |d_head, width| {
+        format!(
+            "Pour un visage, un bloc et une tête, avec les poids tels qu’ils sont maintenant. \
+             À gauche\u{202f}: les scores bruts Q·Kᵀ/√d_head pour chaque paire de jetons (ligne\u{202f}: \
+             le jeton qui regarde, la requête\u{202f}; colonne\u{202f}: le jeton regardé, la clé)\u{202f}; \
+             bleu négatif, orange positif. d_head = {d_head} est la largeur de Q et K dans une \
+             tête, pas la largeur du modèle ({width})\u{202f}: √d_head = √{d_head}. Au milieu\u{202f}: la \
+             même chose après softmax, ligne par ligne\u{202f}: chaque ligne devient des parts qui \
+             font 100\u{202f}%. À droite\u{202f}: où regarde le jeton choisi sur le visage (CLS \
+             d’abord\u{202f}; cliquez sur un patch ou une ligne pour en choisir un autre). Q, K, les \
+             scores et les parts ne sont pas appris\u{202f}: ils sont recalculés pour chaque image à \
+             partir des poids appris. Les noms requête, clé et valeur viennent de la recherche \
+             d’information (Vaswani et al., 2017)\u{202f}: ils décrivent ce que fait le calcul, sans \
+             qu’aucune recherche n’ait lieu. Survolez une case pour lire ses nombres."
+        )
+    },
     image: "Image",
     previous: "image précédente",
     next: "image suivante",
     block: "Bloc",
     head: "Tête",
     probe_caption: |step, truth, guess, p| {
-        format!("Après la mise à jour {step} : c’est {truth} ; le modèle dit {guess} (p = {p}).")
+        format!("Après la mise à jour {step}\u{202f}: c’est {truth}\u{202f}; le modèle dit {guess} (p = {p}).")
     },
-    scores_title: "Scores Q·Kᵀ/√d (avant softmax)",
-    shares_title: "Attention : softmax de chaque ligne",
+    scores_title: |d_head| format!("Scores Q·Kᵀ/√d_head, d_head = {d_head} (avant softmax)"),
+    shares_title: "Attention\u{202f}: softmax de chaque ligne",
     face_title: |token| format!("Où regarde {token}"),
     face_title_plain: "L’attention dessinée sur le visage",
     query_token: "requête",
     key_token: "clé",
     score: "score",
     share: "part",
-    attention_hint: "Survolez une case, ou sélectionnez une carte et déplacez-vous avec les flèches (Entrée montre cette ligne sur le visage) : ses patchs requête et clé sont entourés sur le visage (orange : requête, tirets bleus : clé).",
+    attention_hint: "Survolez une case, ou sélectionnez une carte et déplacez-vous avec les flèches (Entrée montre cette ligne sur le visage)\u{202f}: ses patchs requête et clé sont entourés sur le visage (orange\u{202f}: requête, tirets bleus\u{202f}: clé).",
 
     gradients: "Les gradients qui atteignent Wq, Wk et Wv",
-    help_gradients: "La force avec laquelle la dernière mise à jour a poussé chaque matrice de \
-        poids : la norme L2 de son gradient. Wq, Wk et Wv partent de valeurs aléatoires \
-        différentes et jouent des rôles différents : leurs gradients diffèrent dès la première \
-        mise à jour. La courbe suit le bloc choisi plus haut (échelle logarithmique) ; les \
-        barres montrent la dernière mise à jour, pour chaque bloc.",
+    help_gradients: "La force avec laquelle la perte tire sur chaque matrice de poids à la \
+        dernière mise à jour\u{202f}: la norme L2 de son gradient. Ce n’est pas de combien la \
+        matrice a bougé\u{202f}: avec momentum ou Adam, ce que l’optimiseur garde des gradients \
+        précédents en décide aussi (le déroulé en montre un coefficient). Wq, Wk et Wv partent de \
+        valeurs aléatoires différentes et jouent des rôles différents\u{202f}: leurs gradients \
+        diffèrent dès la première mise à jour. La courbe suit le bloc choisi plus haut (échelle \
+        logarithmique)\u{202f}; les barres montrent la dernière mise à jour, pour chaque bloc.",
     gradient_axis: "norme du gradient",
     gradient_now: |step| format!("Mise à jour {step}, chaque bloc"),
     gradient_block: |block| format!("bloc {block}"),
@@ -650,75 +750,122 @@ pub static FR: Text = Text {
     rollout: "tous les blocs (rollout)",
     rollout_title: "De quoi CLS est fait, sur tous les blocs",
     walkthrough: "Une mise à jour, pas à pas",
-    help_walkthrough: "Ce qu’a fait le dernier « Un pas », dans l’ordre où l’ordinateur l’a \
+    help_walkthrough: "Ce qu’a fait le dernier «\u{202f}Un pas\u{202f}», dans l’ordre où l’ordinateur l’a \
         fait, avec ses propres nombres. Le premier visage du lot représente tous les autres.",
-    walk_empty: "Appuyez sur « Un pas » : les cinq phases de cette mise à jour apparaîtront ici, avec leurs nombres.",
+    walk_empty: "Appuyez sur «\u{202f}Un pas\u{202f}»\u{202f}: les cinq phases de cette mise à jour apparaîtront ici, avec leurs nombres.",
     phase_forward: "Propagation avant",
     phase_loss: "Perte",
     phase_backward: "Rétropropagation",
     phase_update: "Mise à jour",
     phase_repeat: "Et on recommence",
-    walk_forward: |n, truth, guess, p_guess, p_true| {
+    walk_forward: |f| {
         format!(
-            "Les {n} visages du lot traversent le modèle. Pour le premier, {truth}, la réponse la \
-             plus probable du modèle est {guess} (p = {p_guess}) ; la probabilité qu’il donne à \
-             la bonne personne est p = {p_true}."
+            "Les {} visages du lot traversent le modèle. Chaque image est découpée en {} patchs \
+             de {}\u{202f}×\u{202f}{} pixels\u{202f}; chaque patch devient un jeton de {} nombres (le \
+             plongement des patchs), un jeton CLS appris est placé devant et une position apprise \
+             ajoutée à chacun\u{202f}: {} jetons. Puis {} blocs, chacun une attention puis un MLP avec \
+             GELU, chacun ajouté à son entrée (la connexion résiduelle). Le vecteur final de CLS va \
+             au classifieur, et softmax transforme ses {} scores en probabilités. Pour le premier \
+             visage, {}, la réponse la plus probable du modèle est {} (p = {})\u{202f}; la \
+             probabilité qu’il donne à la bonne personne est p = {}.",
+            f.faces, f.patches, f.patch_size, f.patch_size, f.width, f.tokens, f.depth,
+            f.people, f.truth, f.guess, f.p_guess, f.p_true
         )
     },
     walk_loss: |p, minus_log, n, loss| {
-        format!("Pour ce visage, la perte vaut −log p = −log {p} = {minus_log}. En moyenne sur les {n} visages : perte = {loss}.")
+        format!("Pour ce visage, la perte vaut −log p = −log {p} = {minus_log}. En moyenne sur les {n} visages\u{202f}: perte = {loss}.")
     },
     walk_backward: |wq, wk, wv| {
         format!(
             "La rétropropagation calcule comment la perte varie avec chaque poids. Dans le bloc 1, \
-             la taille des gradients (norme L2) vaut : Wq {wq}, Wk {wk}, Wv {wv} : trois nombres \
+             la taille des gradients (norme L2) vaut\u{202f}: Wq {wq}, Wk {wk}, Wv {wv}\u{202f}: trois nombres \
              différents pour trois matrices différentes."
         )
     },
     walk_update: |u| {
+        let rule = match u.rule {
+            RuleNumbers::Sgd => format!(
+                "Le SGD sans momentum déplace chaque poids à l’opposé de son propre \
+                 gradient\u{202f}: W_nouveau = W_ancien − taux × gradient = {} − {} × {} = {}.",
+                u.before, u.learning_rate, u.gradient, u.after
+            ),
+            RuleNumbers::Momentum { momentum, velocity_before, velocity } => format!(
+                "Le SGD avec momentum garde pour chaque poids une vitesse v, une somme \
+                 glissante de ses gradients passés (0 avant la première mise à jour)\u{202f}: \
+                 v ← {momentum} × v + gradient = {momentum} × {velocity_before} + {} = \
+                 {velocity}\u{202f}; puis W_nouveau = W_ancien − taux × v = {} − {} × \
+                 {velocity} = {}. Le poids se déplace à l’opposé de v qui, après la première \
+                 mise à jour, n’a pas forcément le sens du gradient de celle-ci.",
+                u.gradient, u.before, u.learning_rate, u.after
+            ),
+            RuleNumbers::Adam {
+                t, beta1, one_minus_beta1, beta2, one_minus_beta2, epsilon, m_before, m,
+                v_before, v, m_hat, v_hat,
+            } => format!(
+                "Adam garde pour chaque poids deux moyennes glissantes, qui partent de 0\u{202f}; \
+                 c’était sa mise à jour t = {t}. La moyenne des gradients\u{202f}: \
+                 m ← {beta1} × m + {one_minus_beta1} × gradient = {beta1} × {m_before} + \
+                 {one_minus_beta1} × {} = {m}\u{202f}; la moyenne de leurs carrés\u{202f}: \
+                 v ← {beta2} × v + {one_minus_beta2} × gradient² = {beta2} × {v_before} + \
+                 {one_minus_beta2} × {}² = {v}. Corrigées de leur départ à 0\u{202f}: \
+                 m̂ = m / (1 − {beta1}^{t}) = {m_hat} et v̂ = v / (1 − {beta2}^{t}) = {v_hat}. \
+                 Puis W_nouveau = W_ancien − taux × m̂ / (√v̂ + ε) = {} − {} × {m_hat} / \
+                 (√{v_hat} + {epsilon}) = {}\u{202f}: diviser par √v̂ donne un pas de l’ordre \
+                 du taux (en général moins), que le gradient soit grand ou petit.",
+                u.gradient, u.gradient, u.before, u.learning_rate, u.after
+            ),
+        };
         format!(
-            "L’optimiseur déplace chaque poids à l’aide de son gradient. Suivi ici\u{a0}: \
-             Wq[{}, {}] du bloc {} valait {}, son gradient {}\u{a0}; il vaut maintenant {} \
-             (variation {}). {}",
-            u.row, u.col, u.block, u.before, u.gradient, u.after, u.change, u.rule
+            "L’optimiseur qui a fait cette mise à jour\u{202f}: {}. Suivi ici\u{202f}: le coefficient de Wq \
+             ligne {}, colonne {} du bloc {} (numérotés à partir de 1) valait {}, et le \
+             gradient de la perte pour lui vaut {}. {rule} Variation\u{202f}: {}.",
+            u.optimizer, u.row, u.col, u.block, u.before, u.gradient, u.change
         )
-    },
-    rule_sgd: |momentum, lr| format!("SGD avec moment : v ← {momentum}·v + gradient, W ← W − {lr}·v."),
-    rule_adam: |lr| {
-        format!("Adam divise une moyenne glissante des gradients par la racine carrée d’une moyenne glissante de leurs carrés\u{a0}: chaque poids bouge en général d’environ {lr} au plus.")
     },
     walk_repeat: |examples, batch, per_epoch, i, epoch| {
         format!(
-            "{examples} images d’entraînement par lots de {batch} : {per_epoch} mises à jour font \
+            "{examples} images d’entraînement par lots de {batch}\u{202f}: {per_epoch} mises à jour font \
              une époque (le dernier lot peut être plus petit). C’était la mise à jour {i} sur \
              {per_epoch} de l’époque {epoch}. Puis le lot suivant, et ainsi de suite."
         )
     },
     weights: "Des poids, pas des activations",
-    help_weights: "Wq, Wk et Wv du bloc choisi plus haut, tels qu’ils sont maintenant : les \
-        seules choses ici que l’entraînement modifie. Chaque case est un nombre appris (bleu \
-        négatif, orange positif). En dessous : de combien chaque matrice s’est éloignée de sa \
-        valeur initiale, et à quel point Wq et Wk se ressemblent (cosinus des deux matrices \
-        vues comme des vecteurs), mise à jour après mise à jour.",
+    help_weights: "Wq, Wk et Wv du bloc choisi plus haut, tels qu’ils sont maintenant\u{202f}: des \
+        nombres appris, les mêmes pour tous les visages, que l’entraînement modifie (comme tous \
+        les autres poids du modèle). Chaque case est un nombre appris (bleu négatif, orange \
+        positif). En dessous\u{202f}: de combien chaque matrice s’est éloignée de sa valeur \
+        initiale, et à quel point Wq et Wk se ressemblent (cosinus des deux matrices vues comme \
+        des vecteurs), mise à jour après mise à jour.",
     learned_badge: "appris",
-    learned_list: "les mêmes pour tous les visages, modifiés seulement par l’entraînement : Wq, Wk, Wv, Wo.",
+    learned_list: "les mêmes pour tous les visages, modifiés seulement par l’entraînement\u{202f}: \
+        Wq, Wk, Wv et Wo ici, et tous les autres poids du modèle aussi\u{202f}: γ et β des \
+        LayerNorm, les MLP, le plongement des patchs, CLS, les plongements de position et le \
+        classifieur.",
     computed_badge: "recalculé",
-    computed_list: "pour chaque visage, à partir des poids appris : Q, K, V, les scores et l’attention.",
+    computed_list: "pour chaque visage, à partir des poids appris\u{202f}: Q, K, V, les scores et l’attention.",
     qk_similarity: "cos(Wq, Wk)",
     weights_history: "Dérive de Wq, Wk, Wv et leur ressemblance au fil de l’entraînement",
     weights_summary: |step, block, q, k, v, sim| {
-        format!("Après la mise à jour {step}, bloc {block} : Wq s’est éloigné de {q} %, Wk de {k} %, Wv de {v} % de sa valeur initiale ; cos(Wq, Wk) = {sim}.")
+        format!("Après la mise à jour {step}, bloc {block}\u{202f}: Wq s’est éloigné de {q}\u{202f}%, Wk de {k}\u{202f}%, Wv de {v}\u{202f}% de sa valeur initiale\u{202f}; cos(Wq, Wk) = {sim}.")
     },
     flow_title: "Le trajet de V dans un bloc",
-    help_flow: "Le chemin d’un bloc, pour le visage et la tête choisis plus haut. Les boîtes \
-        grises calculent, les bleues contiennent des poids appris. Cliquez une flèche pour \
-        voir le tenseur qu’elle transporte maintenant : Q, K et V viennent du même X normalisé \
-        par trois matrices différentes ; les scores et leur softmax décident du mélange ; A·V \
-        est ce que chaque jeton prend aux valeurs des autres, avant que Wo et la connexion \
-        résiduelle ne l’ajoutent à X.",
+    help_flow: "Le chemin d’un bloc, pour le visage et la tête choisis plus haut, puis ce qui \
+        le suit. Les boîtes grises ne font que calculer\u{202f}; les bleues contiennent des poids \
+        appris (LayerNorm aussi\u{202f}: elle normalise chaque jeton, puis le met à l’échelle et le \
+        décale par ses γ et β appris). Cliquez sur une flèche pour voir le tenseur qu’elle \
+        transporte maintenant\u{202f}: Q, K et V viennent du même X normalisé par trois matrices \
+        différentes\u{202f}; les scores et leur softmax décident du mélange\u{202f}; A·V est ce que \
+        chaque jeton prend aux valeurs de tous les jetons, la sienne comprise, avant que Wo et \
+        la connexion résiduelle ne l’ajoutent à X. Viennent ensuite un MLP avec GELU, avec sa \
+        propre connexion résiduelle, le même chemin dans les blocs suivants, et le vecteur final \
+        de CLS, après une dernière LayerNorm, va au classifieur.",
     flow_hint: "Cliquez une flèche (ou placez-y le focus et appuyez sur Entrée) pour ouvrir le tenseur qu’elle transporte.",
     rows_are_tokens: "une ligne par jeton,",
+    flow_next_blocks: "blocs suivants",
+    flow_classifier: "LayerNorm finale, CLS → classifieur",
+    flow_probabilities: "softmax → probabilités",
     playground: &playground::FR,
+    backward: &backward::FR,
     tour: &tour::FR,
 };
 
@@ -732,20 +879,6 @@ mod tests {
         assert_eq!(Lang::from_browser("FR"), Lang::Fr);
         assert_eq!(Lang::from_browser("en-GB"), Lang::En);
         assert_eq!(Lang::from_browser("de"), Lang::En);
-    }
-
-    #[test]
-    fn french_numbers_use_a_decimal_comma() {
-        assert_eq!(decimal(Lang::Fr, 0.665, 3), "0,665");
-        assert_eq!(decimal(Lang::En, 0.665, 3), "0.665");
-    }
-
-    #[test]
-    fn learning_rates_read_as_people_write_them() {
-        assert_eq!(rate(Lang::En, 1e30), "1e30");
-        assert_eq!(rate(Lang::En, 0.001), "0.001");
-        assert_eq!(rate(Lang::Fr, 0.05), "0,05");
-        assert_eq!(rate(Lang::En, 1e-6), "1e-6");
     }
 
     #[test]

@@ -18,15 +18,17 @@ pub struct Numbers {
     pub p_true: Option<f64>,
     pub training_images: Option<usize>,
     pub batch_size: usize,
-    /// Gradient norms of the first block's Wq, Wk, Wv at the last update.
+    /// The block the attention panel inspects, counted from 1.
+    pub block: usize,
+    /// Gradient norms of that block's Wq, Wk, Wv at the last update.
     pub gradients: Option<[f64; 3]>,
     /// How far Wq, Wk, Wv of the inspected block have moved from update 0, in [0, ∞).
     pub drift: Option<[f64; 3]>,
     pub width: Option<usize>,
     pub head_dim: Option<usize>,
     pub tokens: Option<usize>,
-    /// The CLS token's largest share in the inspected head: now, and with the weights of
-    /// update 0.
+    /// The CLS token's largest share given to a patch in the inspected head: now, and with
+    /// the weights of update 0.
     pub cls_top_share: Option<f64>,
     pub cls_top_share_then: Option<f64>,
 }
@@ -131,7 +133,7 @@ pub const LESSONS: [Lesson; 8] = [
             title: "Une mise à jour, cinq phases",
             body: |x| {
                 let [p, l, loss, images, per_epoch] = loop_numbers(Lang::Fr, x);
-                format!("Apprendre, c’est une boucle\u{a0}: la passe avant calcule la réponse, la perte mesure son erreur, la rétropropagation trouve comment chaque poids doit bouger, la mise à jour le déplace, et on recommence. À la mise à jour {}, le premier visage du lot a reçu p = {p} pour sa vraie personne\u{a0}: sa perte vaut −log p = {l}\u{a0}; la perte moyenne du lot est {loss}. Avec {images}\u{a0}images d’entraînement et des lots de {}, une époque fait {per_epoch}\u{a0}mises à jour.", x.step, x.batch_size)
+                format!("Apprendre, c’est une boucle\u{a0}: la propagation avant calcule la réponse, la perte mesure son erreur, la rétropropagation trouve comment chaque poids doit bouger, la mise à jour le déplace, et on recommence. À la mise à jour {}, le premier visage du lot a reçu p = {p} pour sa vraie personne\u{a0}: sa perte vaut −log p = {l}\u{a0}; la perte moyenne du lot est {loss}. Avec {images}\u{a0}images d’entraînement et des lots de {}, une époque fait {per_epoch}\u{a0}mises à jour.", x.step, x.batch_size)
             },
             task: |t| {
                 format!("Appuyez une fois sur «\u{a0}{}\u{a0}» et lisez les cinq phases avec les nombres de cette mise à jour.", t.step)
@@ -146,7 +148,7 @@ pub const LESSONS: [Lesson; 8] = [
             body: |x| {
                 let g = |i: usize| n(Lang::En, x.gradients.map(|g| g[i]), 4);
                 let d = |i: usize| pct(Lang::En, x.drift.map(|d| d[i]));
-                format!("The three matrices are drawn at random from one seed, each from its own named stream of random numbers, so they differ from the start. They also sit at different places in the computation, so the loss pulls on each differently: at the last update the gradient norms of block 1 were Wq {}, Wk {}, Wv {}. Since update 0, Wq has moved {}, Wk {}, Wv {}.", g(0), g(1), g(2), d(0), d(1), d(2))
+                format!("The three matrices are drawn at random from one seed, each from its own named stream of random numbers, so they differ from the start. They also sit at different places in the computation, so the loss pulls on each differently: at the last update the gradient norms of block {} were Wq {}, Wk {}, Wv {}. Since update 0, in the same block, Wq has moved {}, Wk {}, Wv {}.", x.block, g(0), g(1), g(2), d(0), d(1), d(2))
             },
             task: |t| {
                 format!("Press {} and watch the three gradient bars: they are not equal, from the first update on.", t.step)
@@ -157,7 +159,7 @@ pub const LESSONS: [Lesson; 8] = [
             body: |x| {
                 let g = |i: usize| n(Lang::Fr, x.gradients.map(|g| g[i]), 4);
                 let d = |i: usize| pct(Lang::Fr, x.drift.map(|d| d[i]));
-                format!("Les trois matrices sont tirées au hasard à partir d’une seule graine, chacune dans sa propre suite de nombres aléatoires, nommée d’après elle\u{a0}: elles diffèrent dès le départ. Elles n’occupent pas la même place dans le calcul, donc la perte tire sur chacune différemment\u{a0}: à la dernière mise à jour, les normes des gradients du bloc 1 valaient Wq {}, Wk {}, Wv {}. Depuis la mise à jour 0, Wq a bougé de {}, Wk de {}, Wv de {}.", g(0), g(1), g(2), d(0), d(1), d(2))
+                format!("Les trois matrices sont tirées au hasard à partir d’une seule graine, chacune dans sa propre suite de nombres aléatoires, nommée d’après elle\u{a0}: elles diffèrent dès le départ. Elles n’occupent pas la même place dans le calcul, donc la perte tire sur chacune différemment\u{a0}: à la dernière mise à jour, les normes des gradients du bloc {} valaient Wq {}, Wk {}, Wv {}. Depuis la mise à jour 0, dans le même bloc, Wq a bougé de {}, Wk de {}, Wv de {}.", x.block, g(0), g(1), g(2), d(0), d(1), d(2))
             },
             task: |t| {
                 format!("Appuyez sur «\u{a0}{}\u{a0}» et regardez les trois barres de gradient\u{a0}: elles diffèrent dès la première mise à jour.", t.step)
@@ -174,7 +176,7 @@ pub const LESSONS: [Lesson; 8] = [
                     pct(Lang::En, x.cls_top_share_then),
                     pct(Lang::En, x.cls_top_share),
                 );
-                format!("Nobody programs where the model looks. The same face, the same head: with the weights of update 0 the CLS token's largest share was {then}; after {} updates it is {now}. Only the updates changed the weights, and the maps followed.", x.step)
+                format!("Nobody programs where the model looks. The same face, the same head: with the weights of update 0 the largest share the CLS token gave a patch was {then}; after {} updates it is {now}. Only the updates changed the weights, and the maps followed.", x.step)
             },
             task: |t| {
                 format!(
@@ -190,7 +192,7 @@ pub const LESSONS: [Lesson; 8] = [
                     pct(Lang::Fr, x.cls_top_share_then),
                     pct(Lang::Fr, x.cls_top_share),
                 );
-                format!("Personne ne programme où le modèle regarde. Même visage, même tête\u{a0}: avec les poids de la mise à jour 0, la plus grande part du jeton CLS valait {then}\u{a0}; après {}\u{a0}mises à jour, elle vaut {now}. Seules les mises à jour ont changé les poids, et les cartes ont suivi.", x.step)
+                format!("Personne ne programme où le modèle regarde. Même visage, même tête\u{a0}: avec les poids de la mise à jour 0, la plus grande part que le jeton CLS donnait à un patch valait {then}\u{a0}; après {}\u{a0}mises à jour, elle vaut {now}. Seules les mises à jour ont changé les poids, et les cartes ont suivi.", x.step)
             },
             task: |t| {
                 format!("Appuyez sur «\u{a0}{}\u{a0}» quelques secondes, puis comparez les deux cartes du même visage.", t.play)
@@ -208,7 +210,7 @@ pub const LESSONS: [Lesson; 8] = [
                 format!("Wq, Wk, Wv and Wo of one block are {learned} learned numbers (with their biases), the same for every face, changed only by updates. Q, K and V are {computed} numbers recomputed for each face from those weights: V is a result, Wv is what learns.")
             },
             task: |_| {
-                "Pick another face in the attention panel: Q, K and V change, the weight maps here do not.".into()
+                "Pick another face in the attention panel: Q, K and V change (open them with the arrows of the flow diagram), the weight maps here do not.".into()
             },
         },
         fr: LessonText {
@@ -219,7 +221,7 @@ pub const LESSONS: [Lesson; 8] = [
                 format!("Wq, Wk, Wv et Wo d’un bloc sont {learned}\u{a0}nombres appris (avec leurs biais), les mêmes pour tous les visages, modifiés seulement par les mises à jour. Q, K et V sont {computed}\u{a0}nombres recalculés pour chaque visage à partir de ces poids\u{a0}: V est un résultat, c’est Wv qui apprend.")
             },
             task: |_| {
-                "Choisissez un autre visage dans le panneau d’attention\u{a0}: Q, K et V changent, pas les cartes des poids ici.".into()
+                "Choisissez un autre visage dans le panneau d’attention\u{a0}: Q, K et V changent (ouvrez-les avec les flèches du schéma du trajet de V), pas les cartes des poids ici.".into()
             },
         },
     },
@@ -275,7 +277,8 @@ pub const LESSONS: [Lesson; 8] = [
             title: "Query, key, value: a metaphor",
             body: |x| {
                 let share = pct(Lang::En, x.cls_top_share);
-                format!("We say a token \"asks a question\" (query) that other tokens \"answer\" (key) with their \"content\" (value). The model does none of that: it computes numbers. Objectively: Q = X·Wq, K = X·Wk, V = X·Wv, scores = Q·Kᵀ/√d, shares = softmax of each row, output = shares · V. Right now CLS gives its largest share, {share}, to one token: that is a weighted average, not a search.")
+                let d = count(x.head_dim);
+                format!("The names come from information retrieval (Vaswani et al., 2017): a token's query is compared with every token's key, and their values are mixed by the result. The metaphor is true of what the computation does, but no search takes place: Q = X·Wq, K = X·Wk, V = X·Wv, scores = Q·Kᵀ/√d_head (d_head = {d}, one head's width, not the model's), shares = softmax of each row, output = shares · V. Right now CLS gives its largest share to a patch, {share}: a weighted average of values, not a lookup.")
             },
             task: |_| {
                 "Hover the score and share maps: each cell is one dot product and its share.".into()
@@ -285,7 +288,8 @@ pub const LESSONS: [Lesson; 8] = [
             title: "Requête, clé, valeur\u{a0}: une métaphore",
             body: |x| {
                 let share = pct(Lang::Fr, x.cls_top_share);
-                format!("On dit qu’un jeton «\u{a0}pose une question\u{a0}» (requête) à laquelle les autres «\u{a0}répondent\u{a0}» (clé) avec leur «\u{a0}contenu\u{a0}» (valeur). Le modèle ne fait rien de tel\u{a0}: il calcule des nombres. Objectivement\u{a0}: Q = X·Wq, K = X·Wk, V = X·Wv, scores = Q·Kᵀ/√d, parts = softmax de chaque ligne, sortie = parts · V. En ce moment, CLS donne sa plus grande part, {share}, à un jeton\u{a0}: c’est une moyenne pondérée, pas une recherche.")
+                let d = count(x.head_dim);
+                format!("Les noms viennent de la recherche d’information (Vaswani et al., 2017)\u{a0}: la requête d’un jeton est comparée à la clé de chaque jeton, et leurs valeurs sont mélangées selon le résultat. La métaphore est vraie de ce que fait le calcul, mais aucune recherche n’a lieu\u{a0}: Q = X·Wq, K = X·Wk, V = X·Wv, scores = Q·Kᵀ/√d_head (d_head = {d}, la largeur d’une tête, pas celle du modèle), parts = softmax de chaque ligne, sortie = parts · V. En ce moment, CLS donne sa plus grande part à un patch, {share}\u{a0}: une moyenne pondérée de valeurs, pas une consultation.")
             },
             task: |_| {
                 "Survolez les cartes des scores et des parts\u{a0}: chaque case est un produit scalaire et sa part.".into()
@@ -299,7 +303,7 @@ pub const LESSONS: [Lesson; 8] = [
             title: "Where V's information goes",
             body: |x| {
                 let (t, d) = (count(x.tokens), count(x.head_dim));
-                format!("Each of the {t} tokens takes the share-weighted sum of every token's V ({d} numbers per head), Wo mixes the heads, the residual adds it back to X, the MLP follows, and the next block starts again. At the end, the classifier reads only the CLS token: everything the patches pass on reaches it through these sums.")
+                format!("Each of the {t} tokens takes the share-weighted sum of every token's V, its own included ({d} numbers per head), Wo mixes the heads, the residual adds it back to X, the MLP follows, and the next block starts again. At the end, the classifier reads only the CLS token: everything the patches pass on reaches it through these sums.")
             },
             task: |_| {
                 "Click the arrows of the diagram, from V to A·V: each opens the tensor it carries now.".into()
@@ -309,7 +313,7 @@ pub const LESSONS: [Lesson; 8] = [
             title: "Où va l’information de V",
             body: |x| {
                 let (t, d) = (count(x.tokens), count(x.head_dim));
-                format!("Chacun des {t}\u{a0}jetons prend la somme, pondérée par les parts, des V de tous les jetons ({d}\u{a0}nombres par tête), Wo mélange les têtes, le résiduel l’ajoute à X, le MLP suit, et le bloc suivant recommence. À la fin, le classifieur ne lit que le jeton CLS\u{a0}: tout ce que les patchs transmettent lui arrive par ces sommes.")
+                format!("Chacun des {t}\u{a0}jetons prend la somme, pondérée par les parts, des V de tous les jetons, le sien compris ({d}\u{a0}nombres par tête), Wo mélange les têtes, la connexion résiduelle l’ajoute à X, le MLP suit, et le bloc suivant recommence. À la fin, le classifieur ne lit que le jeton CLS\u{a0}: tout ce que les patchs transmettent lui arrive par ces sommes.")
             },
             task: |_| {
                 "Cliquez sur les flèches du schéma, de V à A·V\u{a0}: chacune ouvre le tenseur qu’elle transporte maintenant.".into()
@@ -329,6 +333,7 @@ mod tests {
             p_true: Some(0.125),
             training_images: Some(320),
             batch_size: 32,
+            block: 2,
             gradients: Some([0.5, 0.25, 1.5]),
             drift: Some([0.1, 0.12, 0.2]),
             width: Some(32),
@@ -402,21 +407,8 @@ mod tests {
                 (lesson.fr.task)(t),
             ];
             for text in texts {
-                assert!(!text.contains('\''), "a typewriter apostrophe: {text}");
-                for mark in [':', ';', '»', '%'] {
-                    for (i, _) in text.match_indices(mark) {
-                        let before = text[..i].chars().last();
-                        assert_eq!(
-                            before,
-                            Some('\u{a0}'),
-                            "no no-break space before {mark}: {text}"
-                        );
-                    }
-                }
-                for (i, _) in text.match_indices('«') {
-                    let after = text[i + '«'.len_utf8()..].chars().next();
-                    assert_eq!(after, Some('\u{a0}'), "no no-break space after «: {text}");
-                }
+                let faults = crate::i18n::typography::faults(&text);
+                assert!(faults.is_empty(), "{faults:?} in: {text}");
             }
         }
     }

@@ -43,6 +43,7 @@ pub fn run(args: &TrainArgs, out: &Path) -> Result<(), String> {
             &batch,
             StepExtras {
                 attention_gradients: true,
+                ..StepExtras::default()
             },
         )
         .map_err(|e| e.to_string())?;

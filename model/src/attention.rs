@@ -68,6 +68,20 @@ impl SelfAttention {
     /// `x`: `[B, T, width]`. With `probe`, the Q, K, V, scores and attention are kept in
     /// the output; without it, nothing extra is held.
     pub fn forward(&self, x: Tensor<3>, probe: bool) -> AttentionOutput {
+        self.forward_tapped(x, probe, None)
+    }
+
+    /// [`SelfAttention::forward`] with `tap` (zeros that require a gradient, `[B, T, width]`)
+    /// added to the heads' concatenated output before Wo: the sum is unchanged, and the
+    /// tap's gradient is the loss's gradient for that output, `dL/dO`, which autodiff
+    /// otherwise keeps to itself. Nothing else changes, so the weights' gradients are the
+    /// usual ones.
+    pub fn forward_tapped(
+        &self,
+        x: Tensor<3>,
+        probe: bool,
+        tap: Option<Tensor<3>>,
+    ) -> AttentionOutput {
         let [batch, tokens, width] = x.dims();
         let head_dim = width / self.heads;
         let split_heads = |t: Tensor<3>| {
@@ -89,6 +103,10 @@ impl SelfAttention {
             .matmul(v.clone())
             .swap_dims(1, 2)
             .reshape([batch, tokens, width]);
+        let mixed = match tap {
+            Some(tap) => mixed + tap,
+            None => mixed,
+        };
         let output = self.wo.forward(mixed);
 
         let probe = input.map(|input| AttentionProbe {

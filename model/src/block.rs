@@ -62,7 +62,15 @@ impl EncoderBlock {
     }
 
     pub fn forward(&self, x: Tensor<3>, probe: bool) -> BlockOutput {
-        let attended = self.attn.forward(self.norm1.forward(x.clone()), probe);
+        self.forward_tapped(x, probe, None)
+    }
+
+    /// [`EncoderBlock::forward`] with a tap on the attention's output (see
+    /// [`SelfAttention::forward_tapped`](crate::attention::SelfAttention::forward_tapped)).
+    pub fn forward_tapped(&self, x: Tensor<3>, probe: bool, tap: Option<Tensor<3>>) -> BlockOutput {
+        let attended = self
+            .attn
+            .forward_tapped(self.norm1.forward(x.clone()), probe, tap);
         let x = x + attended.output;
         let tokens = x.clone() + self.mlp.forward(self.norm2.forward(x));
         BlockOutput {

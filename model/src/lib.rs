@@ -11,10 +11,12 @@
 
 pub mod attention;
 pub mod backend;
+mod backward;
 pub mod block;
 pub mod error;
 mod init;
 pub mod inspect;
+mod optimizer_memory;
 pub mod params;
 pub mod readback;
 pub mod trainer;
@@ -34,8 +36,8 @@ pub use inspect::{HeadProbe, ProbeReport};
 pub use params::{AttentionWeights, NamedTensor};
 pub use readback::Pending;
 pub use report::{
-    AttentionGradients, BlockGradientNorms, Evaluation, GradientNorms, StepReport, TrackedEntry,
-    TrackedValue,
+    AttentionGradients, BackwardPath, BlockGradientNorms, Evaluation, GradientNorms, HeadTarget,
+    OptimizerState, StepReport, TrackedEntry, TrackedValue,
 };
 pub use trainer::{Divergence, OptimizerKind, StepExtras, Trainer, TrainingOptions};
 pub use vit::{Vit, VitInit, VitOutput, VitProbes};

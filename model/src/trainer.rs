@@ -7,17 +7,20 @@ use burn::tensor::activation::log_softmax;
 use burn::tensor::{Device, Gradients, Int, Tensor, TensorData, Transaction};
 use serde::{Deserialize, Serialize};
 
+use crate::backward::{backward_pieces, read_backward_path};
 use crate::config::VitConfig;
 use crate::data::{Augmentation, Batch, EpochPosition, EpochSampler, ImageSet};
 use crate::error::TrainError;
+use crate::optimizer_memory::WqMemory;
 use crate::readback::{floats, indices, Cursor, Pending};
 use crate::report::{
-    AttentionGradients, BlockGradientNorms, Evaluation, GradientNorms, StepReport, TrackedEntry,
-    TrackedValue,
+    AttentionGradients, BlockGradientNorms, Evaluation, GradientNorms, HeadTarget, StepReport,
+    TrackedEntry, TrackedValue,
 };
 use crate::rng::SeededRng;
 use crate::vit::{Vit, VitInit};
 pub use vocab::OptimizerKind;
+use vocab::{ADAM_BETAS, ADAM_EPSILON};
 
 /// Burn's optimizer for one of the kinds the page offers.
 fn build_optimizer(kind: OptimizerKind) -> ModuleOptimizer {
@@ -30,7 +33,11 @@ fn build_optimizer(kind: OptimizerKind) -> ModuleOptimizer {
             ))
             .init(),
         OptimizerKind::Sgd { .. } => SgdConfig::new().init(),
-        OptimizerKind::Adam => AdamConfig::new().with_epsilon(1e-8).init(),
+        OptimizerKind::Adam => AdamConfig::new()
+            .with_beta_1(ADAM_BETAS.0)
+            .with_beta_2(ADAM_BETAS.1)
+            .with_epsilon(ADAM_EPSILON)
+            .init(),
     }
 }
 
@@ -96,6 +103,7 @@ fn check_tracked(model: &VitConfig, entry: TrackedEntry) -> Result<(), TrainErro
 struct Checkpoint {
     model: Vit,
     optimizer: ModuleOptimizer,
+    memory: WqMemory,
     sampler: EpochSampler,
     steps: u64,
 }
@@ -115,6 +123,9 @@ pub struct Divergence {
 pub struct StepExtras {
     /// The full gradients of every block's Wq, Wk, Wv and Wo (for the replay dump).
     pub attention_gradients: bool,
+    /// One head's backward pass through attention, for the batch's first image (the
+    /// page's single Step). A head outside the model is ignored.
+    pub backward_path: Option<HeadTarget>,
 }
 
 /// Owns the model and its optimizer and runs exactly one update per call.
@@ -125,6 +136,8 @@ pub struct Trainer {
     /// The weights at step 0, kept so the page can compare "then" and "now".
     initial: Vit,
     optimizer: ModuleOptimizer,
+    /// Burn's optimizer state for every Wq, repeated where the report can read it.
+    memory: WqMemory,
     sampler: EpochSampler,
     steps: u64,
     /// The states before the last two updates, oldest first. A NaN loss at update k
@@ -153,6 +166,7 @@ impl Trainer {
             initial: model.clone(),
             model,
             optimizer: build_optimizer(options.optimizer),
+            memory: WqMemory::new(options.optimizer),
             sampler: EpochSampler::new(examples, options.batch_size, options.model.seed),
             steps: 0,
             checkpoints: Vec::new(),
@@ -205,6 +219,7 @@ impl Trainer {
     pub fn set_optimizer(&mut self, optimizer: OptimizerKind) {
         self.options.optimizer = optimizer;
         self.optimizer = build_optimizer(optimizer);
+        self.memory = WqMemory::new(optimizer);
     }
 
     /// Takes effect from the next update, keeping the place in the epoch.
@@ -242,6 +257,7 @@ impl Trainer {
         self.checkpoints.clear();
         self.model = checkpoint.model;
         self.optimizer = checkpoint.optimizer;
+        self.memory = checkpoint.memory;
         self.sampler = checkpoint.sampler;
         self.steps = checkpoint.steps;
         self.diverged = None;
@@ -250,14 +266,27 @@ impl Trainer {
 
     /// One update on the next batch of `data`, blocking for the read-back (native code).
     pub fn step(&mut self, data: &impl ImageSet) -> Result<StepReport, TrainError> {
-        let pending = self.begin_next(data)?;
+        self.step_with(data, StepExtras::default())
+    }
+
+    /// [`Trainer::step`], reading back `extras` too.
+    pub fn step_with(
+        &mut self,
+        data: &impl ImageSet,
+        extras: StepExtras,
+    ) -> Result<StepReport, TrainError> {
+        let pending = self.begin_next(data, extras)?;
         let report = pending.wait()?;
         Ok(self.settle(report))
     }
 
     /// One update on the next batch of `data`, awaiting the read-back (the browser).
-    pub async fn step_async(&mut self, data: &impl ImageSet) -> Result<StepReport, TrainError> {
-        let pending = self.begin_next(data)?;
+    pub async fn step_async(
+        &mut self,
+        data: &impl ImageSet,
+        extras: StepExtras,
+    ) -> Result<StepReport, TrainError> {
+        let pending = self.begin_next(data, extras)?;
         let report = pending.resolve().await?;
         Ok(self.settle(report))
     }
@@ -280,7 +309,11 @@ impl Trainer {
         Ok(self.settle(report))
     }
 
-    fn begin_next(&mut self, data: &impl ImageSet) -> Result<Pending<StepReport>, TrainError> {
+    fn begin_next(
+        &mut self,
+        data: &impl ImageSet,
+        extras: StepExtras,
+    ) -> Result<Pending<StepReport>, TrainError> {
         self.check_data(data)?;
         if let Some(Divergence { step, loss, .. }) = self.diverged {
             return Err(TrainError::Diverged { step, loss });
@@ -293,7 +326,7 @@ impl Trainer {
         self.options
             .augmentation
             .apply(&mut batch, config.channels, config.image_size, &mut rng);
-        match self.begin(&batch, position, StepExtras::default()) {
+        match self.begin(&batch, position, extras) {
             Ok(pending) => {
                 self.remember(checkpoint);
                 Ok(pending)
@@ -318,6 +351,7 @@ impl Trainer {
         Checkpoint {
             model: self.model.clone(),
             optimizer: self.optimizer.clone(),
+            memory: self.memory.clone(),
             sampler: self.sampler.clone(),
             steps: self.steps,
         }
@@ -401,8 +435,19 @@ impl Trainer {
         let model = self.model.clone();
         let tracked = self.options.tracked;
 
-        // Forward and loss.
-        let logits = model.forward(images, false).logits;
+        // Forward and loss; with a backward path asked for, a tap on that block's
+        // attention output (see `Vit::forward_tapped`).
+        let config = &self.options.model;
+        let target = extras
+            .backward_path
+            .filter(|t| t.block < config.depth && t.head < config.heads);
+        let tap = target.map(|t| {
+            let zeros =
+                Tensor::<3>::zeros([batch.len(), config.tokens(), config.width], &self.device);
+            (t.block, zeros.require_grad())
+        });
+        let output = model.forward_tapped(images, tap.is_some(), tap.clone());
+        let logits = output.logits;
         let log_probs = log_softmax(logits, 1);
         let batch_len = batch.len();
         let true_log_prob = log_probs
@@ -425,18 +470,35 @@ impl Trainer {
                 .reshape([1])
         };
         let before = tracked_weight(&model);
-        let wq_grad = model.blocks[tracked.block]
-            .attn
-            .wq
-            .weight
-            .val()
-            .grad(&grads);
-        let tracked_grad = grad_or_zeros(wq_grad, self.options.model.width, &self.device)
+        let width = self.options.model.width;
+        let wq_grads: Vec<Tensor<2>> = model
+            .blocks
+            .iter()
+            .map(|block| {
+                grad_or_zeros(block.attn.wq.weight.val().grad(&grads), width, &self.device)
+            })
+            .collect();
+        let tracked_grad = wq_grads[tracked.block]
+            .clone()
             .slice([tracked.row..tracked.row + 1, tracked.col..tracked.col + 1])
             .reshape([1]);
+        let (memory, memory_reading) =
+            self.memory
+                .advance(wq_grads, tracked, &self.device.clone().inner());
         let full_grads = extras
             .attention_gradients
             .then(|| attention_gradients(&model, &grads));
+        let backward = match (target, tap, output.probes) {
+            (Some(target), Some((_, leaf)), Some(probes)) => {
+                let d_output = leaf.grad(&grads).expect("the tap is on the loss's path");
+                Some(backward_pieces(
+                    &probes.blocks[target.block],
+                    d_output,
+                    target,
+                ))
+            }
+            _ => None,
+        };
 
         // Update.
         let grads = GradientsParams::from_grads(grads, &model);
@@ -462,7 +524,11 @@ impl Trainer {
             tracked_grad,
             after,
         ];
+        floats_to_read.extend(memory);
         floats_to_read.extend(full_grads);
+        if let Some(pieces) = backward {
+            floats_to_read.extend(pieces);
+        }
         let transaction = Transaction::default()
             .register(Tensor::cat(floats_to_read, 0))
             .register(predicted.reshape([batch_len]));
@@ -470,9 +536,9 @@ impl Trainer {
         let step = self.steps;
         let learning_rate = self.options.learning_rate;
         let depth = self.options.model.depth;
-        let width = self.options.model.width;
         let labels = batch.labels.clone();
         let batch_indices = batch.indices.clone();
+        let (tokens, head_dim, width) = (config.tokens(), config.head_dim(), config.width);
         Ok(Pending::new(transaction, move |data| {
             let values = floats(&data[0]);
             let predicted = indices(&data[1]);
@@ -486,6 +552,7 @@ impl Trainer {
                 before: cursor.one(),
                 gradient: cursor.one(),
                 after: cursor.one(),
+                optimizer: memory_reading.read(|| cursor.one()),
             };
             let attention_gradients = extras.attention_gradients.then(|| {
                 (0..depth)
@@ -496,6 +563,16 @@ impl Trainer {
                         wo: cursor.take(width * width).to_vec(),
                     })
                     .collect()
+            });
+            let backward = target.map(|target| {
+                Box::new(read_backward_path(
+                    &mut cursor,
+                    target,
+                    batch_indices[0],
+                    tokens,
+                    head_dim,
+                    width,
+                ))
             });
             let correct = predicted
                 .iter()
@@ -517,6 +594,7 @@ impl Trainer {
                 gradient_norms,
                 tracked,
                 attention_gradients,
+                backward,
             })
         }))
     }

@@ -116,10 +116,23 @@ impl Vit {
     /// `images`: `[B, C, H, W]`. With `probes`, every block's Q, K, V, scores and attention,
     /// the CLS embedding and the class probabilities are kept; without, nothing extra is.
     pub fn forward(&self, images: Tensor<4>, probes: bool) -> VitOutput {
+        self.forward_tapped(images, probes, None)
+    }
+
+    /// [`Vit::forward`] with a tap `(block, zeros requiring a gradient)` on one block's
+    /// attention output, so the backward pass reveals `dL/dO` there (the trainer's
+    /// backward path).
+    pub fn forward_tapped(
+        &self,
+        images: Tensor<4>,
+        probes: bool,
+        mut tap: Option<(usize, Tensor<3>)>,
+    ) -> VitOutput {
         let mut tokens = self.embed(images);
         let mut block_probes = Vec::new();
-        for block in &self.blocks {
-            let out = block.forward(tokens, probes);
+        for (index, block) in self.blocks.iter().enumerate() {
+            let here = tap.take_if(|(b, _)| *b == index).map(|(_, t)| t);
+            let out = block.forward_tapped(tokens, probes, here);
             tokens = out.tokens;
             block_probes.extend(out.probe);
         }

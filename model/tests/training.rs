@@ -99,6 +99,7 @@ fn autodiff_matches_finite_differences_for_wq_wk_wv_wo() {
             &batch,
             StepExtras {
                 attention_gradients: true,
+                ..StepExtras::default()
             },
         )
         .unwrap();
@@ -148,6 +149,7 @@ fn wq_wk_wv_get_different_gradients_from_the_first_update() {
             &batch,
             StepExtras {
                 attention_gradients: true,
+                ..StepExtras::default()
             },
         )
         .unwrap();
@@ -272,6 +274,101 @@ fn sgd_moves_the_tracked_entry_by_minus_lr_times_its_gradient() {
     assert_eq!(next.before, t.after);
 }
 
+/// The state the report carries redoes each update by hand: `after = before + change`,
+/// for plain SGD, SGD with momentum and Adam, over several updates (so the velocity and
+/// the moments carry history), and after the tracked entry moves to another block.
+#[test]
+fn the_reported_optimizer_state_reproduces_every_update() {
+    let data = quadrant_set(16, 9);
+    for (optimizer, lr) in [
+        (OptimizerKind::Sgd { momentum: 0.0 }, 0.05),
+        (OptimizerKind::Sgd { momentum: 0.9 }, 0.02),
+        (OptimizerKind::Adam, 1e-3),
+    ] {
+        let mut options = tiny_options(3);
+        options.optimizer = optimizer;
+        options.learning_rate = lr;
+        let mut trainer = Trainer::new(options, data.len(), device()).unwrap();
+        let mut previous: Option<model::OptimizerState> = None;
+        for update in 1..=6u32 {
+            if update == 4 {
+                trainer
+                    .set_tracked(model::TrackedEntry {
+                        block: 1,
+                        row: 2,
+                        col: 7,
+                    })
+                    .unwrap();
+                previous = None;
+            }
+            let t = trainer.step(&data).unwrap().tracked;
+            assert_ne!(t.gradient, 0.0);
+            let redone = t.before as f64 + t.optimizer.change(lr, t.gradient);
+            let tolerance = 1e-6 * (t.before.abs() as f64).max(1e-2);
+            assert!(
+                (redone - t.after as f64).abs() < tolerance,
+                "{optimizer:?}, update {update}: {t:?} redone as {redone}"
+            );
+            match (t.optimizer, previous) {
+                (model::OptimizerState::Sgd, _) => {}
+                (
+                    model::OptimizerState::Momentum {
+                        momentum,
+                        velocity_before,
+                        velocity,
+                    },
+                    previous,
+                ) => {
+                    let expected = if update == 1 {
+                        t.gradient
+                    } else {
+                        (momentum as f32) * velocity_before + t.gradient
+                    };
+                    assert!(
+                        (velocity - expected).abs() <= 1e-6 * expected.abs().max(1e-6),
+                        "{t:?}"
+                    );
+                    if let Some(model::OptimizerState::Momentum { velocity: last, .. }) = previous {
+                        assert_eq!(velocity_before, last);
+                    }
+                }
+                (
+                    model::OptimizerState::Adam {
+                        t: time,
+                        m_before,
+                        m,
+                        v_before,
+                        v,
+                        ..
+                    },
+                    previous,
+                ) => {
+                    assert_eq!(time, update);
+                    // β and 1 − β in f32, as Burn computes them.
+                    let (b1, b2) = (0.9f32, 0.999f32);
+                    assert!(
+                        (m - (b1 * m_before + (1.0 - b1) * t.gradient)).abs()
+                            <= 1e-6 * m.abs().max(1e-9)
+                    );
+                    assert!(
+                        (v - (b2 * v_before + (1.0 - b2) * t.gradient * t.gradient)).abs()
+                            <= 1e-6 * v.abs().max(1e-12)
+                    );
+                    if let Some(model::OptimizerState::Adam {
+                        m: last_m,
+                        v: last_v,
+                        ..
+                    }) = previous
+                    {
+                        assert_eq!((m_before, v_before), (last_m, last_v));
+                    }
+                }
+            }
+            previous = Some(t.optimizer);
+        }
+    }
+}
+
 #[test]
 fn a_diverging_update_is_caught_and_can_be_rolled_back() {
     let data = quadrant_set(16, 7);
@@ -394,4 +491,61 @@ fn rollback_without_divergence_undoes_the_latest_update() {
     assert_eq!(again.loss, second.loss);
     assert_eq!(again.tracked, second.tracked);
     assert_ne!(first.loss, second.loss);
+}
+
+/// Question 2's "why", checked: the backward path's pieces, rebuilt into the head's
+/// columns of dWq, dWk and dWv (`Xᵀ·dQ`, `Xᵀ·dK`, `Xᵀ·dV`), are autodiff's own gradients;
+/// and asking for them changes nothing in the update.
+#[test]
+fn the_backward_path_rebuilds_autodiffs_wq_wk_wv_gradients() {
+    let data = quadrant_set(8, 11);
+    // One image: its share of the update is the whole update.
+    let batch = Batch::gather(&data, &[3]);
+    let target = model::HeadTarget { block: 1, head: 1 };
+    let extras = StepExtras {
+        attention_gradients: true,
+        backward_path: Some(target),
+    };
+    let mut traced = Trainer::new(tiny_options(5), data.len(), device()).unwrap();
+    let report = traced.step_on(&batch, extras).unwrap();
+    let mut plain = Trainer::new(tiny_options(5), data.len(), device()).unwrap();
+    let reference = plain.step_on(&batch, StepExtras::default()).unwrap();
+    assert_eq!(report.loss, reference.loss);
+    assert_eq!(report.tracked, reference.tracked);
+    assert!(reference.backward.is_none());
+
+    let path = report.backward.expect("a backward path was asked for");
+    assert_eq!(
+        (path.target, path.image, path.tokens, path.head_dim),
+        (target, 3, 17, 16)
+    );
+    let full = &report.attention_gradients.unwrap()[target.block];
+    let (width, d) = (path.width, path.head_dim);
+    for (name, rebuilt, autodiff) in [
+        ("dWq", &path.weight_gradients()[0], &full.wq),
+        ("dWk", &path.weight_gradients()[1], &full.wk),
+        ("dWv", &path.weight_gradients()[2], &full.wv),
+    ] {
+        let peak = autodiff.iter().fold(0f32, |m, g| m.max(g.abs()));
+        assert!(peak > 0.0, "{name} is zero");
+        for i in 0..width {
+            for j in 0..d {
+                let a = autodiff[i * width + target.head * d + j];
+                let r = rebuilt[i * d + j];
+                assert!(
+                    (a - r).abs() <= 1e-4 * peak,
+                    "{name}[{i}, {j}]: autodiff {a}, rebuilt {r}"
+                );
+            }
+        }
+    }
+    // Softmax's Jacobian: each row of dL/dS sums to zero.
+    let t = path.tokens;
+    for row in path.d_scores.chunks(t) {
+        let peak = row.iter().fold(1e-12f32, |m, g| m.max(g.abs()));
+        assert!(
+            row.iter().sum::<f32>().abs() <= 1e-4 * peak * t as f32,
+            "{row:?}"
+        );
+    }
 }

@@ -5,7 +5,7 @@
 use faces::FaceSet;
 use model::{AttentionWeights, Trainer};
 use vocab::protocol::{Event, HeadView, InitialView, InspectTarget, Outgoing, WeightsView};
-use vocab::ImageSet;
+use vocab::{HeadTarget, ImageSet};
 
 use crate::analysis::{cosine_similarity, relative_drift, rollout_from_cls};
 
@@ -30,6 +30,15 @@ pub struct Inspector {
 impl Inspector {
     pub fn look_at(&mut self, target: InspectTarget) {
         self.target = Some(target);
+    }
+
+    /// The inspected block and head (block 1, head 1 until the page says), whose backward
+    /// pass a single Step reports.
+    pub fn head_target(&self) -> HeadTarget {
+        self.target.map_or(HeadTarget::default(), |t| HeadTarget {
+            block: t.block,
+            head: t.head,
+        })
     }
 
     /// A new run: update 0 is another model now.

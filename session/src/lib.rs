@@ -17,7 +17,8 @@ pub mod source;
 
 use model::burn::tensor::Device;
 use model::{
-    default_cpu, device_async, Backend, BackendError, TrainError, Trainer, TrainingOptions,
+    default_cpu, device_async, Backend, BackendError, StepExtras, TrainError, Trainer,
+    TrainingOptions,
 };
 use vocab::protocol::{
     Command, DeviceChoice, DeviceStatus, DivergenceReport, Event, GpuFallback, Outgoing, Refusal,
@@ -156,7 +157,13 @@ impl Session {
             }
             Command::Step => {
                 let mut out = self.pause();
-                out.extend(self.step().await);
+                // A single Step is read whole: it carries the inspected head's backward
+                // pass, which Play leaves out (it would slow every update down).
+                let extras = StepExtras {
+                    backward_path: Some(self.inspector.head_target()),
+                    ..StepExtras::default()
+                };
+                out.extend(self.step(extras).await);
                 out
             }
             Command::Play { delay_ms } => {
@@ -332,7 +339,7 @@ impl Session {
         if !self.playing {
             return Vec::new();
         }
-        self.step().await
+        self.step(StepExtras::default()).await
     }
 
     fn play(&mut self) -> Vec<Outgoing> {
@@ -360,12 +367,12 @@ impl Session {
         vec![Event::Playing { playing: false }.into()]
     }
 
-    async fn step(&mut self) -> Vec<Outgoing> {
+    async fn step(&mut self, extras: StepExtras) -> Vec<Outgoing> {
         let Some(run) = &mut self.run else {
             return vec![refused(Refusal::NotReady)];
         };
         let start = (self.clock)();
-        let report = match run.trainer.step_async(&self.data.set().train).await {
+        let report = match run.trainer.step_async(&self.data.set().train, extras).await {
             Ok(report) => report,
             Err(e) => {
                 let mut out = self.pause();

@@ -157,6 +157,35 @@ async function runOn(browser, origin, device) {
       check((await stepCount(page)) === settled, 'updates went on after Pause');
     });
 
+    await test(`${device}: the walkthrough explains an update by the optimizer that made it, and its backward path`, async () => {
+      const stepOnce = async () => {
+        const n = await stepCount(page);
+        await page.click('#step');
+        await untilStep(page, n + 1, t(60_000));
+        await page.waitForFunction((n) => document.querySelector('#walkthrough')?.dataset.step === String(n), n + 1);
+        return n + 1;
+      };
+      const optimizerOf = () => page.$eval('#walkthrough', (e) => e.dataset.optimizer);
+      await page.selectOption('#optimizer', 'adam');
+      await stepOnce();
+      check(await optimizerOf() === 'adam', `after an Adam update the walkthrough says ${await optimizerOf()}`);
+      check((await page.textContent('#walkthrough')).includes('Adam keeps two running means'), 'Adam\'s rule is not shown');
+      // Changing the controls does not rewrite the explanation of an update already made.
+      await page.selectOption('#optimizer', 'sgd');
+      await page.waitForTimeout(200);
+      check(await optimizerOf() === 'adam', 'the controls rewrote the last update\'s optimizer');
+      const step = await stepOnce();
+      check(await optimizerOf() === 'sgd', `after an SGD update the walkthrough says ${await optimizerOf()}`);
+      const text = await page.textContent('#walkthrough');
+      check(text.includes('W_new = W_old − lr × grad = '), `the teaching text's rule is not shown: ${text}`);
+      // The single Step's backward path through the inspected head, with its update's numbers.
+      await page.waitForFunction((n) => document.querySelector('#backward-caption')?.textContent.includes(`Update ${n},`), step);
+      const norms = await page.$$eval('#backward canvas[data-norm]', (cs) => cs.map((c) => Number(c.dataset.norm)));
+      check(norms.length === 9 && norms.every((x) => Number.isFinite(x) && x > 0), `backward pieces: ${norms}`);
+      check((await page.textContent('#backward-summary')).includes('without passing through softmax'), 'no summary');
+      await page.selectOption('#optimizer', 'adam');
+    });
+
     await test(`${device}: an absurd learning rate is caught, paused and rolled back`, async () => {
       const before = await stepCount(page);
       await page.selectOption('#optimizer', 'sgd');
@@ -198,6 +227,10 @@ async function runOn(browser, origin, device) {
       check(step.trim() === 'Un pas', `the Step button reads "${step}" in French`);
       const statement = await page.textContent('#dataset-statement');
       check(statement.includes('synthétiques'), 'the dataset statement is not in French');
+      // No English sentence left on the French page (the lesson text is folded, so read it too).
+      const words = await page.evaluate(() => document.querySelector('main').innerText + ' ' + document.querySelector('#lesson-body').textContent);
+      const english = words.match(/\b(the|and|with|which|is|of|to)\b[^.]{0,40}/gi);
+      check(!english, `English on the French page: ${english?.slice(0, 5).join(' | ')}`);
       await page.click('#language');
       await page.waitForFunction(() => document.documentElement.lang === 'en');
       check((await page.textContent('#step')).trim() === 'Step', 'not back in English');

@@ -21,17 +21,25 @@ export async function playgroundTests(page, { test, check }) {
     const total = shares.reduce((a, b) => a + b, 0);
     check(Math.abs(total - 1) < 1e-9, `${what}: the shares sum to ${total}`);
     const shown = await page.textContent('#qk-sum');
-    check(shown.includes('100.0 %'), `${what}: the page shows ${shown}`);
+    check(shown.includes('100.0\u202f%'), `${what}: the page shows ${shown}`);
   };
 
   await test('playground: the teaching text\'s example shows 66.5 / 24.5 / 9.0 and says the text is wrong', async () => {
     await page.locator('#qk-playground').scrollIntoViewIfNeeded();
     await page.click('[data-preset="text"]');
     const texts = (await rows(page)).map((r) => r.text.trim());
-    check(JSON.stringify(texts) === JSON.stringify(['66.5 %', '24.5 %', '9.0 %']), `shares ${texts}`);
+    check(JSON.stringify(texts) === JSON.stringify(['66.5\u202f%', '24.5\u202f%', '9.0\u202f%']), `shares ${texts}`);
     const slip = await page.textContent('#qk-slip');
-    check(slip.includes('73 %') && slip.includes('66.5 % / 24.5 % / 9.0 %') && slip.includes('57.6 % / 28.4 % / 14.0 %'), slip);
+    check(slip.includes('73 %') && slip.includes('66.5\u202f% / 24.5\u202f% / 9.0\u202f%') && slip.includes('57.6\u202f% / 28.4\u202f% / 14.0\u202f%'), slip);
     await sumsToOne('teaching text');
+  });
+
+  await test('playground: the Opposite preset\'s sentence quotes the shares its bars show', async () => {
+    await page.click('[data-preset="opposite"]');
+    const shown = (await rows(page)).map((r) => r.text.trim());
+    const about = await page.textContent('#qk-about');
+    check(shown.length === 2 && about.includes(shown[0]) && about.includes(shown[1]), `bars ${shown}, sentence: ${about}`);
+    check(!/almost nothing|0\s*%\)/.test(about) && about.includes('never zero'), about);
   });
 
   await test('playground: dragging Q onto K1\'s direction gives K1 the largest share', async () => {

@@ -29,10 +29,10 @@ pub use config::{Preset, VitConfig};
 pub use data::{Augmentation, Batch, EpochPosition, EpochSampler, ImageSet, InMemorySet};
 pub use error::{BackendError, ConfigError, TrainError};
 pub use faces::{ImportError, PackError, SkipReason, Skipped, SourceFile};
-pub use optimizer::{OptimizerChoice, OptimizerKind, SGD_MOMENTUM};
+pub use optimizer::{OptimizerChoice, OptimizerKind, ADAM_BETAS, ADAM_EPSILON, SGD_MOMENTUM};
 pub use protocol::{Command, Event};
 pub use report::{
-    AttentionGradients, BlockGradientNorms, Evaluation, GradientNorms, StepReport, TrackedEntry,
-    TrackedValue,
+    AttentionGradients, BackwardPath, BlockGradientNorms, Evaluation, GradientNorms, HeadTarget,
+    OptimizerState, StepReport, TrackedEntry, TrackedValue,
 };
 pub use rng::SeededRng;

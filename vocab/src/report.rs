@@ -58,13 +58,147 @@ pub struct TrackedEntry {
 }
 
 /// The tracked Wq entry across one update: `after` is what the optimizer made of
-/// `before` and `gradient` (for plain SGD, `before − lr × gradient`).
+/// `before`, `gradient` and what it remembered (`optimizer`).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrackedValue {
     pub entry: TrackedEntry,
     pub before: f32,
     pub gradient: f32,
     pub after: f32,
+    /// The optimizer that made this update, with its memory for this entry.
+    pub optimizer: OptimizerState,
+}
+
+/// The optimizer that made one update, and what it remembered for the tracked entry:
+/// enough to redo the update by hand, `after = before + change(lr, gradient)`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum OptimizerState {
+    /// Plain SGD remembers nothing: `after = before − lr·gradient`.
+    Sgd,
+    /// SGD with momentum μ: `v ← μ·v + gradient` (the first update starts from
+    /// `v = gradient`), then `after = before − lr·v`.
+    Momentum {
+        momentum: f64,
+        velocity_before: f32,
+        velocity: f32,
+    },
+    /// Adam's `t`-th update: `m ← β₁·m + (1 − β₁)·g`, `v ← β₂·v + (1 − β₂)·g²`, both
+    /// starting from 0; `m̂ = m / (1 − β₁ᵗ)`, `v̂ = v / (1 − β₂ᵗ)`; then
+    /// `after = before − lr·m̂ / (√v̂ + ε)`.
+    Adam {
+        t: u32,
+        beta1: f64,
+        beta2: f64,
+        epsilon: f64,
+        m_before: f32,
+        m: f32,
+        v_before: f32,
+        v: f32,
+    },
+}
+
+impl OptimizerState {
+    /// Adam's bias-corrected moments `(m̂, v̂)`; `None` for SGD.
+    pub fn adam_corrected(&self) -> Option<(f64, f64)> {
+        match *self {
+            OptimizerState::Adam {
+                t,
+                beta1,
+                beta2,
+                m,
+                v,
+                ..
+            } => {
+                let t = t as i32;
+                Some((
+                    m as f64 / (1.0 - beta1.powi(t)),
+                    v as f64 / (1.0 - beta2.powi(t)),
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    /// What the rule adds to the entry at learning rate `lr`: `−lr·g`, `−lr·v` or
+    /// `−lr·m̂ / (√v̂ + ε)`.
+    pub fn change(&self, lr: f64, gradient: f32) -> f64 {
+        match *self {
+            OptimizerState::Sgd => -lr * gradient as f64,
+            OptimizerState::Momentum { velocity, .. } => -lr * velocity as f64,
+            OptimizerState::Adam { epsilon, .. } => {
+                let (m_hat, v_hat) = self.adam_corrected().expect("Adam has moments");
+                -lr * m_hat / (v_hat.sqrt() + epsilon)
+            }
+        }
+    }
+}
+
+/// Which head's backward pass a step report should carry.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeadTarget {
+    pub block: usize,
+    pub head: usize,
+}
+
+/// One head's backward pass through attention, for the first image of an update's batch,
+/// with that update's numbers: why dWq, dWk and dWv differ (the teaching text's question
+/// 2). Row-major matrices; `T` tokens (CLS first), `d` = `head_dim`. The loss is the
+/// batch's mean, so each gradient here is this image's share of the update's.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BackwardPath {
+    pub target: HeadTarget,
+    /// The image's index in the data set.
+    pub image: usize,
+    pub tokens: usize,
+    pub head_dim: usize,
+    pub width: usize,
+    /// The block's input after its LayerNorm, `[T, width]`: what Wq, Wk and Wv multiply.
+    pub x: Vec<f32>,
+    /// `[T, d]` each.
+    pub q: Vec<f32>,
+    pub k: Vec<f32>,
+    pub v: Vec<f32>,
+    /// `A = softmax(Q·Kᵀ/√d)`, `[T, T]`.
+    pub attention: Vec<f32>,
+    /// `dL/dO`, the loss's gradient for this head's output `O = A·V`, `[T, d]`.
+    pub d_output: Vec<f32>,
+    /// `dL/dV = Aᵀ·dO`: reaches Wv without passing through softmax.
+    pub d_values: Vec<f32>,
+    /// `dL/dA = dO·Vᵀ`, `[T, T]`.
+    pub d_attention: Vec<f32>,
+    /// Through softmax's Jacobian: `dL/dS = A ⊙ (dL/dA − rowsum(dL/dA ⊙ A))`, `[T, T]`
+    /// (S the scaled scores).
+    pub d_scores: Vec<f32>,
+    /// `dL/dQ = dL/dS·K/√d`: depends on K.
+    pub d_queries: Vec<f32>,
+    /// `dL/dK = dL/dSᵀ·Q/√d`: depends on Q.
+    pub d_keys: Vec<f32>,
+}
+
+impl BackwardPath {
+    /// This image's share of the head's columns of dWq, dWk and dWv: `Xᵀ·dQ`, `Xᵀ·dK`,
+    /// `Xᵀ·dV`, `[width, d]` each (summed over the batch's images, they are the update's).
+    pub fn weight_gradients(&self) -> [Vec<f32>; 3] {
+        let (t, d, w) = (self.tokens, self.head_dim, self.width);
+        let project = |grad: &[f32]| {
+            let mut out = vec![0.0f32; w * d];
+            for token in 0..t {
+                for i in 0..w {
+                    let x = self.x[token * w + i];
+                    for j in 0..d {
+                        out[i * d + j] += x * grad[token * d + j];
+                    }
+                }
+            }
+            out
+        };
+        [
+            project(&self.d_queries),
+            project(&self.d_keys),
+            project(&self.d_values),
+        ]
+    }
 }
 
 /// Everything one update computed that the page or a replay needs.
@@ -92,6 +226,9 @@ pub struct StepReport {
     pub tracked: TrackedValue,
     /// Present when asked for (the replay dump): the full Wq, Wk, Wv, Wo gradients per block.
     pub attention_gradients: Option<Vec<AttentionGradients>>,
+    /// Present when asked for (a single Step in the page): one head's backward pass.
+    #[serde(default)]
+    pub backward: Option<Box<BackwardPath>>,
 }
 
 impl StepReport {

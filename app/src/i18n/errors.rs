@@ -167,7 +167,7 @@ mod tests {
         assert_eq!(refusal(Lang::En, &reason), reason.to_string());
         assert_eq!(
             refusal(Lang::Fr, &reason),
-            "le taux d’apprentissage doit être un nombre fini strictement positif, pas -1"
+            "le taux d’apprentissage doit être un nombre fini strictement positif, pas −1"
         );
         let pack: Refusal = ImportError::from(PackError::Truncated).into();
         assert_eq!(refusal(Lang::En, &pack), "the face pack is truncated");

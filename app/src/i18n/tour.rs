@@ -34,6 +34,10 @@ pub struct TourText {
     /// (entry name, number of terms)
     pub terms_of: fn(&str, usize) -> String,
     pub largest_terms: &'static str,
+    /// "terms", as in "Σ (32 terms)".
+    pub terms: &'static str,
+    /// Between the items of a list on one line.
+    pub list_separator: &'static str,
     pub bias: &'static str,
     pub same_x: &'static str,
 }
@@ -74,6 +78,8 @@ pub static EN: TourText = TourText {
     model_column: "model",
     terms_of: |name, n| format!("{name}: the sum of {n} terms x_i × W[i, j], plus the bias"),
     largest_terms: "largest terms",
+    terms: "terms",
+    list_separator: "; ",
     bias: "bias",
     same_x: "The same X gives two different vectors, because Wq and Wk differ.",
 };
@@ -93,27 +99,29 @@ pub static FR: TourText = TourText {
     next: "Suivante →",
     go_to: "Aller à la leçon",
     show_me: "Montrer",
-    try_it: "À vous :",
+    try_it: "À vous\u{202f}:",
     classroom: "Mode classe",
-    classroom_hint: "Vues agrandies pour un projecteur ; réglages avancés masqués.",
+    classroom_hint: "Vues agrandies pour un projecteur\u{202f}; réglages avancés masqués.",
 
     then_now_title: "Le même visage à la mise à jour 0 et maintenant",
-    then_now_help: "Où le jeton CLS regarde sur le visage, pour la tête choisie dans le panneau d'attention : à gauche avec les poids de départ du run, à droite avec ceux de la dernière mise à jour. Le visage, la tête et le calcul sont les mêmes ; seul l'entraînement a changé les poids.",
+    then_now_help: "Où le jeton CLS regarde sur le visage, pour la tête choisie dans le panneau d’attention\u{202f}: à gauche avec les poids de départ du run, à droite avec ceux de la dernière mise à jour. Le visage, la tête et le calcul sont les mêmes\u{202f}; seul l’entraînement a changé les poids.",
     then_caption: "Mise à jour 0 (poids initiaux)",
     now_caption: |step| format!("Mise à jour {step} (maintenant)"),
     then_now_wait: "En attente de la première sonde du modèle…",
 
-    breakdown_title: "Un jeton, deux projections : X · Wq et X · Wk",
-    breakdown_help: "L'entrée X du bloc pour un jeton (après sa LayerNorm), et comment la tête en tire Q et K : chaque entrée est la somme sur les entrées de X de x_i × W[i, j], plus un biais. Le même X, deux matrices, deux vecteurs différents. La page refait chaque somme à partir du X et des poids du modèle ; le Q et le K du modèle sont à côté.",
+    breakdown_title: "Un jeton, deux projections\u{202f}: X · Wq et X · Wk",
+    breakdown_help: "L’entrée X du bloc pour un jeton (après sa LayerNorm), et comment la tête en tire Q et K\u{202f}: chaque entrée est la somme sur les entrées de X de x_i × W[i, j], plus un biais. Le même X, deux matrices, deux vecteurs différents. La page refait chaque somme à partir du X et des poids du modèle\u{202f}; le Q et le K du modèle sont à côté.",
     token: "Jeton",
-    breakdown_wait: "Faites un pas d'entraînement pour voir ses nombres.",
+    breakdown_wait: "Faites un pas d’entraînement pour voir ses nombres.",
     breakdown_caption: |token, block, head| format!("Jeton {token}, bloc {block}, tête {head}"),
     x_row: "X (le jeton après LayerNorm)",
     q_column: "Q = X · Wq + bq",
     k_column: "K = X · Wk + bk",
     model_column: "modèle",
-    terms_of: |name, n| format!("{name} : la somme de {n} termes x_i × W[i, j], plus le biais"),
+    terms_of: |name, n| format!("{name}\u{202f}: la somme de {n} termes x_i × W[i, j], plus le biais"),
     largest_terms: "plus grands termes",
+    terms: "termes",
+    list_separator: "\u{202f}; ",
     bias: "biais",
     same_x: "Le même X donne deux vecteurs différents, parce que Wq et Wk diffèrent.",
 };

@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::MouseEvent;
 
 use crate::format::{matrix_json, token_name};
-use crate::i18n::decimal;
+use crate::i18n::{decimal, percent};
 use crate::ui::bridge::Bridge;
 use crate::ui::draw::canvas::{draw_face, draw_matrix, VIEW_PX};
 use crate::ui::draw::colour::{diverging, sequential, ColourScale, DIVERGING_CSS, SEQUENTIAL_CSS};
@@ -166,11 +166,11 @@ pub fn AttentionPanel(
         Some(view! {
             <p class="readout" id="attention-readout" data-query=row data-key=col data-score=score.to_string() data-share=share.to_string()>
                 {format!(
-                    "{} {} → {} {} · {} {} · {} {} %",
+                    "{} {} → {} {} · {} {} · {} {}",
                     t.query_token, token_name(row, view.grid),
                     t.key_token, token_name(col, view.grid),
                     t.score, decimal(lang, score as f64, 3),
-                    t.share, decimal(lang, share as f64 * 100.0, 1),
+                    t.share, percent(lang, share as f64, 1),
                 )}
             </p>
         })
@@ -270,15 +270,15 @@ pub fn AttentionPanel(
         <p class="note" id="probe-caption">{caption}</p>
         <div class="attention-views" on:mouseleave=move |_| hovered.set(None)>
             <figure>
-                <figcaption>{move || t().scores_title}</figcaption>
+                <figcaption>{move || (t().scores_title)(state.model_shape().head_dim())}</figcaption>
                 <canvas node_ref=scores_canvas id="scores-map" class="matrix" role="img"
-                    aria-label=move || format!("{}. {}", t().scores_title, t().attention_hint)
+                    aria-label=move || format!("{}. {}", (t().scores_title)(state.model_shape().head_dim()), t().attention_hint)
                     aria-describedby="attention-readout-box" tabindex="0" on:keydown=on_key_matrix
                     data-matrix=move || state.probe.with(|p| p.as_ref().map(|v| matrix_json(&v.scores)))
                     on:mousemove=on_move on:click=on_click_matrix></canvas>
                 <ExportPng canvas=scores_canvas name="scores" state />
-                <ColourScale low=Signal::derive(move || peak().map_or(String::new(), |p| format!("−{p:.2}")))
-                    high=Signal::derive(move || peak().map_or(String::new(), |p| format!("+{p:.2}")))
+                <ColourScale low=Signal::derive(move || peak().map_or(String::new(), |p| decimal(state.lang.get(), -(p as f64), 2)))
+                    high=Signal::derive(move || peak().map_or(String::new(), |p| format!("+{}", decimal(state.lang.get(), p as f64, 2))))
                     gradient=DIVERGING_CSS />
             </figure>
             <figure>
@@ -290,8 +290,8 @@ pub fn AttentionPanel(
                     data-row-sums=row_sums
                     on:mousemove=on_move on:click=on_click_matrix></canvas>
                 <ExportPng canvas=shares_canvas name="attention" state />
-                <ColourScale low=Signal::derive(|| "0 %".to_string())
-                    high=Signal::derive(move || top().map_or(String::new(), |p| format!("{:.1} %", p * 100.0)))
+                <ColourScale low=Signal::derive(move || percent(state.lang.get(), 0.0, 0))
+                    high=Signal::derive(move || top().map_or(String::new(), |p| percent(state.lang.get(), p as f64, 1)))
                     gradient=SEQUENTIAL_CSS />
             </figure>
             <figure>

@@ -184,8 +184,8 @@ pub fn TokenBreakdown(state: PageState) -> impl IntoView {
             Some(view! {
                 <div class="terms" id="breakdown-terms">
                     <p><strong>{(t.terms_of)(&name, row.len())}</strong></p>
-                    <p>{t.largest_terms}": "{largest.join(" ; ")}</p>
-                    <p>{format!("{name} = Σ ({} terms) + {} {} = {}", row.len(), t.bias, f(bias[j], 4), f(b.entry(which, j), 4))}</p>
+                    <p>{t.largest_terms}{lang.text().colon}{largest.join(t.list_separator)}</p>
+                    <p>{format!("{name} = Σ ({} {}) + {} {} = {}", row.len(), t.terms, t.bias, f(bias[j], 4), f(b.entry(which, j), 4))}</p>
                 </div>
             })
         })

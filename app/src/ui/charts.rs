@@ -8,7 +8,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use crate::i18n::decimal;
+use crate::format::axis_label;
+use crate::i18n::{decimal, Lang};
 use crate::ui::draw::frame::draw_next_frame;
 use crate::ui::draw::legend::{draw_legend, Corner, Entry};
 use crate::ui::export::ExportPng;
@@ -84,6 +85,7 @@ fn draw_chart_next_frame(
 }
 
 struct Axes<'a> {
+    lang: Lang,
     x: &'a str,
     y: &'a str,
     ratio: f64,
@@ -138,7 +140,8 @@ fn draw_loss(
             .configure_mesh()
             .light_line_style(GRID)
             .max_light_lines(1)
-            .x_label_formatter(&|x| format!("{x:.0}"))
+            .x_label_formatter(&|x| axis_label(axes.lang, *x))
+            .y_label_formatter(&|y| axis_label(axes.lang, *y))
             .x_desc(axes.x)
             .y_desc(axes.y)
             .label_style(style(r, 12.0))
@@ -151,7 +154,8 @@ fn draw_loss(
             .configure_mesh()
             .light_line_style(GRID)
             .max_light_lines(1)
-            .x_label_formatter(&|x| format!("{x:.0}"))
+            .x_label_formatter(&|x| axis_label(axes.lang, *x))
+            .y_label_formatter(&|y| axis_label(axes.lang, *y))
             .x_desc(axes.x)
             .y_desc(axes.y)
             .label_style(style(r, 12.0))
@@ -182,8 +186,8 @@ fn draw_accuracy(
         .configure_mesh()
         .light_line_style(GRID)
         .max_light_lines(1)
-        .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_label_formatter(&|y| format!("{y:.0}"))
+        .x_label_formatter(&|x| axis_label(axes.lang, *x))
+        .y_label_formatter(&|y| axis_label(axes.lang, *y))
         .x_desc(axes.x)
         .y_desc(axes.y)
         .label_style(style(r, 12.0))
@@ -245,11 +249,13 @@ pub fn LossChart(state: PageState) -> impl IntoView {
     Effect::new(move |_| {
         let Some(size) = size.get() else { return };
         let Some(element) = canvas.get() else { return };
-        let t = state.lang.get().text();
+        let lang = state.lang.get();
+        let t = lang.text();
         let points = state.losses.get();
         let log_scale = state.log_scale.get();
         draw_chart_next_frame("loss", element, size, move |root, ratio| {
             let axes = Axes {
+                lang,
                 x: t.update_axis,
                 y: t.loss_axis,
                 ratio,
@@ -286,13 +292,15 @@ pub fn AccuracyChart(state: PageState) -> impl IntoView {
     Effect::new(move |_| {
         let Some(size) = size.get() else { return };
         let Some(element) = canvas.get() else { return };
-        let t = state.lang.get().text();
+        let lang = state.lang.get();
+        let t = lang.text();
         let classes = state
             .dataset
             .with(|d| d.as_ref().map_or(1, |d| d.summary.people.len().max(1)));
         let points = state.accuracy.get();
         draw_chart_next_frame("accuracy", element, size, move |root, ratio| {
             let axes = Axes {
+                lang,
                 x: t.update_axis,
                 y: t.accuracy_axis,
                 ratio,
@@ -359,16 +367,8 @@ fn draw_gradients(
         .configure_mesh()
         .light_line_style(GRID)
         .max_light_lines(1)
-        .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_label_formatter(&|y| {
-            if *y >= 1.0 {
-                format!("{y:.1}")
-            } else if *y >= 0.01 {
-                format!("{y:.2}")
-            } else {
-                format!("{y:.0e}")
-            }
-        })
+        .x_label_formatter(&|x| axis_label(axes.lang, *x))
+        .y_label_formatter(&|y| axis_label(axes.lang, *y))
         .x_desc(axes.x)
         .y_desc(axes.y)
         .label_style(style(r, 12.0))
@@ -424,10 +424,12 @@ pub fn GradientChart(state: PageState) -> impl IntoView {
     Effect::new(move |_| {
         let Some(size) = size.get() else { return };
         let Some(element) = canvas.get() else { return };
-        let t = state.lang.get().text();
+        let lang = state.lang.get();
+        let t = lang.text();
         let data = series();
         draw_chart_next_frame("gradients", element, size, move |root, ratio| {
             let axes = Axes {
+                lang,
                 x: t.update_axis,
                 y: t.gradient_axis,
                 ratio,

@@ -75,6 +75,16 @@ pub fn install_keyboard(state: PageState, bridge: Link) {
     on_cleanup(move || handle.remove());
 }
 
+/// An optimizer as the controls and the walkthrough name it.
+pub fn optimizer_name(lang: crate::i18n::Lang, choice: OptimizerChoice) -> String {
+    let t = lang.text();
+    match choice {
+        OptimizerChoice::Sgd => t.sgd_plain.to_string(),
+        OptimizerChoice::Momentum => (t.sgd)(&crate::i18n::rate(lang, vocab::SGD_MOMENTUM)),
+        OptimizerChoice::Adam => "Adam".to_string(),
+    }
+}
+
 #[component]
 pub fn Controls(state: PageState, bridge: Link) -> impl IntoView {
     let t = move || state.lang.get().text();
@@ -99,9 +109,8 @@ pub fn Controls(state: PageState, bridge: Link) -> impl IntoView {
         }
     };
     let on_optimizer = move |ev| {
-        let optimizer = match event_target_value(&ev).as_str() {
-            "sgd" => OptimizerChoice::Sgd,
-            _ => OptimizerChoice::Adam,
+        let Some(optimizer) = OptimizerChoice::from_code(&event_target_value(&ev)) else {
+            return;
         };
         let lr = optimizer.usual_learning_rate();
         state.settings.update(|s| {
@@ -180,8 +189,11 @@ pub fn Controls(state: PageState, bridge: Link) -> impl IntoView {
             </label>
             <label class="advanced">{move || t().optimizer}
                 <select id="optimizer" on:change=on_optimizer>
-                    <option value="adam" selected=move || state.settings.with(|s| s.optimizer == OptimizerChoice::Adam)>"Adam"</option>
-                    <option value="sgd" selected=move || state.settings.with(|s| s.optimizer == OptimizerChoice::Sgd)>{move || (t().sgd)(&crate::i18n::rate(state.lang.get(), vocab::SGD_MOMENTUM))}</option>
+                    {OptimizerChoice::ALL.into_iter().map(|choice| view! {
+                        <option value=choice.code() selected=move || state.settings.with(|s| s.optimizer == choice)>
+                            {move || optimizer_name(state.lang.get(), choice)}
+                        </option>
+                    }).collect_view()}
                 </select>
             </label>
             <label class="advanced">{move || t().batch_size}
@@ -241,7 +253,7 @@ pub fn DeviceSwitch(state: PageState, bridge: Link) -> impl IntoView {
     };
     view! {
         <div class="device" role="group" aria-label=move || t().device title=move || t().device_switch_note>
-            <span class="device-label">{move || t().device}": "</span>
+            <span class="device-label">{move || t().device}{move || t().colon}</span>
             <button id="device-gpu" class:chosen=move || state.device_choice.get() == DeviceChoice::Gpu
                 aria-pressed=move || (state.device_choice.get() == DeviceChoice::Gpu).to_string()
                 on:click=move |_| choose(DeviceChoice::Gpu)>{move || t().device_gpu}</button>

@@ -326,7 +326,8 @@ pub fn DatasetPanel(state: PageState, bridge: StoredValue<Bridge, LocalStorage>)
         })
     };
     let skipped = move || {
-        let t = t();
+        let lang = state.lang.get();
+        let t = lang.text();
         state.dataset.with(|d| {
             let d = d.as_ref()?;
             let s = &d.summary;
@@ -337,7 +338,7 @@ pub fn DatasetPanel(state: PageState, bridge: StoredValue<Bridge, LocalStorage>)
                 .skipped
                 .iter()
                 .take(200)
-                .map(|k| view! { <li><code>{k.path.clone()}</code>": "{k.reason.to_string()}</li> })
+                .map(|k| view! { <li><code>{k.path.clone()}</code>{t.colon}{crate::i18n::errors::skip_reason(lang, &k.reason)}</li> })
                 .collect_view();
             let left_out = (s.people_left_out > 0).then(|| (t.people_left_out)(s.people_left_out));
             Some(view! {
@@ -357,7 +358,7 @@ pub fn DatasetPanel(state: PageState, bridge: StoredValue<Bridge, LocalStorage>)
     };
     view! {
         <p class="statement" id="dataset-statement">{statement}</p>
-        <p id="dataset-counts"><strong>{move || t().in_use}": "</strong>{in_use}" · "{description}</p>
+        <p id="dataset-counts"><strong>{move || t().in_use}{move || t().colon}</strong>{in_use}" · "{description}</p>
         <div class="import">
             <label class="button">
                 {move || t().choose_folder}

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::format::token_name;
+use crate::i18n::Text;
 use crate::ui::draw::canvas::draw_cells;
 use crate::ui::draw::colour::{diverging, sequential};
 use crate::ui::draw::frame::draw_next_frame;
@@ -29,8 +30,8 @@ impl Carried {
             Carried::Q => "Q = LN(X)·Wq",
             Carried::K => "K = LN(X)·Wk",
             Carried::V => "V = LN(X)·Wv",
-            Carried::Scores => "Q·Kᵀ/√d",
-            Carried::Attention => "A = softmax(Q·Kᵀ/√d)",
+            Carried::Scores => "Q·Kᵀ/√d_head",
+            Carried::Attention => "A = softmax(Q·Kᵀ/√d_head)",
             Carried::Mixed => "A·V",
         }
     }
@@ -77,23 +78,27 @@ impl Carried {
             Carried::Q => "Q",
             Carried::K => "K",
             Carried::V => "V",
-            Carried::Scores => "Q·Kᵀ/√d",
+            Carried::Scores => "Q·Kᵀ/√d_head",
             Carried::Attention => "A",
             Carried::Mixed => "A·V",
         }
     }
 }
 
-/// A box of the diagram (blue when it holds learned weights).
+/// A box of the diagram, 104 wide (blue when it holds learned weights).
 fn node(x: f64, y: f64, label: &str, learned: bool) -> String {
+    wide_node(x, y, 104.0, label, learned)
+}
+
+fn wide_node(x: f64, y: f64, width: f64, label: &str, learned: bool) -> String {
     let class = if learned {
         "flow-box learned"
     } else {
         "flow-box"
     };
     format!(
-        r#"<rect x="{}" y="{}" width="104" height="30" rx="6" class="{class}"/><text x="{x}" y="{}" text-anchor="middle" class="flow-label">{label}</text>"#,
-        x - 52.0,
+        r#"<rect x="{}" y="{}" width="{width}" height="30" rx="6" class="{class}"/><text x="{x}" y="{}" text-anchor="middle" class="flow-label">{label}</text>"#,
+        x - width / 2.0,
         y - 15.0,
         y + 5.0
     )
@@ -107,15 +112,18 @@ fn arrow(carried: Carried, d: &str, (lx, ly): (f64, f64)) -> String {
     )
 }
 
-/// The diagram as SVG markup: static, so written once (elements built one by one outside an
-/// `<svg>` literal would not be SVG elements).
-fn diagram() -> String {
+/// The diagram as SVG markup, written whole (elements built one by one outside an `<svg>`
+/// literal would not be SVG elements). The first row is the attention of one block; the
+/// second carries on to the MLP, the next blocks, CLS and the classifier (question 12:
+/// what the mix of values becomes). Every box with learned numbers is blue, LayerNorm's
+/// γ and β included.
+fn diagram(t: &Text) -> String {
     let plain =
         |d: &str| format!(r#"<path d="{d}" class="flow-plain" marker-end="url(#arrowhead)"/>"#);
     [
         r#"<defs><marker id="arrowhead" markerWidth="8" markerHeight="8" refX="7" refY="4" orient="auto"><path d="M0,0 L8,4 L0,8 z" class="flow-head"/></marker></defs>"#.to_string(),
         node(60.0, 150.0, "X", false),
-        node(180.0, 150.0, "LayerNorm", false),
+        node(180.0, 150.0, "LayerNorm", true),
         node(320.0, 60.0, "× Wq", true),
         node(320.0, 150.0, "× Wk", true),
         node(320.0, 240.0, "× Wv", true),
@@ -132,6 +140,18 @@ fn diagram() -> String {
         arrow(Carried::Attention, "M500,116 L500,224", (508.0, 175.0)),
         arrow(Carried::V, "M372,240 L446,240", (404.0, 232.0)),
         arrow(Carried::Mixed, "M552,240 L576,240", (546.0, 270.0)),
+        plain("M630,256 L630,285 L100,285 L100,308"),
+        node(100.0, 330.0, "LayerNorm", true),
+        plain("M152,330 L172,330"),
+        node(226.0, 330.0, "MLP (GELU)", true),
+        plain("M278,330 L298,330"),
+        node(340.0, 330.0, "+ X", false),
+        plain("M392,330 L412,330"),
+        node(466.0, 330.0, t.flow_next_blocks, false),
+        plain("M518,330 L540,330"),
+        wide_node(615.0, 330.0, 140.0, t.flow_classifier, true),
+        plain("M615,346 L615,376"),
+        wide_node(615.0, 398.0, 140.0, t.flow_probabilities, false),
     ]
     .concat()
 }
@@ -204,8 +224,8 @@ pub fn FlowOfV(state: PageState) -> impl IntoView {
         ))
     };
     view! {
-        <svg node_ref=svg class="flow" viewBox="0 0 690 300" role="group"
-            aria-label=move || t().flow_title inner_html=diagram()
+        <svg node_ref=svg class="flow" viewBox="0 0 690 420" role="group"
+            aria-label=move || t().flow_title inner_html=move || diagram(t())
             on:click=move |ev| { if let Some(c) = carried_at(&ev) { chosen.set(c); } }
             on:keydown=move |ev| {
                 if ev.key() == "Enter" || ev.key() == " " {

@@ -3,6 +3,7 @@
 //! are the learner's commands.
 
 mod attention;
+mod backward;
 mod breakdown;
 mod bridge;
 mod charts;
@@ -23,6 +24,7 @@ use leptos::prelude::*;
 
 use crate::i18n::Lang;
 use attention::AttentionPanel;
+use backward::BackwardPathPanel;
 use breakdown::TokenBreakdown;
 use bridge::Bridge;
 use charts::{AccuracyChart, GradientChart, LossChart};
@@ -146,7 +148,8 @@ fn Panel(
     state: PageState,
     id: &'static str,
     title: fn(&'static crate::i18n::Text) -> &'static str,
-    help: fn(&'static crate::i18n::Text) -> &'static str,
+    /// Read inside the panel's own reactive scope, so a help text can quote the live model.
+    help: fn(PageState) -> String,
     children: Children,
 ) -> impl IntoView {
     let t = move || state.lang.get().text();
@@ -155,7 +158,7 @@ fn Panel(
             <h2 id=format!("{id}-title")>{move || title(t())}</h2>
             <details class="help">
                 <summary>{move || t().help}</summary>
-                <p>{move || help(t())}</p>
+                <p>{move || help(state)}</p>
             </details>
             {children()}
         </section>
@@ -210,16 +213,16 @@ fn App() -> impl IntoView {
             <Notices state />
             <div class="layout">
                 <div class="column narrow">
-                    <Panel state id="controls" title=|t| t.controls help=|t| t.help_controls>
+                    <Panel state id="controls" title=|t| t.controls help=|s| s.text().help_controls.into()>
                         <Controls state bridge />
                     </Panel>
-                    <Panel state id="progress" title=|t| t.progress help=|t| t.help_progress>
+                    <Panel state id="progress" title=|t| t.progress help=|s| s.text().help_progress.into()>
                         <Progress state />
                     </Panel>
                 </div>
                 <div class="column wide">
                     <div class="charts">
-                        <Panel state id="loss" title=|t| t.loss_chart help=|t| t.help_loss>
+                        <Panel state id="loss" title=|t| t.loss_chart help=|s| s.text().help_loss.into()>
                             <label class="check">
                                 <input type="checkbox" id="log-scale" prop:checked=move || state.log_scale.get()
                                     on:change=move |ev| state.log_scale.set(event_target_checked(&ev)) />
@@ -227,48 +230,51 @@ fn App() -> impl IntoView {
                             </label>
                             <LossChart state />
                         </Panel>
-                        <Panel state id="accuracy" title=|t| t.accuracy_chart help=|t| t.help_accuracy>
+                        <Panel state id="accuracy" title=|t| t.accuracy_chart help=|s| s.text().help_accuracy.into()>
                             <AccuracyChart state />
                         </Panel>
                     </div>
-                    <Panel state id="batch-panel" title=|t| t.batch help=|t| t.help_batch>
+                    <Panel state id="batch-panel" title=|t| t.batch help=|s| s.text().help_batch.into()>
                         <BatchView state />
                     </Panel>
                 </div>
             </div>
             <div class="layout attention-layout">
-                <Panel state id="attention" title=|t| t.attention help=|t| t.help_attention>
+                <Panel state id="attention" title=|t| t.attention help=|s| { let shape = s.model_shape(); (s.text().help_attention)(shape.head_dim(), shape.width) }>
                     <AttentionPanel state bridge />
                 </Panel>
                 <div class="column">
-                    <Panel state id="gradients" title=|t| t.gradients help=|t| t.help_gradients>
+                    <Panel state id="gradients" title=|t| t.gradients help=|s| s.text().help_gradients.into()>
                         <GradientChart state />
                     </Panel>
-                    <Panel state id="walkthrough-section" title=|t| t.walkthrough help=|t| t.help_walkthrough>
+                    <Panel state id="walkthrough-section" title=|t| t.walkthrough help=|s| s.text().help_walkthrough.into()>
                         <Walkthrough state />
                     </Panel>
                 </div>
             </div>
+            <Panel state id="backward" title=|t| t.backward.title help=|s| s.text().backward.help.into()>
+                <BackwardPathPanel state />
+            </Panel>
             <div class="layout lesson-layout">
-                <Panel state id="then-now" title=|t| t.tour.then_now_title help=|t| t.tour.then_now_help>
+                <Panel state id="then-now" title=|t| t.tour.then_now_title help=|s| s.text().tour.then_now_help.into()>
                     <ThenAndNow state />
                 </Panel>
-                <Panel state id="token-breakdown" title=|t| t.tour.breakdown_title help=|t| t.tour.breakdown_help>
+                <Panel state id="token-breakdown" title=|t| t.tour.breakdown_title help=|s| s.text().tour.breakdown_help.into()>
                     <TokenBreakdown state />
                 </Panel>
             </div>
-            <Panel state id="qk-playground" title=|t| t.playground.title help=|t| t.playground.help>
+            <Panel state id="qk-playground" title=|t| t.playground.title help=|s| s.text().playground.help.into()>
                 <QkPlayground state />
             </Panel>
             <div class="layout weights-layout">
-                <Panel state id="weights" title=|t| t.weights help=|t| t.help_weights>
+                <Panel state id="weights" title=|t| t.weights help=|s| s.text().help_weights.into()>
                     <WeightsPanel state />
                 </Panel>
-                <Panel state id="flow" title=|t| t.flow_title help=|t| t.help_flow>
+                <Panel state id="flow" title=|t| t.flow_title help=|s| s.text().help_flow.into()>
                     <FlowOfV state />
                 </Panel>
             </div>
-            <Panel state id="dataset" title=|t| t.dataset help=|t| t.help_dataset>
+            <Panel state id="dataset" title=|t| t.dataset help=|s| s.text().help_dataset.into()>
                 <DatasetPanel state bridge />
             </Panel>
         </main>

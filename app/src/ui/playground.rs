@@ -125,13 +125,7 @@ fn to_svg(extent: f64, v: Vec2) -> (f64, f64) {
 }
 
 fn number(lang: Lang, value: f64, digits: usize) -> String {
-    // −0.00 reads as a different number to a learner.
-    let value = if value.abs() < 0.5 * 10f64.powi(-(digits as i32)) {
-        0.0
-    } else {
-        value
-    };
-    decimal(lang, value, digits).replace('-', "−")
+    decimal(lang, value, digits)
 }
 
 /// `[x, y]`; French writes `[x ; y]`, its decimal comma would make `[1,00, 0,00]` ambiguous.
@@ -148,7 +142,7 @@ fn vector(lang: Lang, v: Vec2) -> String {
 }
 
 fn percent(lang: Lang, share: f64) -> String {
-    format!("{} %", decimal(lang, share * 100.0, 1))
+    crate::format::percent(lang, share, 1)
 }
 
 /// An arrow from the origin to `to`, with its head.
@@ -365,12 +359,16 @@ fn PresetBar(pg: Playground) -> impl IntoView {
         let lang = lang.get();
         preset.get().map(|p| {
             let text = match p {
-                Preset::TeachingText => t.about_text,
-                Preset::Aligned => t.about_aligned,
-                Preset::Perpendicular => t.about_perpendicular,
-                Preset::Opposite => t.about_opposite,
-                Preset::ManyKeys => t.about_many,
-                Preset::SharpVsFlat => t.about_temperature,
+                Preset::TeachingText => t.about_text.to_string(),
+                Preset::Aligned => t.about_aligned.to_string(),
+                Preset::Perpendicular => t.about_perpendicular.to_string(),
+                Preset::Opposite => {
+                    // Quoted from the preset's own shares, so the sentence and the bars agree.
+                    let keys = Preset::Opposite.plane().readout().keys;
+                    (t.about_opposite)(&percent(lang, keys[0].share), &percent(lang, keys[1].share))
+                }
+                Preset::ManyKeys => t.about_many.to_string(),
+                Preset::SharpVsFlat => t.about_temperature.to_string(),
             };
             // The slip is stated with shares computed here, not copied from anywhere.
             let slip = (p == Preset::TeachingText).then(|| {
@@ -622,7 +620,7 @@ fn PlaneSettings(pg: Playground) -> impl IntoView {
     view! {
         <div class="qk-fields">
                     <label>
-                        <span>{move || t().selected}": " <strong id="qk-selected">{move || selected.get().label()}</strong></span>
+                        <span>{move || t().selected}{move || lang.get().text().colon}<strong id="qk-selected">{move || selected.get().label()}</strong></span>
                         <span class="coordinates">"x " {coordinate(0)} " y " {coordinate(1)}</span>
                     </label>
                     <label>
@@ -719,7 +717,7 @@ fn Formulas(pg: Playground) -> impl IntoView {
             <p class="formula" id="qk-scaling">{scaling}</p>
             <p class="formula" id="qk-softmax">{softmax}</p>
             <p class="formula" id="qk-output" data-output=format!("{},{}", r.output[0], r.output[1])>{output}</p>
-            <p class="formula" id="qk-sum" data-sum=sum.to_string()>{format!("{}: {}", t.shares_sum, percent(lang, sum))}</p>
+            <p class="formula" id="qk-sum" data-sum=sum.to_string()>{format!("{}{}{}", t.shares_sum, lang.text().colon, percent(lang, sum))}</p>
         }
     };
     formulas

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use vocab::{Backend, BlockGradientNorms, StepReport};
+use vocab::{Backend, BackwardPath, BlockGradientNorms, StepReport};
 
 use crate::i18n::Lang;
 use crate::ui::dataset::FaceAtlas;
@@ -82,6 +82,9 @@ pub struct PageState {
     /// (update, validation accuracy in [0, 1]).
     pub accuracy: RwSignal<Vec<(u64, f32)>>,
     pub report: RwSignal<Option<Arc<StepReport>>>,
+    /// The last single Step's backward pass through the inspected head, with its update
+    /// (Play's updates leave it out).
+    pub backward: RwSignal<Option<(u64, Arc<BackwardPath>)>>,
     pub millis: RwSignal<Option<f64>>,
     pub dataset: RwSignal<Option<Arc<DatasetView>>>,
     pub divergence: RwSignal<Option<DivergenceReport>>,
@@ -105,6 +108,25 @@ pub struct PageState {
 }
 
 impl PageState {
+    /// The page's words in the chosen language (tracked: a text read here follows the language).
+    pub fn text(&self) -> &'static crate::i18n::Text {
+        self.lang.get().text()
+    }
+
+    /// The shape of the model in training: the running run's preset (the controls may hold
+    /// another until the next run), with one class per person of the faces in use.
+    pub fn model_shape(&self) -> vocab::VitConfig {
+        let preset = self.run.with(|run| {
+            run.as_ref()
+                .map(|r| r.settings.preset)
+                .unwrap_or_else(|| self.settings.with(|s| s.preset))
+        });
+        let people = self
+            .dataset
+            .with(|d| d.as_ref().map_or(1, |d| d.summary.people.len().max(1)));
+        preset.config(people)
+    }
+
     pub fn new(lang: Lang, device_choice: DeviceChoice) -> Self {
         Self {
             lang: RwSignal::new(lang),
@@ -118,6 +140,7 @@ impl PageState {
             losses: RwSignal::new(Vec::new()),
             accuracy: RwSignal::new(Vec::new()),
             report: RwSignal::new(None),
+            backward: RwSignal::new(None),
             millis: RwSignal::new(None),
             dataset: RwSignal::new(None),
             divergence: RwSignal::new(None),
@@ -179,6 +202,7 @@ impl PageState {
                 self.weights.set(None);
                 self.weight_history.set(Vec::new());
                 self.report.set(None);
+                self.backward.set(None);
                 self.millis.set(None);
                 self.divergence.set(None);
             }
@@ -194,7 +218,11 @@ impl PageState {
                     points.retain(|(s, _)| *s < step);
                     points.push((step, report.gradient_norms.blocks.clone()));
                 });
-                self.report.set(Some(Arc::new(*report)));
+                let mut report = *report;
+                if let Some(path) = report.backward.take() {
+                    self.backward.set(Some((step, Arc::from(path))));
+                }
+                self.report.set(Some(Arc::new(report)));
             }
             Event::Validation { step, evaluation } => self.accuracy.update(|points| {
                 points.retain(|(s, _)| *s < step);
@@ -231,6 +259,12 @@ impl PageState {
                     .with_untracked(|r| r.as_ref().is_some_and(|r| r.step > step))
                 {
                     self.report.set(None);
+                }
+                if self
+                    .backward
+                    .with_untracked(|b| b.as_ref().is_some_and(|(s, _)| *s > step))
+                {
+                    self.backward.set(None);
                 }
                 self.step.set(step);
                 self.notify(Notice::RolledBack(step));
@@ -290,8 +324,10 @@ mod tests {
                 before: 0.0,
                 gradient: 0.0,
                 after: 0.0,
+                optimizer: vocab::OptimizerState::Sgd,
             },
             attention_gradients: None,
+            backward: None,
         }
     }
 

@@ -4,7 +4,7 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use crate::i18n::decimal;
+use crate::i18n::percent;
 use crate::ui::draw::canvas::draw_face;
 use crate::ui::draw::frame::draw_next_frame;
 use crate::ui::state::PageState;
@@ -23,6 +23,12 @@ pub(crate) fn cls_row(state: PageState, then: bool) -> Option<Vec<f32>> {
             p.attention.get(..p.tokens).map(<[f32]>::to_vec)
         }
     })
+}
+
+/// CLS's largest share given to a patch: the face map draws patches only, so CLS's share
+/// of itself (row[0]) is left out of the number quoted beside it.
+pub(crate) fn largest_patch_share(row: &[f32]) -> f32 {
+    row.iter().skip(1).copied().fold(0.0f32, f32::max)
 }
 
 #[component]
@@ -65,8 +71,8 @@ pub fn ThenAndNow(state: PageState) -> impl IntoView {
     let caption = move |then: bool| {
         let lang = state.lang.get();
         cls_row(then).map(|row| {
-            let top = row.iter().copied().fold(0.0f32, f32::max);
-            format!("max {} %", decimal(lang, top as f64 * 100.0, 1))
+            let top = largest_patch_share(&row);
+            format!("max {}", percent(lang, top as f64, 1))
         })
     };
     let cls_json =
@@ -78,13 +84,13 @@ pub fn ThenAndNow(state: PageState) -> impl IntoView {
         <div class="then-now">
             <figure>
                 <canvas node_ref=then_canvas id="then-face" class="view" width="300" height="300"
-                    role="img" aria-label=move || format!("{}: {}", t().then_caption, caption(true).unwrap_or_default())
+                    role="img" aria-label=move || format!("{}{}{}", t().then_caption, state.lang.get().text().colon, caption(true).unwrap_or_default())
                     data-cls-row=move || cls_json(true)></canvas>
                 <figcaption>{move || t().then_caption}" · "{move || caption(true)}</figcaption>
             </figure>
             <figure>
                 <canvas node_ref=now_canvas id="now-face" class="view" width="300" height="300"
-                    role="img" aria-label=move || format!("{}: {}", (t().now_caption)(state.probe.with(|p| p.as_ref().map_or(0, |p| p.step))), caption(false).unwrap_or_default())
+                    role="img" aria-label=move || format!("{}{}{}", (t().now_caption)(state.probe.with(|p| p.as_ref().map_or(0, |p| p.step))), state.lang.get().text().colon, caption(false).unwrap_or_default())
                     data-cls-row=move || cls_json(false)></canvas>
                 <figcaption>{move || (t().now_caption)(state.probe.with(|p| p.as_ref().map_or(0, |p| p.step)))}" · "{move || caption(false)}</figcaption>
             </figure>

@@ -6,14 +6,15 @@ use wasm_bindgen::JsCast;
 
 use crate::lessons::{Numbers, LESSONS};
 use crate::ui::state::PageState;
-use crate::ui::then_now::cls_row;
+use crate::ui::then_now::{cls_row, largest_patch_share};
 
 /// What the lessons quote, read from the page's signals.
 fn live_numbers(state: PageState) -> Numbers {
     let report = state.report.get();
     let probe = state.probe.get();
     let weights = state.weights.get();
-    let cls_top = |row: &[f32]| row.iter().copied().fold(0.0f32, f32::max) as f64;
+    let cls_top = |row: &[f32]| largest_patch_share(row) as f64;
+    let block = state.inspect.with(|i| i.block);
     Numbers {
         step: state.step.get(),
         loss: report.as_ref().map(|r| r.loss as f64),
@@ -25,9 +26,10 @@ fn live_numbers(state: PageState) -> Numbers {
             .dataset
             .with(|d| d.as_ref().map(|d| d.summary.train_labels.len())),
         batch_size: state.settings.with(|s| s.batch_size),
+        block: block + 1,
         gradients: report
             .as_ref()
-            .and_then(|r| r.gradient_norms.blocks.first())
+            .and_then(|r| r.gradient_norms.blocks.get(block))
             .map(|b| [b.wq as f64, b.wk as f64, b.wv as f64]),
         drift: weights.as_ref().map(|w| w.drift.map(|d| d as f64)),
         width: probe.as_ref().map(|p| p.width),
@@ -77,16 +79,27 @@ pub fn Tour(state: PageState) -> impl IntoView {
     });
     let count = LESSONS.len();
     let go = move |to: usize| lesson.set(to.min(count - 1));
+    // One line while the learner works, the lesson's text on demand: a bar that stays in
+    // view must not hide the panel it talks about. Expanded, the bar stops following the
+    // page (it scrolls away like any text).
+    let expanded = RwSignal::new(false);
     view! {
-        <section class="lesson-bar" id="lessons" aria-labelledby="lesson-title" data-lesson=move || lesson.get() + 1
-            data-panel=move || LESSONS[lesson.get()].panel>
+        <section class="lesson-bar" class:expanded=move || expanded.get() id="lessons" aria-labelledby="lesson-title"
+            data-lesson=move || lesson.get() + 1 data-panel=move || LESSONS[lesson.get()].panel>
             <div class="lesson-head">
                 <span class="lesson-progress" id="lesson-progress">
                     {move || (t().lesson_of)(lesson.get() + 1, count)}
                     " · "
                     {move || (t().questions)(LESSONS[lesson.get()].questions)}
                 </span>
-                <progress max=count value=move || lesson.get() + 1 aria-hidden="true"></progress>
+                <h2 id="lesson-title" class="lesson-title">
+                    <button class="lesson-toggle" aria-controls="lesson-details"
+                        aria-expanded=move || expanded.get().to_string()
+                        on:click=move |_| expanded.update(|e| *e = !*e)>
+                        <span aria-hidden="true">{move || if expanded.get() { "▾ " } else { "▸ " }}</span>
+                        {move || LESSONS[lesson.get()].text(state.lang.get()).title}
+                    </button>
+                </h2>
                 <div class="lesson-nav">
                     <button id="lesson-previous" disabled=move || lesson.get() == 0
                         on:click=move |_| go(lesson.get_untracked().saturating_sub(1))>{move || t().previous}</button>
@@ -113,15 +126,13 @@ pub fn Tour(state: PageState) -> impl IntoView {
                     </button>
                 </div>
             </div>
-            // Folds to its first line for whoever wants the page without the lesson text.
-            <details class="lesson-text" open>
-                <summary><h2 id="lesson-title">{move || LESSONS[lesson.get()].text(state.lang.get()).title}</h2></summary>
+            <div class="lesson-text" id="lesson-details" hidden=move || !expanded.get()>
                 <p id="lesson-body" aria-live="polite">
                     {move || (LESSONS[lesson.get()].text(state.lang.get()).body)(&numbers.get())}
                 </p>
                 <p class="lesson-task"><strong>{move || t().try_it}</strong>" "
                     {move || { let lang = state.lang.get(); (LESSONS[lesson.get()].text(lang).task)(lang.text()) }}</p>
-            </details>
+            </div>
         </section>
     }
 }

@@ -27,6 +27,7 @@ fn draw_history(
     points: &[(u64, [f32; 3], f32)],
     similarity_label: &str,
     x_label: &str,
+    lang: crate::i18n::Lang,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let ratio = web_sys::window()
         .map_or(1.0, |w| w.device_pixel_ratio())
@@ -54,7 +55,8 @@ fn draw_history(
         .configure_mesh()
         .light_line_style(RGBColor(230, 230, 230))
         .max_light_lines(1)
-        .x_label_formatter(&|x| format!("{x:.0}"))
+        .x_label_formatter(&|x| crate::format::axis_label(lang, *x))
+        .y_label_formatter(&|y| crate::format::axis_label(lang, *y))
         .x_desc(x_label)
         .label_style(font.clone())
         .axis_desc_style(font.clone())
@@ -138,11 +140,13 @@ pub fn WeightsPanel(state: PageState) -> impl IntoView {
         });
     });
     Effect::new(move |_| {
-        let t = state.lang.get().text();
+        let lang = state.lang.get();
+        let t = lang.text();
         let Some(canvas) = history.get() else { return };
         let points = state.weight_history.get();
         draw_next_frame("weight history", move || {
-            if let Err(error) = draw_history(canvas, &points, t.qk_similarity, t.update_axis) {
+            if let Err(error) = draw_history(canvas, &points, t.qk_similarity, t.update_axis, lang)
+            {
                 web_sys::console::warn_1(&format!("weights chart: {error}").into());
             }
         });
@@ -179,8 +183,8 @@ pub fn WeightsPanel(state: PageState) -> impl IntoView {
         </div>
         <p class="note" id="weights-summary">{summary}</p>
         <div class="weights">{(0..3).map(figure).collect_view()}</div>
-        <ColourScale low=Signal::derive(move || peak().map_or(String::new(), |p| format!("−{p:.2}")))
-            high=Signal::derive(move || peak().map_or(String::new(), |p| format!("+{p:.2}")))
+        <ColourScale low=Signal::derive(move || peak().map_or(String::new(), |p| decimal(state.lang.get(), -(p as f64), 2)))
+            high=Signal::derive(move || peak().map_or(String::new(), |p| format!("+{}", decimal(state.lang.get(), p as f64, 2))))
             gradient=DIVERGING_CSS />
         <canvas node_ref=history class="weight-history" id="weights-history" role="img"
             aria-label=move || t().weights_history

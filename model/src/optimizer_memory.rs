@@ -1,0 +1,157 @@
+//! The optimizer's memory of every block's Wq, kept beside Burn's own.
+//!
+//! Burn keeps each parameter's optimizer state private, yet the walkthrough must show the
+//! state that made the tracked entry's update (SGD's velocity, Adam's two moments): the
+//! learner should be able to redo the update by hand. So the trainer repeats Burn's own
+//! formulas, element for element and in the same order, on Wq's gradients, and reads the
+//! tracked entry back with the rest of the report. A test checks that these numbers
+//! reproduce every update Burn made, for each optimizer.
+
+use burn::tensor::{Device, Tensor};
+
+use crate::report::{OptimizerState, TrackedEntry};
+use vocab::{OptimizerKind, ADAM_BETAS, ADAM_EPSILON};
+
+/// Per block, the same state Burn's optimizer holds for that block's Wq.
+#[derive(Clone)]
+pub(crate) enum WqMemory {
+    Sgd,
+    Momentum {
+        momentum: f64,
+        /// `None` before the first update (Burn starts the velocity at the gradient).
+        velocity: Option<Vec<Tensor<2>>>,
+    },
+    Adam {
+        /// Updates made so far.
+        time: u32,
+        /// `(m, v)` per block; `None` before the first update.
+        moments: Option<Vec<(Tensor<2>, Tensor<2>)>>,
+    },
+}
+
+/// Which numbers [`WqMemory::advance`] registered for reading, and how to name them.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum MemoryReading {
+    Sgd,
+    Momentum { momentum: f64 },
+    Adam { t: u32 },
+}
+
+impl MemoryReading {
+    /// Builds the state from the values read back, in the order `advance` registered them.
+    pub fn read(self, mut next: impl FnMut() -> f32) -> OptimizerState {
+        match self {
+            MemoryReading::Sgd => OptimizerState::Sgd,
+            MemoryReading::Momentum { momentum } => OptimizerState::Momentum {
+                momentum,
+                velocity_before: next(),
+                velocity: next(),
+            },
+            MemoryReading::Adam { t } => OptimizerState::Adam {
+                t,
+                beta1: ADAM_BETAS.0 as f64,
+                beta2: ADAM_BETAS.1 as f64,
+                epsilon: ADAM_EPSILON as f64,
+                m_before: next(),
+                m: next(),
+                v_before: next(),
+                v: next(),
+            },
+        }
+    }
+}
+
+impl WqMemory {
+    /// Empty, as Burn's optimizer is when it is built.
+    pub fn new(kind: OptimizerKind) -> Self {
+        match kind {
+            OptimizerKind::Sgd { momentum } if momentum > 0.0 => WqMemory::Momentum {
+                momentum,
+                velocity: None,
+            },
+            OptimizerKind::Sgd { .. } => WqMemory::Sgd,
+            OptimizerKind::Adam => WqMemory::Adam {
+                time: 0,
+                moments: None,
+            },
+        }
+    }
+
+    /// Takes in this update's Wq gradient of every block, as Burn's optimizer does, and
+    /// returns the tracked entry's state before and after it, to be read back.
+    pub fn advance(
+        &mut self,
+        grads: Vec<Tensor<2>>,
+        entry: TrackedEntry,
+        device: &Device,
+    ) -> (Vec<Tensor<1>>, MemoryReading) {
+        let pick = |t: &Tensor<2>| {
+            t.clone()
+                .slice([entry.row..entry.row + 1, entry.col..entry.col + 1])
+                .reshape([1])
+        };
+        let zero = || Tensor::<1>::zeros([1], device);
+        match self {
+            WqMemory::Sgd => (Vec::new(), MemoryReading::Sgd),
+            WqMemory::Momentum { momentum, velocity } => {
+                let before = velocity
+                    .as_ref()
+                    .map_or_else(zero, |v| pick(&v[entry.block]));
+                // burn-optim's `Momentum::transform`, dampening 0, no Nesterov.
+                let next: Vec<Tensor<2>> = match velocity.take() {
+                    None => grads,
+                    Some(old) => grads
+                        .into_iter()
+                        .zip(old)
+                        .map(|(g, v)| g.mul_scalar(1.0).add(v.mul_scalar(*momentum)))
+                        .collect(),
+                };
+                let after = pick(&next[entry.block]);
+                *velocity = Some(next);
+                (
+                    vec![before, after],
+                    MemoryReading::Momentum {
+                        momentum: *momentum,
+                    },
+                )
+            }
+            WqMemory::Adam { time, moments } => {
+                let (beta_1, beta_2) = ADAM_BETAS;
+                let before = moments.as_ref().map_or_else(
+                    || (zero(), zero()),
+                    |m| (pick(&m[entry.block].0), pick(&m[entry.block].1)),
+                );
+                // burn-optim's `AdaptiveMomentum::transform`, without AMSGrad.
+                let next: Vec<(Tensor<2>, Tensor<2>)> = match moments.take() {
+                    None => grads
+                        .into_iter()
+                        .map(|g| {
+                            (
+                                g.clone().mul_scalar(1.0 - beta_1),
+                                g.square().mul_scalar(1.0 - beta_2),
+                            )
+                        })
+                        .collect(),
+                    Some(old) => grads
+                        .into_iter()
+                        .zip(old)
+                        .map(|(g, (m, v))| {
+                            (
+                                m.mul_scalar(beta_1).add(g.clone().mul_scalar(1.0 - beta_1)),
+                                v.mul_scalar(beta_2)
+                                    .add(g.square().mul_scalar(1.0 - beta_2)),
+                            )
+                        })
+                        .collect(),
+                };
+                *time += 1;
+                let after = (pick(&next[entry.block].0), pick(&next[entry.block].1));
+                *moments = Some(next);
+                (
+                    vec![before.0, after.0, before.1, after.1],
+                    MemoryReading::Adam { t: *time },
+                )
+            }
+        }
+    }
+}
