@@ -43,16 +43,25 @@ pub fn significant(lang: Lang, value: f64) -> String {
     let (mantissa, exponent) = text
         .split_once('e')
         .expect("`e` formatting has an exponent");
-    let exponent: String = exponent
+    format!(
+        "{} × 10{}",
+        localise(lang, mantissa.to_string()),
+        superscript(exponent)
+    )
+}
+
+/// An exponent as a teacher writes it: `⁻⁵`, `¹²`.
+pub fn superscript(exponent: &str) -> String {
+    exponent
         .chars()
         .map(|c| match c {
             '-' => '⁻',
-            digit => {
+            digit @ '0'..='9' => {
                 ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'][digit as usize - '0' as usize]
             }
+            other => other,
         })
-        .collect();
-    format!("{} × 10{exponent}", localise(lang, mantissa.to_string()))
+        .collect()
 }
 
 /// A whole number with its thousands grouped: `12,000` / `12 000` (narrow no-break space).
@@ -76,10 +85,16 @@ pub fn integer(lang: Lang, value: u64) -> String {
 /// A chart's axis label: as many decimals as the value's size needs.
 pub fn axis_label(lang: Lang, value: f64) -> String {
     let size = value.abs();
-    if size == 0.0 || size >= 100.0 {
-        if value >= 0.0 && value.fract().abs() < 1e-9 {
-            return integer(lang, value.round() as u64);
-        }
+    if value.fract().abs() < 1e-9 && size < 1e15 {
+        // Whole numbers (updates, percentages) read as whole numbers: 2, not 2.0.
+        let whole = integer(lang, size.round() as u64);
+        return if value < 0.0 {
+            format!("−{whole}")
+        } else {
+            whole
+        };
+    }
+    if size >= 100.0 {
         decimal(lang, value, 0)
     } else if size >= 1.0 {
         decimal(lang, value, 1)
@@ -146,6 +161,8 @@ mod tests {
         assert_eq!(axis_label(Lang::Fr, 2000.0), "2\u{202f}000");
         assert_eq!(axis_label(Lang::Fr, 0.25), "0,25");
         assert_eq!(axis_label(Lang::Fr, 2.5), "2,5");
+        assert_eq!(axis_label(Lang::En, 2.0), "2");
+        assert_eq!(axis_label(Lang::En, -3.0), "−3");
         assert_eq!(axis_label(Lang::En, 0.001), "1e−3");
     }
 

@@ -187,6 +187,11 @@ pub struct Text {
     pub computed_list: &'static str,
     pub qk_similarity: &'static str,
     pub weights_history: &'static str,
+    pub drift_title: &'static str,
+    pub drift_patch_embed: &'static str,
+    pub drift_positions: &'static str,
+    pub drift_final_norm: &'static str,
+    pub drift_classifier: &'static str,
     pub weights_summary: fn(u64, usize, &str, &str, &str, &str) -> String,
 
     pub flow_title: &'static str,
@@ -260,6 +265,8 @@ pub enum RuleNumbers<'a> {
     },
     Adam {
         t: u32,
+        /// `t` as an exponent: ², ³, …
+        power: &'a str,
         beta1: &'a str,
         one_minus_beta1: &'a str,
         beta2: &'a str,
@@ -498,7 +505,7 @@ pub static EN: Text = Text {
                 u.gradient, u.before, u.learning_rate, u.after
             ),
             RuleNumbers::Adam {
-                t, beta1, one_minus_beta1, beta2, one_minus_beta2, epsilon, m_before, m,
+                t, power, beta1, one_minus_beta1, beta2, one_minus_beta2, epsilon, m_before, m,
                 v_before, v, m_hat, v_hat,
             } => format!(
                 "Adam keeps two running means for each weight, both starting at 0; this was \
@@ -506,8 +513,8 @@ pub static EN: Text = Text {
                  {one_minus_beta1} × grad = {beta1} × {m_before} + {one_minus_beta1} × {} = \
                  {m}; the mean of their squares: v ← {beta2} × v + {one_minus_beta2} × grad² \
                  = {beta2} × {v_before} + {one_minus_beta2} × {}² = {v}. Corrected for their \
-                 start at 0: m̂ = m / (1 − {beta1}^{t}) = {m_hat} and v̂ = v / (1 − \
-                 {beta2}^{t}) = {v_hat}. Then W_new = W_old − lr × m̂ / (√v̂ + ε) = {} − {} × \
+                 start at 0: m̂ = m / (1 − {beta1}{power}) = {m_hat} and v̂ = v / (1 − \
+                 {beta2}{power}) = {v_hat}. Then W_new = W_old − lr × m̂ / (√v̂ + ε) = {} − {} × \
                  {m_hat} / (√{v_hat} + {epsilon}) = {}: dividing by √v̂ makes the step about \
                  lr in size (usually less), however large or small the gradient.",
                 u.gradient, u.gradient, u.before, u.learning_rate, u.after
@@ -532,7 +539,8 @@ pub static EN: Text = Text {
         the same for every face, which training changes (as it changes every other weight of \
         the model). Each cell is one learned number (blue negative, orange positive). Below: how \
         far each matrix has moved from its initial value, and how alike Wq and Wk are (cosine \
-        of the two matrices taken as vectors), update after update.",
+        of the two matrices taken as vectors), update after update. Last, the same drift for \
+        every group of learned numbers in the model: all of them train.",
     learned_badge: "learned",
     learned_list: "the same for every face, changed only by training: Wq, Wk, Wv and Wo here, \
         and every other weight of the model too: LayerNorm’s γ and β, the MLPs, the patch \
@@ -541,6 +549,11 @@ pub static EN: Text = Text {
     computed_list: "for each face, from the learned weights: Q, K, V, the scores and the attention.",
     qk_similarity: "cos(Wq, Wk)",
     weights_history: "Drift of Wq, Wk, Wv and their similarity over training",
+    drift_title: "How far every group of learned numbers has moved since update 0 (‖W − W₀‖ / ‖W₀‖, each weight with its bias, each LayerNorm’s γ with its β)",
+    drift_patch_embed: "patch embedding",
+    drift_positions: "positions",
+    drift_final_norm: "final LayerNorm",
+    drift_classifier: "classifier",
     weights_summary: |step, block, q, k, v, sim| {
         format!("After update {step}, block {block}: Wq has moved {q} %, Wk {k} %, Wv {v} % from its initial value; cos(Wq, Wk) = {sim}.")
     },
@@ -556,7 +569,7 @@ pub static EN: Text = Text {
     flow_hint: "Click an arrow (or focus it and press Enter) to open the tensor it carries.",
     rows_are_tokens: "one row per token,",
     flow_next_blocks: "next blocks",
-    flow_classifier: "last LayerNorm, CLS → classifier",
+    flow_classifier: "CLS → classifier",
     flow_probabilities: "softmax → probabilities",
     playground: &playground::EN,
     backward: &backward::EN,
@@ -799,7 +812,7 @@ pub static FR: Text = Text {
                 u.gradient, u.before, u.learning_rate, u.after
             ),
             RuleNumbers::Adam {
-                t, beta1, one_minus_beta1, beta2, one_minus_beta2, epsilon, m_before, m,
+                t, power, beta1, one_minus_beta1, beta2, one_minus_beta2, epsilon, m_before, m,
                 v_before, v, m_hat, v_hat,
             } => format!(
                 "Adam garde pour chaque poids deux moyennes glissantes, qui partent de 0\u{202f}; \
@@ -808,7 +821,7 @@ pub static FR: Text = Text {
                  {one_minus_beta1} × {} = {m}\u{202f}; la moyenne de leurs carrés\u{202f}: \
                  v ← {beta2} × v + {one_minus_beta2} × gradient² = {beta2} × {v_before} + \
                  {one_minus_beta2} × {}² = {v}. Corrigées de leur départ à 0\u{202f}: \
-                 m̂ = m / (1 − {beta1}^{t}) = {m_hat} et v̂ = v / (1 − {beta2}^{t}) = {v_hat}. \
+                 m̂ = m / (1 − {beta1}{power}) = {m_hat} et v̂ = v / (1 − {beta2}{power}) = {v_hat}. \
                  Puis W_nouveau = W_ancien − taux × m̂ / (√v̂ + ε) = {} − {} × {m_hat} / \
                  (√{v_hat} + {epsilon}) = {}\u{202f}: diviser par √v̂ donne un pas de l’ordre \
                  du taux (en général moins), que le gradient soit grand ou petit.",
@@ -835,7 +848,8 @@ pub static FR: Text = Text {
         les autres poids du modèle). Chaque case est un nombre appris (bleu négatif, orange \
         positif). En dessous\u{202f}: de combien chaque matrice s’est éloignée de sa valeur \
         initiale, et à quel point Wq et Wk se ressemblent (cosinus des deux matrices vues comme \
-        des vecteurs), mise à jour après mise à jour.",
+        des vecteurs), mise à jour après mise à jour. Enfin, la même dérive pour chaque groupe \
+        de nombres appris du modèle\u{202f}: tous s’entraînent.",
     learned_badge: "appris",
     learned_list: "les mêmes pour tous les visages, modifiés seulement par l’entraînement\u{202f}: \
         Wq, Wk, Wv et Wo ici, et tous les autres poids du modèle aussi\u{202f}: γ et β des \
@@ -845,6 +859,11 @@ pub static FR: Text = Text {
     computed_list: "pour chaque visage, à partir des poids appris\u{202f}: Q, K, V, les scores et l’attention.",
     qk_similarity: "cos(Wq, Wk)",
     weights_history: "Dérive de Wq, Wk, Wv et leur ressemblance au fil de l’entraînement",
+    drift_title: "De combien chaque groupe de nombres appris s’est éloigné depuis la mise à jour 0 (‖W − W₀‖ / ‖W₀‖, chaque poids avec son biais, chaque LayerNorm avec son γ et son β)",
+    drift_patch_embed: "plongement des patchs",
+    drift_positions: "positions",
+    drift_final_norm: "LayerNorm finale",
+    drift_classifier: "classifieur",
     weights_summary: |step, block, q, k, v, sim| {
         format!("Après la mise à jour {step}, bloc {block}\u{202f}: Wq s’est éloigné de {q}\u{202f}%, Wk de {k}\u{202f}%, Wv de {v}\u{202f}% de sa valeur initiale\u{202f}; cos(Wq, Wk) = {sim}.")
     },
@@ -862,7 +881,7 @@ pub static FR: Text = Text {
     flow_hint: "Cliquez une flèche (ou placez-y le focus et appuyez sur Entrée) pour ouvrir le tenseur qu’elle transporte.",
     rows_are_tokens: "une ligne par jeton,",
     flow_next_blocks: "blocs suivants",
-    flow_classifier: "LayerNorm finale, CLS → classifieur",
+    flow_classifier: "CLS → classifieur",
     flow_probabilities: "softmax → probabilités",
     playground: &playground::FR,
     backward: &backward::FR,

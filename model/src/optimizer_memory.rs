@@ -49,9 +49,9 @@ impl MemoryReading {
             },
             MemoryReading::Adam { t } => OptimizerState::Adam {
                 t,
-                beta1: ADAM_BETAS.0 as f64,
-                beta2: ADAM_BETAS.1 as f64,
-                epsilon: ADAM_EPSILON as f64,
+                beta1: as_written(ADAM_BETAS.0),
+                beta2: as_written(ADAM_BETAS.1),
+                epsilon: as_written(ADAM_EPSILON),
                 m_before: next(),
                 m: next(),
                 v_before: next(),
@@ -59,6 +59,11 @@ impl MemoryReading {
             },
         }
     }
+}
+
+/// An `f32` constant as it is written (0.9, not 0.8999999761581421 as `as f64` gives).
+fn as_written(value: f32) -> f64 {
+    value.to_string().parse().unwrap_or(value as f64)
 }
 
 impl WqMemory {

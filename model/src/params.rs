@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::readback::{floats, Pending};
 use crate::vit::Vit;
+pub use vocab::protocol::ParameterDrift;
 
 /// One parameter's values, row-major, with its shape.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -104,6 +105,44 @@ impl Vit {
                             values: floats(values),
                         },
                     )
+                })
+                .collect())
+        })
+    }
+
+    /// How far each group of learned numbers has moved from `initial`: `‖W − W₀‖ / ‖W₀‖`
+    /// (Frobenius; a weight with its bias, LayerNorm's γ with its β), by group name
+    /// (`patch_embed`, `cls_token`, `pos_embed`, `blocks.0.norm1`, `blocks.0.attn.wq`, …,
+    /// `norm`, `head`) in model order, read in one go. Everything training changes, not
+    /// only the attention's matrices.
+    pub fn drift_from(&self, initial: &Vit) -> Pending<Vec<ParameterDrift>> {
+        let mut names: Vec<String> = Vec::new();
+        let mut sums: Vec<Tensor<1>> = Vec::new();
+        for (now, then) in self.entries().into_iter().zip(initial.entries()) {
+            let group = match now.name.rsplit_once('.') {
+                Some((group, "weight" | "bias" | "gamma" | "beta")) => group.to_string(),
+                _ => now.name.clone(),
+            };
+            let moved = (now.flat - then.flat.clone()).square().sum();
+            let size = then.flat.square().sum();
+            if names.last() == Some(&group) {
+                let n = sums.len();
+                sums[n - 2] = sums[n - 2].clone() + moved;
+                sums[n - 1] = sums[n - 1].clone() + size;
+            } else {
+                names.push(group);
+                sums.extend([moved, size]);
+            }
+        }
+        let transaction = Transaction::default().register(Tensor::cat(sums, 0));
+        Pending::new(transaction, move |data| {
+            let values = floats(&data[0]);
+            Ok(names
+                .into_iter()
+                .zip(values.chunks(2))
+                .map(|(group, pair)| ParameterDrift {
+                    group,
+                    drift: (pair[0] / pair[1].max(f32::MIN_POSITIVE)).sqrt(),
                 })
                 .collect())
         })

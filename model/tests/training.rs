@@ -549,3 +549,39 @@ fn the_backward_path_rebuilds_autodiffs_wq_wk_wv_gradients() {
         );
     }
 }
+
+/// Everything trains, not only the attention: after a few updates every group of learned
+/// numbers (LayerNorms, MLPs, embeddings, CLS, positions, classifier) has moved, and a model
+/// has not moved from itself.
+#[test]
+fn every_group_of_learned_numbers_drifts_under_training() {
+    let data = quadrant_set(16, 13);
+    let mut trainer = Trainer::new(tiny_options(6), data.len(), device()).unwrap();
+    let still = trainer
+        .model()
+        .drift_from(trainer.initial_model())
+        .wait()
+        .unwrap();
+    assert!(still.iter().all(|g| g.drift == 0.0), "{still:?}");
+    for _ in 0..3 {
+        trainer.step(&data).unwrap();
+    }
+    let groups = trainer
+        .model()
+        .drift_from(trainer.initial_model())
+        .wait()
+        .unwrap();
+    let depth = trainer.options().model.depth;
+    assert_eq!(groups.len(), 3 + 8 * depth + 2, "{groups:?}");
+    assert_eq!(groups[0].group, "patch_embed");
+    assert_eq!(groups[3].group, "blocks.0.norm1");
+    assert_eq!(groups.last().unwrap().group, "head");
+    for g in &groups {
+        assert!(
+            g.drift.is_finite() && g.drift > 0.0,
+            "{} did not move: {}",
+            g.group,
+            g.drift
+        );
+    }
+}

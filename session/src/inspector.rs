@@ -80,6 +80,12 @@ impl Inspector {
             let first = trainer.initial_model().attention_weights(block)?;
             self.initial_weights = Some((block, first.resolve().await.ok()?));
         }
+        let groups = trainer
+            .model()
+            .drift_from(trainer.initial_model())
+            .resolve()
+            .await
+            .ok()?;
         let (_, first) = self.initial_weights.as_ref()?;
         let view = WeightsView {
             step: trainer.steps(),
@@ -96,6 +102,7 @@ impl Inspector {
             wv: now.wv.values,
             bq: now.bq.values,
             bk: now.bk.values,
+            groups,
         };
         let finite = view
             .wq

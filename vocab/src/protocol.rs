@@ -190,6 +190,19 @@ pub struct WeightsView {
     pub drift: [f32; 3],
     /// Cosine similarity of Wq and Wk as vectors: they start unrelated (near 0).
     pub qk_similarity: f32,
+    /// How far every group of learned numbers of the model has moved, in model order.
+    #[serde(default)]
+    pub groups: Vec<ParameterDrift>,
+}
+
+/// How far one group of learned numbers (a weight with its bias, a LayerNorm's γ with its
+/// β, CLS, the positions) has moved from its value at update 0: `‖W − W₀‖ / ‖W₀‖`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ParameterDrift {
+    /// `patch_embed`, `cls_token`, `pos_embed`, `blocks.{i}.norm1`, `blocks.{i}.attn.wq`,
+    /// `…wk`, `…wv`, `…wo`, `blocks.{i}.norm2`, `blocks.{i}.mlp.fc1`, `…fc2`, `norm`, `head`.
+    pub group: String,
+    pub drift: f32,
 }
 
 /// The device a run is on, as the page shows it.

@@ -58,8 +58,9 @@ fn pieces(
             (t, d),
         ),
         ("Xᵀ·dQ → dWq", b.note_weights, wq, (w, d)),
-        ("Xᵀ·dK → dWk", b.note_weights, wk, (w, d)),
-        ("Xᵀ·dV → dWv", b.note_weights, wv, (w, d)),
+        // One note for the three: they differ only by the factor X multiplies.
+        ("Xᵀ·dK → dWk", "", wk, (w, d)),
+        ("Xᵀ·dV → dWv", "", wv, (w, d)),
     ]
 }
 

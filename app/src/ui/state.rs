@@ -446,6 +446,7 @@ mod tests {
                 bk: vec![0.0],
                 drift: [0.1, 0.2, 0.3],
                 qk_similarity: 0.05,
+                groups: Vec::new(),
             }))
         };
         state.apply(weights(1, 0), None);

@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 
+use crate::format::superscript;
 use crate::i18n::{decimal, rate, significant, ForwardNumbers, Lang, RuleNumbers, TrackedUpdate};
 use crate::ui::controls::optimizer_name;
 use crate::ui::state::PageState;
@@ -67,31 +68,33 @@ fn update_sentence(lang: Lang, tracked: &TrackedValue, learning_rate: f64) -> St
         } => {
             let (m_hat, v_hat) = tracked.optimizer.adam_corrected().unwrap_or_default();
             strings = vec![
+                superscript(&time.to_string()),
                 rate(lang, beta1),
                 rate(lang, round(1.0 - beta1)),
                 rate(lang, beta2),
                 rate(lang, round(1.0 - beta2)),
                 rate(lang, epsilon),
                 f(m_before as f64),
-                f(m as f64),
+                significant(lang, m as f64),
                 f(v_before as f64),
-                f(v as f64),
+                significant(lang, v as f64),
                 f(m_hat),
                 f(v_hat),
             ];
             RuleNumbers::Adam {
                 t: time,
-                beta1: &strings[0],
-                one_minus_beta1: &strings[1],
-                beta2: &strings[2],
-                one_minus_beta2: &strings[3],
-                epsilon: &strings[4],
-                m_before: &strings[5],
-                m: &strings[6],
-                v_before: &strings[7],
-                v: &strings[8],
-                m_hat: &strings[9],
-                v_hat: &strings[10],
+                power: &strings[0],
+                beta1: &strings[1],
+                one_minus_beta1: &strings[2],
+                beta2: &strings[3],
+                one_minus_beta2: &strings[4],
+                epsilon: &strings[5],
+                m_before: &strings[6],
+                m: &strings[7],
+                v_before: &strings[8],
+                v: &strings[9],
+                m_hat: &strings[10],
+                v_hat: &strings[11],
             }
         }
     };

@@ -6,7 +6,7 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::prelude::*;
 
-use crate::i18n::decimal;
+use crate::i18n::{decimal, percent};
 use crate::ui::draw::canvas::draw_cells;
 use crate::ui::draw::colour::{diverging, ColourScale, DIVERGING_CSS};
 use crate::ui::draw::frame::draw_next_frame;
@@ -100,6 +100,70 @@ fn draw_history(
     Ok(())
 }
 
+/// The columns of the drift table, one per group of a block, as the group names end.
+const BLOCK_GROUPS: [(&str, &str); 8] = [
+    ("norm1", "LN 1"),
+    ("attn.wq", "Wq"),
+    ("attn.wk", "Wk"),
+    ("attn.wv", "Wv"),
+    ("attn.wo", "Wo"),
+    ("norm2", "LN 2"),
+    ("mlp.fc1", "MLP 1"),
+    ("mlp.fc2", "MLP 2"),
+];
+
+/// Every group's drift: a row per block, then the groups outside the blocks.
+#[component]
+fn DriftTable(state: PageState) -> impl IntoView {
+    let table = move || {
+        let lang = state.lang.get();
+        let t = lang.text();
+        let groups = state
+            .weights
+            .with(|w| w.as_ref().map(|w| w.groups.clone()))?;
+        if groups.is_empty() {
+            return None;
+        }
+        let find = |name: &str| groups.iter().find(|g| g.group == name).map(|g| g.drift);
+        let cell = move |drift: Option<f32>| {
+            let text = drift.map_or("–".to_string(), |d| percent(lang, d as f64, 1));
+            view! { <td data-drift=drift.map(|d| d.to_string())>{text}</td> }
+        };
+        let depth = (0..)
+            .take_while(|b| find(&format!("blocks.{b}.attn.wq")).is_some())
+            .count();
+        let rows = (0..depth)
+            .map(|b| {
+                view! {
+                    <tr>
+                        <th scope="row">{(t.gradient_block)(b + 1)}</th>
+                        {BLOCK_GROUPS.iter().map(|(suffix, _)| cell(find(&format!("blocks.{b}.{suffix}")))).collect_view()}
+                    </tr>
+                }
+            })
+            .collect_view();
+        let outside = [
+            ("patch_embed", t.drift_patch_embed),
+            ("cls_token", "CLS"),
+            ("pos_embed", t.drift_positions),
+            ("norm", t.drift_final_norm),
+            ("head", t.drift_classifier),
+        ];
+        Some(view! {
+            <table class="drift-table" id="drift-table" data-groups=groups.len()>
+                <caption>{t.drift_title}</caption>
+                <thead><tr><th></th>{BLOCK_GROUPS.iter().map(|(_, label)| view! { <th scope="col">{*label}</th> }).collect_view()}</tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <table class="drift-table" id="drift-outside">
+                <thead><tr>{outside.iter().map(|(_, label)| view! { <th scope="col">{*label}</th> }).collect_view()}</tr></thead>
+                <tbody><tr>{outside.iter().map(|(name, _)| cell(find(name))).collect_view()}</tr></tbody>
+            </table>
+        })
+    };
+    view! { <div class="drift">{table}</div> }
+}
+
 #[component]
 pub fn WeightsPanel(state: PageState) -> impl IntoView {
     let t = move || state.lang.get().text();
@@ -190,5 +254,6 @@ pub fn WeightsPanel(state: PageState) -> impl IntoView {
             aria-label=move || t().weights_history
             data-points=move || state.weight_history.with(|p| p.len().to_string())></canvas>
         <ExportPng canvas=history name="weights-history" state />
+        <DriftTable state />
     }
 }
