@@ -760,7 +760,7 @@ pub static FR: Text = Text {
     gradient_block: |block| format!("bloc {block}"),
     export_png: "Enregistrer en PNG",
     this_head: "cette tête",
-    rollout: "tous les blocs (rollout)",
+    rollout: "tous les blocs (attention cumulée)",
     rollout_title: "De quoi CLS est fait, sur tous les blocs",
     walkthrough: "Une mise à jour, pas à pas",
     help_walkthrough: "Ce qu’a fait le dernier «\u{202f}Un pas\u{202f}», dans l’ordre où l’ordinateur l’a \
@@ -878,7 +878,7 @@ pub static FR: Text = Text {
         la connexion résiduelle ne l’ajoutent à X. Viennent ensuite un MLP avec GELU, avec sa \
         propre connexion résiduelle, le même chemin dans les blocs suivants, et le vecteur final \
         de CLS, après une dernière LayerNorm, va au classifieur.",
-    flow_hint: "Cliquez une flèche (ou placez-y le focus et appuyez sur Entrée) pour ouvrir le tenseur qu’elle transporte.",
+    flow_hint: "Cliquez sur une flèche (ou sélectionnez-la au clavier et appuyez sur Entrée) pour ouvrir le tenseur qu’elle transporte.",
     rows_are_tokens: "une ligne par jeton,",
     flow_next_blocks: "blocs suivants",
     flow_classifier: "CLS → classifieur",

@@ -256,6 +256,16 @@ async function runOn(browser, origin, device) {
         await page.waitForFunction(() => [...document.querySelectorAll('.notice')].some((n) => n.textContent.includes('could not be used')));
         check((await page.textContent('#dataset-counts')) === counts, 'the dataset changed after a failed import');
         check((await stepCount(page)) === steps, 'the run in progress was thrown away');
+        // The same refusal on the French page: its reason is worded in French too.
+        await page.click('#language');
+        await page.waitForFunction(() => document.documentElement.lang === 'fr');
+        await page.setInputFiles('#import-file', { name: 'broken2.zip', mimeType: 'application/zip', buffer: Buffer.from('still not a zip') });
+        await page.waitForFunction(() => [...document.querySelectorAll('.notice')].some((n) => n.textContent.includes('n’ont pas pu être utilisés')));
+        const notices = await page.$$eval('.notice', (ns) => ns.map((n) => n.textContent).filter((t) => t.includes('n’ont pas pu')));
+        const english = notices.join(' ').match(/\b(the|and|with|which|is|of|to|not|a zip)\b/gi);
+        check(!english, `English in the French refusal: ${notices.join(' | ')}`);
+        await page.click('#language');
+        await page.waitForFunction(() => document.documentElement.lang === 'en');
       });
 
       await test('cpu: a folder of real faces (ORL) is imported in the page and trains', async () => {

@@ -16,9 +16,11 @@ pub fn refusal(lang: Lang, reason: &Refusal) -> String {
             Refusal::Backend(e) => backend_fr(e),
             Refusal::Import(e) => import_fr(e),
             Refusal::NotReady => "le modèle n’est pas encore prêt".into(),
-            Refusal::Garbled(why) => format!(
-                "un message entre la page et le processus d’entraînement n’a pas pu être lu\u{a0}: {why}"
-            ),
+            // The details of these are a library's own English words: the French page says
+            // what happened and leaves them to the English page and the console.
+            Refusal::Garbled(_) => {
+                "un message entre la page et le processus d’entraînement n’a pas pu être lu".into()
+            }
         },
     }
 }
@@ -30,7 +32,7 @@ pub fn skip_reason(lang: Lang, reason: &SkipReason) -> String {
         Lang::Fr => match reason {
             SkipReason::Empty => "le fichier est vide".into(),
             SkipReason::NotAnImage => "ce n’est pas une image (PGM, PNG ou JPEG attendu)".into(),
-            SkipReason::Corrupt(why) => format!("l’image est corrompue ou tronquée\u{a0}: {why}"),
+            SkipReason::Corrupt(_) => "l’image est corrompue ou tronquée".into(),
             SkipReason::TooSmall { width, height, min } => format!(
                 "l’image ne fait que {width}\u{a0}×\u{a0}{height}\u{a0}pixels (au moins {min}\u{a0}×\u{a0}{min} nécessaires)"
             ),
@@ -96,9 +98,7 @@ fn train_fr(error: &TrainError) -> String {
             "la mise à jour {step} a divergé (la perte vaut {loss})\u{a0}; revenez à la dernière mise à jour saine avant de continuer"
         ),
         TrainError::NothingToRollBack => "aucune mise à jour antérieure où revenir".into(),
-        TrainError::Readback(why) => {
-            format!("la relecture des résultats du calcul a échoué\u{a0}: {why}")
-        }
+        TrainError::Readback(_) => "la relecture des résultats du calcul a échoué".into(),
     }
 }
 
@@ -113,7 +113,7 @@ fn backend_fr(error: &BackendError) -> String {
             format!("moteur de calcul «\u{a0}{name}\u{a0}» inconnu (flex, ndarray ou wgpu attendu)")
         }
         BackendError::NoGpuAdapter => "aucun adaptateur graphique n’est disponible".into(),
-        BackendError::GpuUnavailable(why) => format!("le GPU n’a pas pu démarrer\u{a0}: {why}"),
+        BackendError::GpuUnavailable(_) => "le GPU n’a pas pu démarrer".into(),
     }
 }
 
@@ -127,9 +127,7 @@ fn pack_fr(error: &PackError) -> String {
         PackError::Corrupted => {
             "le paquet de visages est corrompu (somme de contrôle incorrecte)".into()
         }
-        PackError::BadHeader(why) => {
-            format!("l’en-tête du paquet de visages est invalide\u{a0}: {why}")
-        }
+        PackError::BadHeader(_) => "l’en-tête du paquet de visages est invalide".into(),
     }
 }
 
@@ -146,7 +144,9 @@ fn import_fr(error: &ImportError) -> String {
         ImportError::TooFewPeople { people, .. } => format!(
             "il faut au moins 2\u{a0}personnes ayant assez d’images, {people} trouvée(s)"
         ),
-        ImportError::Archive(why) => format!("l’archive ne peut pas être lue\u{a0}: {why}"),
+        ImportError::Archive(_) => {
+            "l’archive ne peut pas être lue (fichier abîmé, ou pas au format .zip)".into()
+        }
         ImportError::Io { path, message } => format!("impossible de lire {path}\u{a0}: {message}"),
         ImportError::Options(why) => format!("options d’import invalides\u{a0}: {why}"),
         ImportError::Pack(e) => pack_fr(e),

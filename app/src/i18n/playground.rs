@@ -136,7 +136,7 @@ pub static FR: PlaygroundText = PlaygroundText {
     title: "Terrain de jeu Q·K\u{202f}: faites glisser les vecteurs",
     help: "Une requête Q donne un score à chaque clé K\u{202f}: leur produit scalaire \
         Q·K = ‖Q‖·‖K‖·cos θ. Il est grand quand les deux pointent dans la même direction, nul \
-        quand elles sont perpendiculaires, négatif quand elles sont opposées. Les scores sont \
+        quand ils sont perpendiculaires, négatif quand ils sont opposés. Les scores sont \
         divisés par √d (d\u{202f}: le nombre de dimensions d’une tête, d_head dans le modèle) et par une température T, puis \
         softmax en fait des parts dont la somme vaut 100\u{202f}%. La sortie est le mélange des valeurs V \
         selon ces parts. Tout est recalculé pendant que vous déplacez les vecteurs.",
@@ -167,7 +167,7 @@ pub static FR: PlaygroundText = PlaygroundText {
     temperature: "Température T",
     scale_dim: "Diviser par √d, d =",
     scale_note: "d = 1\u{202f}: pas de division\u{202f}; 2\u{202f}: une tête à 2 dimensions\u{202f}; la largeur d’une tête du modèle quand ses vecteurs sont sur le plan.",
-    keyboard_hint: "Clavier\u{202f}: Tab jusqu’à un vecteur (ou cliquez dessus), puis les flèches le déplacent d’un pas de grille (Maj\u{202f}: quatre).",
+    keyboard_hint: "Clavier\u{202f}: Tab pour atteindre un vecteur (ou cliquez dessus), puis les flèches le déplacent d’un pas de grille (Maj\u{202f}: quatre pas).",
     plane_label: "Plan avec la requête, les clés, leurs valeurs et la sortie",
     selected: "Sélection",
     query: "Requête Q",

@@ -104,7 +104,7 @@ pub static FR: TourText = TourText {
     classroom_hint: "Vues agrandies pour un projecteur\u{202f}; réglages avancés masqués.",
 
     then_now_title: "Le même visage à la mise à jour 0 et maintenant",
-    then_now_help: "Où le jeton CLS regarde sur le visage, pour la tête choisie dans le panneau d’attention\u{202f}: à gauche avec les poids de départ du run, à droite avec ceux de la dernière mise à jour. Le visage, la tête et le calcul sont les mêmes\u{202f}; seul l’entraînement a changé les poids.",
+    then_now_help: "Où le jeton CLS regarde sur le visage, pour la tête choisie dans le panneau d’attention\u{202f}: à gauche avec les poids de départ de l’entraînement, à droite avec ceux de la dernière mise à jour. Le visage, la tête et le calcul sont les mêmes\u{202f}; seul l’entraînement a changé les poids.",
     then_caption: "Mise à jour 0 (poids initiaux)",
     now_caption: |step| format!("Mise à jour {step} (maintenant)"),
     then_now_wait: "En attente de la première sonde du modèle…",
