@@ -10,6 +10,9 @@ pub const NARROW_NBSP: char = '\u{202f}';
 /// A number with `digits` decimals, a decimal comma in French and a true minus sign;
 /// a value that rounds to zero is written 0, not −0.
 pub fn decimal(lang: Lang, value: f64, digits: usize) -> String {
+    if value.is_infinite() {
+        return if value > 0.0 { "∞" } else { "−∞" }.into();
+    }
     let value = if value.abs() < 0.5 * 10f64.powi(-(digits as i32)) {
         0.0
     } else {
@@ -149,6 +152,7 @@ mod tests {
         assert_eq!(decimal(Lang::En, 0.665, 3), "0.665");
         assert_eq!(decimal(Lang::En, -0.0001, 2), "0.00");
         assert_eq!(decimal(Lang::En, -1.5, 1), "−1.5");
+        assert_eq!(decimal(Lang::Fr, f64::INFINITY, 1), "∞");
         assert_eq!(percent(Lang::Fr, 0.169, 1), "16,9\u{202f}%");
         assert_eq!(percent(Lang::En, 0.169, 1), "16.9\u{202f}%");
     }

@@ -3,20 +3,22 @@
 
 use model::HeadProbe;
 
-fn norm(values: &[f32]) -> f32 {
-    values.iter().map(|x| x * x).sum::<f32>().sqrt()
+/// Summed in `f64`: weights that an absurd learning rate has blown up to 1e30 still give a
+/// finite drift (in `f32` their squares overflow to infinity).
+fn norm(values: impl Iterator<Item = f32>) -> f64 {
+    values.map(|x| (x as f64).powi(2)).sum::<f64>().sqrt()
 }
 
 /// ‖W − W₀‖ / ‖W₀‖ (Frobenius): how far a matrix has moved from its initial value.
 pub fn relative_drift(now: &[f32], initial: &[f32]) -> f32 {
-    let moved: Vec<f32> = now.iter().zip(initial).map(|(a, b)| a - b).collect();
-    norm(&moved) / norm(initial).max(1e-12)
+    let moved = now.iter().zip(initial).map(|(a, b)| a - b);
+    (norm(moved) / norm(initial.iter().copied()).max(1e-12)) as f32
 }
 
 /// Cosine similarity of two matrices read as vectors.
 pub fn cosine_similarity(a: &[f32], b: &[f32]) -> f32 {
-    let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
-    dot / (norm(a) * norm(b)).max(1e-12)
+    let dot: f64 = a.iter().zip(b).map(|(x, y)| *x as f64 * *y as f64).sum();
+    (dot / (norm(a.iter().copied()) * norm(b.iter().copied())).max(1e-12)) as f32
 }
 
 /// Attention rollout (Abnar & Zuidema, 2020): each block's attention averaged over its heads,

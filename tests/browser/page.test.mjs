@@ -247,6 +247,32 @@ async function runOn(browser, origin, device) {
         await untilStep(page, before + 3, 30_000);
         await page.keyboard.press('p');
         await page.waitForFunction(() => document.querySelector('#play').getAttribute('aria-pressed') === 'false');
+        await page.waitForTimeout(500);
+        // Ten presses during one update queue one more, not ten; a held key's repeats none.
+        const burst = async (repeat) => {
+          const n = await stepCount(page);
+          await page.evaluate((repeat) => {
+            for (let i = 0; i < 10; i += 1) {
+              document.body.dispatchEvent(new KeyboardEvent('keydown', { key: ' ', repeat, bubbles: true }));
+            }
+          }, repeat);
+          await page.waitForTimeout(1500);
+          return (await stepCount(page)) - n;
+        };
+        const pressed = await burst(false);
+        check(pressed >= 1 && pressed <= 2, `ten presses during an update made ${pressed} updates`);
+        check((await burst(true)) === 0, 'auto-repeated keys made updates');
+        // Typing in a field never plays or steps.
+        const n = await stepCount(page);
+        const rate = await page.$eval('#learning-rate', (e) => e.value);
+        await page.focus('#learning-rate');
+        await page.keyboard.type(' P p');
+        await page.waitForTimeout(500);
+        check(await page.$eval('#play', (b) => b.getAttribute('aria-pressed')) === 'false', 'typing P in a field started playing');
+        check((await stepCount(page)) === n, 'typing a space in a field stepped');
+        await page.fill('#learning-rate', rate);
+        await page.press('#learning-rate', 'Enter');
+        await page.click('h1');
       });
 
       await test('cpu: a broken .zip is refused with its reason and the faces in use stay', async () => {

@@ -8,10 +8,12 @@
 //! - [`report`]: what one update reports ([`StepReport`]);
 //! - [`optimizer`], [`backend`]: the choices a run is made of;
 //! - [`error`], [`faces`]: what can go wrong, as types the page words for the learner;
-//! - [`protocol`]: the [`Command`]s the page sends the worker and the [`Event`]s it answers;
+//! - [`protocol`]: the [`Command`]s the page sends the worker and the [`Event`]s it answers,
+//!   and [`codec`]: the bytes they travel as;
 //! - [`rng`]: the seeded generator behind initial weights, batch order and synthetic faces.
 
 pub mod backend;
+pub mod codec;
 pub mod config;
 pub mod data;
 pub mod error;

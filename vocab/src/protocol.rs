@@ -1,7 +1,8 @@
 //! What the page and the training worker say to each other.
 //!
-//! Both sides are Rust; the messages cross `postMessage` as JSON text, with raw bytes (face
-//! pixels, the learner's files) beside it rather than inside it. The page sends
+//! Both sides are Rust; the messages cross `postMessage` as MessagePack bytes
+//! ([`crate::codec`]), with raw bytes (face pixels, the learner's files) beside them rather
+//! than inside them. The page sends
 //! [`Command`]s; the worker answers with [`Event`]s. The worker owns the model and the data,
 //! the page owns nothing but what it was told: data flows one way, from the training loop to
 //! the views.
@@ -242,8 +243,7 @@ pub struct RunStarted {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DivergenceReport {
     pub step: u64,
-    /// NaN or infinite; travels as text, since JSON has neither.
-    #[serde(with = "crate::float_text")]
+    /// NaN or infinite.
     pub loss: f32,
     pub learning_rate: f64,
     /// The update the last good weights come from.
@@ -322,88 +322,5 @@ pub struct Outgoing {
 impl From<Event> for Outgoing {
     fn from(event: Event) -> Self {
         Self { event, bytes: None }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn commands_round_trip_through_json() {
-        let commands = [
-            Command::Start {
-                device: DeviceChoice::Gpu,
-                settings: RunSettings::default(),
-            },
-            Command::Play { delay_ms: 100 },
-            Command::SetLearningRate {
-                learning_rate: 1e-2,
-            },
-            Command::Import {
-                kind: ImportKind::Zip,
-                name: "faces.zip".into(),
-                files: vec![SourceFile {
-                    path: "faces.zip".into(),
-                    bytes: Vec::new(),
-                }],
-            },
-        ];
-        for command in commands {
-            let text = serde_json::to_string(&command).unwrap();
-            assert_eq!(serde_json::from_str::<Command>(&text).unwrap(), command);
-        }
-    }
-
-    #[test]
-    fn file_bytes_stay_out_of_the_message() {
-        let command = Command::Import {
-            kind: ImportKind::Folder,
-            name: "faces".into(),
-            files: vec![SourceFile {
-                path: "s1/1.pgm".into(),
-                bytes: vec![1, 2, 3],
-            }],
-        };
-        let text = serde_json::to_string(&command).unwrap();
-        assert!(!text.contains("bytes"), "{text}");
-        let Command::Import { files, .. } = serde_json::from_str(&text).unwrap() else {
-            panic!("an import");
-        };
-        assert_eq!(
-            (files[0].path.as_str(), files[0].bytes.len()),
-            ("s1/1.pgm", 0)
-        );
-    }
-
-    #[test]
-    fn typed_refusals_and_a_nan_loss_cross_as_json() {
-        let events = [
-            Event::Refused {
-                reason: TrainError::Diverged {
-                    step: 4,
-                    loss: f32::INFINITY,
-                }
-                .into(),
-            },
-            Event::ImportFailed {
-                reason: ImportError::WrongImageSize {
-                    found: 64,
-                    expected: 32,
-                }
-                .into(),
-                skipped: Vec::new(),
-            },
-            Event::Diverged(DivergenceReport {
-                step: 3,
-                loss: f32::INFINITY,
-                learning_rate: 10.0,
-                good_steps: 2,
-            }),
-        ];
-        for event in events {
-            let text = serde_json::to_string(&event).unwrap();
-            assert_eq!(serde_json::from_str::<Event>(&text).unwrap(), event);
-        }
     }
 }

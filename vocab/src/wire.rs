@@ -1,24 +1,26 @@
-//! How a message crosses `postMessage`: a two-element array, the JSON text and whatever
-//! travels beside it (face pixels as a `Uint8Array`, the learner's `File`s as an array).
+//! How a message crosses `postMessage`: a two-element array, the message's bytes (see
+//! [`crate::codec`]) and whatever travels beside it (face pixels as a `Uint8Array`, the
+//! learner's `File`s as an array).
 
 use js_sys::{Array, Uint8Array};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::codec::{from_bytes, to_bytes, DecodeError};
 
 /// Why a message could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum WireError {
-    #[error("a message that is not [text, payload]")]
+    #[error("a message that is not [bytes, payload]")]
     Shape,
-    #[error("a message that does not parse: {0}")]
-    Json(#[from] serde_json::Error),
+    #[error("a message that does not decode: {0}")]
+    Decode(#[from] DecodeError),
 }
 
 pub fn encode<T: Serialize>(message: &T, beside: JsValue) -> JsValue {
-    let text = serde_json::to_string(message).expect("protocol types always serialise");
     let array = Array::new();
-    array.push(&JsValue::from_str(&text));
+    array.push(&bytes(&to_bytes(message)));
     array.push(&beside);
     array.into()
 }
@@ -32,6 +34,9 @@ pub fn decode<T: DeserializeOwned>(data: &JsValue) -> Result<(T, JsValue), WireE
         return Err(WireError::Shape);
     }
     let array = Array::from(data);
-    let text = array.get(0).as_string().ok_or(WireError::Shape)?;
-    Ok((serde_json::from_str(&text)?, array.get(1)))
+    let message = array
+        .get(0)
+        .dyn_into::<Uint8Array>()
+        .map_err(|_| WireError::Shape)?;
+    Ok((from_bytes(&message.to_vec())?, array.get(1)))
 }

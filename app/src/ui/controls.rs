@@ -30,6 +30,14 @@ fn toggle_play(state: PageState, bridge: Link) {
     bridge.with_value(|b| b.send(command));
 }
 
+/// One update, unless one is already waiting behind the one running: a Step pressed
+/// during an update counts once, and holding a key cannot queue dozens of slow updates.
+fn request_step(state: PageState, bridge: Link) {
+    if state.take_step_slot() {
+        bridge.with_value(|b| b.send(Command::Step));
+    }
+}
+
 fn can_train(state: PageState) -> bool {
     state.run.with(Option::is_some) && state.divergence.with(Option::is_none)
 }
@@ -44,7 +52,8 @@ fn reset_with(state: PageState, bridge: Link, change: impl FnOnce(&mut RunSettin
 /// Space steps, P plays or pauses, unless the learner is typing in a field.
 pub fn install_keyboard(state: PageState, bridge: Link) {
     let handle = window_event_listener(leptos::ev::keydown, move |event: KeyboardEvent| {
-        if event.ctrl_key() || event.meta_key() || event.alt_key() {
+        // A held key repeats: one press, one action.
+        if event.ctrl_key() || event.meta_key() || event.alt_key() || event.repeat() {
             return;
         }
         let typing = event
@@ -54,16 +63,19 @@ pub fn install_keyboard(state: PageState, bridge: Link) {
                 matches!(
                     e.tag_name().as_str(),
                     "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"
-                )
+                ) || e.closest("[contenteditable]").ok().flatten().is_some()
             });
+        if typing {
+            return;
+        }
         match event.key().as_str() {
-            " " if !typing => {
+            " " => {
                 event.prevent_default();
                 if can_train(state) {
-                    bridge.with_value(|b| b.send(Command::Step));
+                    request_step(state, bridge);
                 }
             }
-            "p" | "P" if !typing || event.key() == "P" => {
+            "p" | "P" => {
                 if can_train(state) || state.playing.get_untracked() {
                     event.prevent_default();
                     toggle_play(state, bridge);
@@ -155,7 +167,7 @@ pub fn Controls(state: PageState, bridge: Link) -> impl IntoView {
     view! {
         <div class="buttons">
             <button id="step" class="primary" disabled=move || !can_train(state) || state.playing.get()
-                on:click=move |_| bridge.with_value(|b| b.send(Command::Step))>
+                on:click=move |_| request_step(state, bridge)>
                 {move || t().step}
             </button>
             <button id="play" class="primary" disabled=move || !can_train(state) && !state.playing.get()

@@ -102,6 +102,8 @@ pub struct PageState {
     /// each time they were read.
     pub weights: RwSignal<Option<Arc<WeightsView>>>,
     pub weight_history: RwSignal<Vec<(u64, [f32; 3], f32)>>,
+    /// Step commands sent and not yet answered (at most two: one running, one waiting).
+    pub steps_in_flight: RwSignal<u8>,
     /// The guided tour's lesson (from 0), and whether the page is set up for a projector.
     pub lesson: RwSignal<usize>,
     pub classroom: RwSignal<bool>,
@@ -127,6 +129,20 @@ impl PageState {
         preset.config(people)
     }
 
+    /// Claims a place for one more Step: false when one is running and another waits.
+    pub fn take_step_slot(&self) -> bool {
+        let free = self.steps_in_flight.get_untracked() < 2;
+        if free {
+            self.steps_in_flight.update(|n| *n += 1);
+        }
+        free
+    }
+
+    /// A Step was answered (by its update, a divergence or a refusal).
+    fn step_answered(&self) {
+        self.steps_in_flight.update(|n| *n = n.saturating_sub(1));
+    }
+
     pub fn new(lang: Lang, device_choice: DeviceChoice) -> Self {
         Self {
             lang: RwSignal::new(lang),
@@ -141,6 +157,7 @@ impl PageState {
             accuracy: RwSignal::new(Vec::new()),
             report: RwSignal::new(None),
             backward: RwSignal::new(None),
+            steps_in_flight: RwSignal::new(0),
             millis: RwSignal::new(None),
             dataset: RwSignal::new(None),
             divergence: RwSignal::new(None),
@@ -191,6 +208,7 @@ impl PageState {
                     .set(Some(Arc::new(DatasetView::new(summary, &pixels))));
             }
             Event::Started(run) => {
+                self.steps_in_flight.set(0);
                 self.settings.set(run.settings.clone());
                 self.run.set(Some(run));
                 self.step.set(0);
@@ -207,6 +225,7 @@ impl PageState {
                 self.divergence.set(None);
             }
             Event::Step { report, millis } => {
+                self.step_answered();
                 let step = report.step;
                 self.losses.update(|points| {
                     points.retain(|(s, _)| *s < step);
@@ -244,6 +263,7 @@ impl PageState {
                 self.weights.set(Some(Arc::from(view)));
             }
             Event::Diverged(report) => {
+                self.step_answered();
                 self.playing.set(false);
                 self.divergence.set(Some(report));
             }
@@ -274,6 +294,7 @@ impl PageState {
                 self.notify(Notice::ImportFailed { reason, skipped });
             }
             Event::Refused { reason } => {
+                self.step_answered();
                 self.importing.set(false);
                 self.notify(Notice::Refused(reason));
             }
@@ -477,5 +498,26 @@ mod tests {
         assert_eq!(data.train_image(1), Some(&[4u8, 5, 6, 7][..]));
         assert_eq!(data.person(1), "Alan");
         assert_eq!(data.person(9), "?");
+    }
+
+    #[test]
+    fn a_step_pressed_during_an_update_counts_once_and_no_more_wait() {
+        let state = PageState::new(Lang::En, DeviceChoice::Cpu);
+        state.apply(started(1), None);
+        assert!(state.take_step_slot(), "the first Step runs");
+        assert!(state.take_step_slot(), "one more waits behind it");
+        assert!(!state.take_step_slot(), "a third is not queued");
+        state.apply(
+            Event::Step {
+                report: Box::new(report(1, 2.0)),
+                millis: 30.0,
+            },
+            None,
+        );
+        assert!(state.take_step_slot(), "an answered Step frees its place");
+        assert!(!state.take_step_slot());
+        // A new run starts with nothing in flight.
+        state.apply(started(2), None);
+        assert!(state.take_step_slot());
     }
 }

@@ -40,6 +40,14 @@ fn draw_history(
     let backend = MeasuredCanvas::new(canvas).ok_or("no canvas")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE)?;
+    // A point with a non-finite number (weights blown up by an absurd learning rate) would
+    // give the chart an infinite range: it is left out, as the loss chart leaves NaN out.
+    let points: Vec<_> = points
+        .iter()
+        .filter(|(_, d, s)| d.iter().chain([s]).all(|v| v.is_finite()))
+        .copied()
+        .collect();
+    let points = &points[..];
     let last = points.last().map_or(10.0, |p| p.0 as f64).max(10.0);
     let values = points
         .iter()
