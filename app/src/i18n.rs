@@ -395,7 +395,7 @@ pub static EN: Text = Text {
     choose_folder: "Use a folder of faces…",
     choose_file: "Use a .zip or .pack…",
     use_synthetic: "Back to the built-in faces",
-    privacy: "One folder per person (like s1/1.pgm, or Name/Name_0001.jpg); PGM, PNG or JPEG. \
+    privacy: "One folder per person (like s1/1.pgm, or Name/Name_0001.jpg); PGM, PNG, JPEG, GIF, BMP, TIFF or WebP, whatever the file names. \
         Your images stay in this browser: nothing is sent anywhere.",
     importing: "Reading your faces…",
     skipped: |n| format!("{n} file(s) left out:"),
@@ -696,7 +696,7 @@ pub static FR: Text = Text {
     choose_folder: "Utiliser un dossier de visages…",
     choose_file: "Utiliser un .zip ou un .pack…",
     use_synthetic: "Revenir aux visages intégrés",
-    privacy: "Un dossier par personne (comme s1/1.pgm ou Nom/Nom_0001.jpg)\u{202f}; PGM, PNG ou JPEG. \
+    privacy: "Un dossier par personne (comme s1/1.pgm ou Nom/Nom_0001.jpg)\u{202f}; PGM, PNG, JPEG, GIF, BMP, TIFF ou WebP, quel que soit le nom des fichiers. \
         Vos images restent dans ce navigateur\u{202f}: rien n’est envoyé nulle part.",
     importing: "Lecture de vos visages…",
     skipped: |n| format!("{n} fichier(s) écarté(s)\u{202f}:"),

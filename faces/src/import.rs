@@ -4,7 +4,11 @@
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
 
-use image::{ImageReader, Limits};
+use image::{ImageError, ImageReader, Limits};
+
+/// The widest and tallest image an import decodes: a face photo is far smaller, and a
+/// header claiming 100 000 × 100 000 pixels must not take the browser's memory.
+const MAX_SIDE: u32 = 8192;
 use serde::{Deserialize, Serialize};
 use vocab::SeededRng;
 
@@ -103,14 +107,19 @@ fn decode(file: &SourceFile, options: &ImportOptions) -> Result<Vec<u8>, SkipRea
     if reader.format().is_none() {
         return Err(SkipReason::NotAnImage);
     }
+    let format = reader.format();
     let mut limits = Limits::default();
-    limits.max_image_width = Some(8192);
-    limits.max_image_height = Some(8192);
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(256 << 20);
     reader.limits(limits);
-    let image = reader
-        .decode()
-        .map_err(|e| SkipReason::Corrupt(e.to_string()))?;
+    let image = reader.decode().map_err(|e| match e {
+        ImageError::Unsupported(_) => {
+            SkipReason::UnsupportedFormat(format.map_or_else(|| "?".into(), |f| format!("{f:?}")))
+        }
+        ImageError::Limits(_) => SkipReason::TooManyPixels { max: MAX_SIDE },
+        other => SkipReason::Corrupt(other.to_string()),
+    })?;
     let gray = image.to_luma8();
     let (width, height) = gray.dimensions();
     if width.min(height) < options.min_side {
@@ -339,34 +348,73 @@ pub fn import_dir(
         message: e.to_string(),
     };
     let mut files = Vec::new();
-    let mut too_large = Vec::new();
-    let mut pending = vec![root.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).map_err(|e| io(&dir, e))? {
-            let entry = entry.map_err(|e| io(&dir, e))?;
-            let path = entry.path();
-            let relative = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
+    let mut left_out = Vec::new();
+    // Only the root itself must be readable: any entry below it that cannot be read (a
+    // link to a folder already seen, a loop, no permission) is skipped with its reason and
+    // the rest imported.
+    let mut seen_dirs = std::collections::HashSet::new();
+    seen_dirs.insert(std::fs::canonicalize(root).map_err(|e| io(root, e))?);
+    let mut pending = vec![(root.to_path_buf(), true)];
+    while let Some((dir, is_root)) = pending.pop() {
+        let relative_of = |path: &std::path::Path| {
+            path.strip_prefix(root)
+                .unwrap_or(path)
                 .to_string_lossy()
-                .replace('\\', "/");
-            let metadata = entry.metadata().map_err(|e| io(&path, e))?;
+                .replace('\\', "/")
+        };
+        let unreadable = |path: &std::path::Path, why: String| Skipped {
+            path: relative_of(path),
+            reason: SkipReason::Unreadable(why),
+        };
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if is_root => return Err(io(&dir, e)),
+            Err(e) => {
+                left_out.push(unreadable(&dir, e.to_string()));
+                continue;
+            }
+        };
+        for entry in entries {
+            let path = match entry {
+                Ok(entry) => entry.path(),
+                Err(e) => {
+                    left_out.push(unreadable(&dir, e.to_string()));
+                    continue;
+                }
+            };
+            // Follows links: a link to an image is an image, a link to a folder a folder.
+            let metadata = match std::fs::metadata(&path) {
+                Ok(metadata) => metadata,
+                Err(e) => {
+                    left_out.push(unreadable(&path, e.to_string()));
+                    continue;
+                }
+            };
             if metadata.is_dir() {
-                pending.push(path);
+                match std::fs::canonicalize(&path) {
+                    Ok(real) if seen_dirs.insert(real.clone()) => pending.push((path, false)),
+                    Ok(_) => left_out.push(unreadable(
+                        &path,
+                        "a folder already read (a link loop)".into(),
+                    )),
+                    Err(e) => left_out.push(unreadable(&path, e.to_string())),
+                }
             } else if metadata.len() > options.max_file_bytes {
-                too_large.push(Skipped {
-                    path: relative,
+                left_out.push(Skipped {
+                    path: relative_of(&path),
                     reason: SkipReason::TooLarge {
                         bytes: metadata.len(),
                         limit: options.max_file_bytes,
                     },
                 });
             } else {
-                let bytes = std::fs::read(&path).map_err(|e| io(&path, e))?;
-                files.push(SourceFile {
-                    path: relative,
-                    bytes,
-                });
+                match std::fs::read(&path) {
+                    Ok(bytes) => files.push(SourceFile {
+                        path: relative_of(&path),
+                        bytes,
+                    }),
+                    Err(e) => left_out.push(unreadable(&path, e.to_string())),
+                }
             }
         }
     }
@@ -376,7 +424,7 @@ pub fn import_dir(
         |n| n.to_string_lossy().into_owned(),
     );
     let mut imported = import_files(&name, files, options)?;
-    imported.skipped.extend(too_large);
+    imported.skipped.extend(left_out);
     if let Source::Imported { skipped, .. } = &mut imported.set.source {
         *skipped = imported.skipped.len();
     }

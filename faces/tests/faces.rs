@@ -15,7 +15,14 @@ use model::{Backend, BackendDevice, ImageSet, Preset, Trainer, TrainingOptions};
 fn encoded(width: u32, height: u32, seed: u8, format: ImageFormat) -> Vec<u8> {
     let image = GrayImage::from_fn(width, height, |x, y| Luma([(x * 7 + y * 3) as u8 ^ seed]));
     let mut bytes = Cursor::new(Vec::new());
-    image.write_to(&mut bytes, format).unwrap();
+    match format {
+        // Their encoders take colour only.
+        ImageFormat::Gif | ImageFormat::WebP => image::DynamicImage::ImageLuma8(image)
+            .to_rgba8()
+            .write_to(&mut bytes, format)
+            .unwrap(),
+        _ => image.write_to(&mut bytes, format).unwrap(),
+    }
     bytes.into_inner()
 }
 
@@ -372,4 +379,72 @@ fn packs_round_trip_and_refuse_damage() {
         PackError::Truncated.to_string(),
         "the face pack is truncated"
     );
+}
+
+/// A PNG whose header claims `width × height` pixels, with nothing behind it.
+fn png_header(width: u32, height: u32) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in bytes {
+            crc ^= b as u32;
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    let mut chunk = b"IHDR".to_vec();
+    chunk.extend(width.to_be_bytes());
+    chunk.extend(height.to_be_bytes());
+    chunk.extend([8, 0, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(13u32.to_be_bytes());
+    png.extend(&chunk);
+    png.extend(crc32(&chunk).to_be_bytes());
+    png
+}
+
+/// A folder as people keep them: GIF, BMP, TIFF, an image without an extension, and junk
+/// beside it (a text file named .png, an empty file, a header claiming 100 000 × 100 000
+/// pixels, a link back to the top that would loop). Every real image is imported, every
+/// junk entry reported with its own reason, and nothing aborts the rest.
+#[cfg(unix)]
+#[test]
+fn every_format_imports_and_every_junk_entry_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("faces");
+    for person in ["alice", "bob"] {
+        std::fs::create_dir_all(root.join(person)).unwrap();
+    }
+    let write = |path: &str, bytes: Vec<u8>| std::fs::write(root.join(path), bytes).unwrap();
+    write("alice/1.gif", encoded(40, 40, 1, ImageFormat::Gif));
+    write("alice/2.bmp", encoded(40, 40, 2, ImageFormat::Bmp));
+    write("alice/3.tif", encoded(40, 40, 3, ImageFormat::Tiff));
+    write("alice/subject01.happy", png(4));
+    write("bob/1.webp", encoded(40, 40, 5, ImageFormat::WebP));
+    write("bob/2.png", png(6));
+    write("bob/notes.png", b"not a face".to_vec());
+    write("bob/empty", Vec::new());
+    write("bob/huge.png", png_header(100_000, 100_000));
+    std::os::unix::fs::symlink(&root, root.join("bob/loop")).unwrap();
+
+    let imported = import_dir(&root, &ImportOptions::default()).unwrap();
+    assert_eq!(imported.set.people, ["alice", "bob"]);
+    assert_eq!(imported.set.train.len() + imported.set.validation.len(), 6);
+    let skipped = &imported.skipped;
+    assert_eq!(reason_of(skipped, "bob/notes.png"), &SkipReason::NotAnImage);
+    assert_eq!(reason_of(skipped, "bob/empty"), &SkipReason::Empty);
+    assert_eq!(
+        reason_of(skipped, "bob/huge.png"),
+        &SkipReason::TooManyPixels { max: 8192 }
+    );
+    assert!(matches!(
+        reason_of(skipped, "bob/loop"),
+        SkipReason::Unreadable(_)
+    ));
+    assert_eq!(skipped.len(), 4, "{skipped:?}");
 }

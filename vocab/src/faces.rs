@@ -20,8 +20,17 @@ pub struct SourceFile {
 pub enum SkipReason {
     #[error("the file is empty")]
     Empty,
-    #[error("not an image (PGM, PNG or JPEG expected)")]
+    #[error("not an image (PGM, PNG, JPEG, GIF, BMP, TIFF or WebP expected)")]
     NotAnImage,
+    /// An image in a format this program does not read (AVIF, HDR, …), named.
+    #[error("an image in a format this program does not read ({0})")]
+    UnsupportedFormat(String),
+    /// More pixels than an import accepts, whatever the file's size.
+    #[error("the image is larger than {max}×{max} pixels")]
+    TooManyPixels { max: u32 },
+    /// A folder entry that could not be read (a directory link, a loop, no permission).
+    #[error("this entry cannot be read: {0}")]
+    Unreadable(String),
     #[error("the image is corrupt or truncated: {0}")]
     Corrupt(String),
     #[error("the image is only {width}×{height} pixels (at least {min}×{min} needed)")]

@@ -31,7 +31,9 @@ pub fn skip_reason(lang: Lang, reason: &SkipReason) -> String {
         Lang::En => reason.to_string(),
         Lang::Fr => match reason {
             SkipReason::Empty => "le fichier est vide".into(),
-            SkipReason::NotAnImage => "ce n’est pas une image (PGM, PNG ou JPEG attendu)".into(),
+            SkipReason::NotAnImage => {
+                "ce n’est pas une image (PGM, PNG, JPEG, GIF, BMP, TIFF ou WebP attendu)".into()
+            }
             SkipReason::Corrupt(_) => "l’image est corrompue ou tronquée".into(),
             SkipReason::TooSmall { width, height, min } => format!(
                 "l’image ne fait que {width}\u{a0}×\u{a0}{height}\u{a0}pixels (au moins {min}\u{a0}×\u{a0}{min} nécessaires)"
@@ -50,6 +52,15 @@ pub fn skip_reason(lang: Lang, reason: &SkipReason) -> String {
                 "{person} n’a que {usable}\u{a0}image(s) utilisable(s), il en faut {needed}"
             ),
             SkipReason::Hidden => "un fichier système ou caché".into(),
+            SkipReason::UnsupportedFormat(format) => {
+                format!("une image dans un format que ce programme ne lit pas ({format})")
+            }
+            SkipReason::TooManyPixels { max } => {
+                format!("l’image dépasse {max}\u{a0}×\u{a0}{max}\u{a0}pixels")
+            }
+            SkipReason::Unreadable(_) => {
+                "cette entrée ne peut pas être lue (lien vers un dossier, boucle ou droits insuffisants)".into()
+            }
         },
     }
 }
