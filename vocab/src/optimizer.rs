@@ -66,7 +66,9 @@ impl OptimizerChoice {
     /// A learning rate that trains well with this optimizer on the built-in faces.
     pub fn usual_learning_rate(self) -> f64 {
         match self {
-            // Without momentum each step is lr·g, about a tenth of momentum's lr·v.
+            // Measured with `vitp train --preset tiny --seed 0 --optimizer sgd --momentum 0
+            // --epochs 8` (104 updates): validation 6.2 % at 0.05, 18.8 % at 0.2, 12.5 % at
+            // 0.5 (momentum 0.9 at 0.05: 31.2 %).
             OptimizerChoice::Sgd => 0.2,
             OptimizerChoice::Momentum => 0.05,
             OptimizerChoice::Adam => 0.001,
