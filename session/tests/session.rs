@@ -43,25 +43,7 @@ fn steps_in(events: &[Event]) -> Vec<u64> {
 }
 
 fn kinds(events: &[Event]) -> Vec<&'static str> {
-    events
-        .iter()
-        .map(|e| match e {
-            Event::Loaded => "loaded",
-            Event::Device(_) => "device",
-            Event::Dataset(_) => "dataset",
-            Event::Started(_) => "started",
-            Event::Step { .. } => "step",
-            Event::Validation { .. } => "validation",
-            Event::Probe(_) => "probe",
-            Event::Initial(_) => "initial",
-            Event::Weights(_) => "weights",
-            Event::Playing { .. } => "playing",
-            Event::Diverged(_) => "diverged",
-            Event::RolledBack { .. } => "rolled_back",
-            Event::ImportFailed { .. } => "import_failed",
-            Event::Refused { .. } => "refused",
-        })
-        .collect()
+    events.iter().map(Event::name).collect()
 }
 
 #[test]

@@ -35,45 +35,9 @@ mod tests {
     const NAN: f32 = f32::NAN;
     const INF: f32 = f32::INFINITY;
 
-    /// Every command's name: a new variant does not build until it is named here, and the
-    /// test below fails until a sample of it round-trips.
-    fn command_name(command: &Command) -> &'static str {
-        match command {
-            Command::Start { .. } => "start",
-            Command::Reset { .. } => "reset",
-            Command::Step => "step",
-            Command::Play { .. } => "play",
-            Command::Pause => "pause",
-            Command::SetSpeed { .. } => "set_speed",
-            Command::SetLearningRate { .. } => "set_learning_rate",
-            Command::SetOptimizer { .. } => "set_optimizer",
-            Command::SetBatchSize { .. } => "set_batch_size",
-            Command::Rollback => "rollback",
-            Command::UseSynthetic => "use_synthetic",
-            Command::Inspect(_) => "inspect",
-            Command::Import { .. } => "import",
-        }
-    }
+    // `Command::name` and `Event::name` match every variant: a new one does not build until
+    // it is named, and the test below fails until a sample of it round-trips.
     const COMMANDS: usize = 13;
-
-    fn event_name(event: &Event) -> &'static str {
-        match event {
-            Event::Loaded => "loaded",
-            Event::Device(_) => "device",
-            Event::Dataset(_) => "dataset",
-            Event::Started(_) => "started",
-            Event::Step { .. } => "step",
-            Event::Validation { .. } => "validation",
-            Event::Probe(_) => "probe",
-            Event::Initial(_) => "initial",
-            Event::Weights(_) => "weights",
-            Event::Playing { .. } => "playing",
-            Event::Diverged(_) => "diverged",
-            Event::RolledBack { .. } => "rolled_back",
-            Event::ImportFailed { .. } => "import_failed",
-            Event::Refused { .. } => "refused",
-        }
-    }
     const EVENTS: usize = 14;
 
     fn settings() -> RunSettings {
@@ -313,7 +277,7 @@ mod tests {
     #[test]
     fn every_command_and_event_round_trips_with_non_finite_numbers() {
         let commands = commands();
-        let mut names: Vec<_> = commands.iter().map(command_name).collect();
+        let mut names: Vec<_> = commands.iter().map(Command::name).collect();
         names.dedup();
         assert_eq!(
             names.len(),
@@ -321,14 +285,14 @@ mod tests {
             "a command without a sample: {names:?}"
         );
         for command in &commands {
-            assert!(round_trips(command), "{}", command_name(command));
+            assert!(round_trips(command), "{}", command.name());
         }
         let events = events();
-        let mut names: Vec<_> = events.iter().map(event_name).collect();
+        let mut names: Vec<_> = events.iter().map(Event::name).collect();
         names.dedup();
         assert_eq!(names.len(), EVENTS, "an event without a sample: {names:?}");
         for event in &events {
-            assert!(round_trips(event), "{}", event_name(event));
+            assert!(round_trips(event), "{}", event.name());
         }
         // And the numbers are the ones sent.
         let step: Event = from_bytes(&to_bytes(&events[4])).unwrap();

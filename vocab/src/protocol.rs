@@ -324,3 +324,46 @@ impl From<Event> for Outgoing {
         Self { event, bytes: None }
     }
 }
+
+impl Command {
+    /// The command's name, as it is tagged in a message.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Start { .. } => "start",
+            Command::Reset { .. } => "reset",
+            Command::Step => "step",
+            Command::Play { .. } => "play",
+            Command::Pause => "pause",
+            Command::SetSpeed { .. } => "set_speed",
+            Command::SetLearningRate { .. } => "set_learning_rate",
+            Command::SetOptimizer { .. } => "set_optimizer",
+            Command::SetBatchSize { .. } => "set_batch_size",
+            Command::Rollback => "rollback",
+            Command::UseSynthetic => "use_synthetic",
+            Command::Inspect(_) => "inspect",
+            Command::Import { .. } => "import",
+        }
+    }
+}
+
+impl Event {
+    /// The event's name, as it is tagged in a message.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Event::Loaded => "loaded",
+            Event::Device(_) => "device",
+            Event::Dataset(_) => "dataset",
+            Event::Started(_) => "started",
+            Event::Step { .. } => "step",
+            Event::Validation { .. } => "validation",
+            Event::Probe(_) => "probe",
+            Event::Initial(_) => "initial",
+            Event::Weights(_) => "weights",
+            Event::Playing { .. } => "playing",
+            Event::Diverged(_) => "diverged",
+            Event::RolledBack { .. } => "rolled_back",
+            Event::ImportFailed { .. } => "import_failed",
+            Event::Refused { .. } => "refused",
+        }
+    }
+}
