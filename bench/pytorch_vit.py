@@ -2,6 +2,7 @@
 """The ViT Playground model, written again in PyTorch, to check and to time ours.
 
     python3 bench/pytorch_vit.py replay run.json      # same weights, same batch: same loss and gradients?
+    python3 bench/pytorch_vit.py replay next.json --weights model.safetensors   # weights from `vitp export`
     python3 bench/pytorch_vit.py bench --presets tiny,small --batch 32
 
 `replay` reads a `vitp step --dump` file (every initial parameter under its name, the batch,
@@ -114,18 +115,35 @@ class Vit(nn.Module):
         return param, isinstance(layer, nn.Linear) and kind == "weight"
 
     def load_dump(self, params):
+        self.load_tensors({
+            name: torch.tensor(t["values"], dtype=torch.float32).reshape(t["shape"])
+            for name, t in params.items()
+        })
+
+    def load_tensors(self, tensors):
+        """Every parameter from tensors named and laid out as Burn's (a dump's or a run file's)."""
         with torch.no_grad():
-            for name, t in params.items():
+            for name, value in tensors.items():
                 param, transposed = self.torch_parameter(name)
-                value = torch.tensor(t["values"], dtype=torch.float32).reshape(t["shape"])
                 param.copy_(value.T if transposed else value)
 
 
-def replay(path):
+def replay(path, weights=None):
     dump = json.load(open(path))
     config = dump["config"]
     model = Vit(config)
-    model.load_dump(dump["params"])
+    if weights is None:
+        model.load_dump(dump["params"])
+    else:
+        # The weights as another framework reads them: `vitp export`'s safetensors file.
+        from safetensors.torch import load_file
+        tensors = load_file(weights)
+        worst = max(
+            (tensors[name] - torch.tensor(t["values"]).reshape(t["shape"])).abs().max().item()
+            for name, t in dump["params"].items()
+        )
+        print(f"{weights}: {len(tensors)} tensors, max |difference| from the dump's weights {worst:.1e}")
+        model.load_tensors(tensors)
     images = torch.tensor(dump["batch"]["images"]["values"]).reshape(dump["batch"]["images"]["shape"])
     labels = torch.tensor(dump["batch"]["labels"])
     loss = F.cross_entropy(model(images), labels)
@@ -181,6 +199,7 @@ def main():
     sub = parser.add_subparsers(dest="command", required=True)
     r = sub.add_parser("replay")
     r.add_argument("dump")
+    r.add_argument("--weights", help="load the weights from this safetensors file (vitp export) instead of the dump")
     b = sub.add_parser("bench")
     b.add_argument("--presets", default="tiny,small")
     b.add_argument("--batch", type=int, default=32)
@@ -188,7 +207,7 @@ def main():
     b.add_argument("--steps", type=int, default=30)
     args = parser.parse_args()
     if args.command == "replay":
-        return replay(args.dump)
+        return replay(args.dump, args.weights)
     bench(args.presets.split(","), args.batch, args.warmup, args.steps)
     return 0
 

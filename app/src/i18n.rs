@@ -7,6 +7,7 @@
 mod backward;
 pub mod errors;
 mod playground;
+pub mod runs;
 mod tour;
 pub mod typography;
 
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 pub use backward::{BackwardSummary, BackwardText};
 pub use playground::{ModelPlaneNote, PlaygroundText};
+pub use runs::RunsText;
 pub use tour::TourText;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,6 +206,7 @@ pub struct Text {
 
     pub playground: &'static PlaygroundText,
     pub backward: &'static BackwardText,
+    pub runs: &'static RunsText,
     pub tour: &'static TourText,
 
     pub walkthrough: &'static str,
@@ -298,7 +301,7 @@ pub static EN: Text = Text {
     },
     no_gpu_adapter: "this browser offers no WebGPU adapter",
     worker_lost: |why| {
-        format!("The training stopped unexpectedly ({why}). It has been restarted on the CPU from the seed.")
+        format!("The training stopped unexpectedly ({why}). It has been restarted on the CPU.")
     },
     refused: |why| format!("Not done: {why}"),
     dismiss: "Dismiss",
@@ -573,6 +576,7 @@ pub static EN: Text = Text {
     flow_probabilities: "softmax → probabilities",
     playground: &playground::EN,
     backward: &backward::EN,
+    runs: &runs::EN,
     tour: &tour::EN,
 };
 
@@ -594,7 +598,7 @@ pub static FR: Text = Text {
     },
     no_gpu_adapter: "ce navigateur ne propose pas d’adaptateur WebGPU",
     worker_lost: |why| {
-        format!("L’entraînement s’est arrêté de façon inattendue ({why}). Il a repris sur le processeur depuis la graine.")
+        format!("L’entraînement s’est arrêté de façon inattendue ({why}). Il a repris sur le processeur.")
     },
     refused: |why| format!("Non effectué\u{202f}: {why}"),
     dismiss: "Fermer",
@@ -885,6 +889,7 @@ pub static FR: Text = Text {
     flow_probabilities: "softmax → probabilités",
     playground: &playground::FR,
     backward: &backward::FR,
+    runs: &runs::FR,
     tour: &tour::FR,
 };
 

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use faces::SyntheticConfig;
+use faces::{FaceSet, SyntheticConfig};
 use model::{BackendDevice, Batch, ImageSet, StepExtras, Trainer, TrainingOptions};
 use serde_json::{json, Map, Value};
 
@@ -12,29 +12,26 @@ fn tensor(shape: &[usize], values: &[f32]) -> Value {
     json!({ "shape": shape, "values": values })
 }
 
-pub fn run(args: &TrainArgs, out: &Path) -> Result<(), String> {
-    let config = args.preset.config(0).with_seed(args.seed);
-    let faces = faces::generate(&SyntheticConfig {
-        size: config.image_size,
-        seed: args.seed,
-        ..Default::default()
-    });
-    let mut config = config;
-    config.classes = faces.classes();
-    let mut options = TrainingOptions::new(config.clone());
-    options.optimizer = args.optimizer()?;
-    options.learning_rate = args.lr;
-    options.batch_size = args.batch;
+/// One update from the seed, or (`resume`) from a kept run's weights, on the first images
+/// of the training split.
+pub fn run(args: &TrainArgs, out: &Path, resume: Option<&Path>) -> Result<(), String> {
+    let (mut trainer, faces) = match resume {
+        Some(path) => {
+            let (trainer, faces, _) = crate::runs::resume(path, args.backend)?;
+            (trainer, faces)
+        }
+        None => fresh(args)?,
+    };
+    let options = trainer.options().clone();
+    let config = options.model.clone();
 
     // A deterministic batch: the first images of the training split, in order.
-    let indices: Vec<usize> = (0..args.batch.min(faces.train.len())).collect();
+    let indices: Vec<usize> = (0..options.batch_size.min(faces.train.len())).collect();
     let batch = Batch::gather(&faces.train, &indices);
 
-    let device = args.backend.device().map_err(|e| e.to_string())?;
-    let mut trainer =
-        Trainer::new(options.clone(), faces.train.len(), device).map_err(|e| e.to_string())?;
+    // The weights this update starts from.
     let params = trainer
-        .initial_model()
+        .model()
         .named_parameters()
         .wait()
         .map_err(|e| e.to_string())?;
@@ -87,12 +84,31 @@ pub fn run(args: &TrainArgs, out: &Path) -> Result<(), String> {
     let text = serde_json::to_string(&dump).map_err(|e| e.to_string())?;
     std::fs::write(out, text).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     println!(
-        "step 1 on {} images ({} preset, seed {}): loss {:.6}; dump written to {}",
+        "update {} on {} images (seed {}): loss {:.6}; dump written to {}",
+        report.step,
         batch.len(),
-        args.preset,
-        args.seed,
+        config.seed,
         report.loss,
         out.display()
     );
     Ok(())
+}
+
+/// A trainer from the seed on the synthetic faces.
+fn fresh(args: &TrainArgs) -> Result<(Trainer, FaceSet), String> {
+    let config = args.preset.config(0).with_seed(args.seed);
+    let faces = faces::generate(&SyntheticConfig {
+        size: config.image_size,
+        seed: args.seed,
+        ..Default::default()
+    });
+    let mut config = config;
+    config.classes = faces.classes();
+    let mut options = TrainingOptions::new(config);
+    options.optimizer = args.optimizer()?;
+    options.learning_rate = args.lr;
+    options.batch_size = args.batch;
+    let device = args.backend.device().map_err(|e| e.to_string())?;
+    let trainer = Trainer::new(options, faces.train.len(), device).map_err(|e| e.to_string())?;
+    Ok((trainer, faces))
 }

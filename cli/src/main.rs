@@ -3,6 +3,9 @@
 //! - `vitp step` runs one update and dumps everything needed to replay it elsewhere;
 //! - `vitp train` trains on the synthetic faces or the learner's own, and reports accuracy;
 //! - `vitp bench` times train steps on each CPU backend;
+//! - `vitp train --save run.vitp` keeps the run in the file the page opens, and
+//!   `--resume run.vitp` carries on one (from the page or from `vitp`);
+//! - `vitp export` writes a run's weights as plain safetensors, `vitp info` says what a run holds;
 //! - `vitp faces import` turns a folder of faces into a pack file the page loads;
 //! - `vitp faces preview` draws a face set as a PNG contact sheet.
 
@@ -10,6 +13,7 @@ mod bench;
 mod data;
 mod dump;
 mod preview;
+mod runs;
 mod train;
 
 use std::path::PathBuf;
@@ -78,6 +82,9 @@ enum Command {
         /// Where to write the dump.
         #[arg(long)]
         dump: PathBuf,
+        /// Start from the weights of a kept run (.vitp) instead of the seed's.
+        #[arg(long)]
+        resume: Option<PathBuf>,
     },
     /// Train on a face set and print the validation accuracy.
     Train {
@@ -91,6 +98,25 @@ enum Command {
         /// Also print the result as one line of JSON.
         #[arg(long)]
         json: bool,
+        /// Keep the run in this file at the end (the page's "Open run…" opens it).
+        #[arg(long)]
+        save: Option<PathBuf>,
+        /// Carry on the run kept in this file (from the page or `--save`) for `--epochs`
+        /// more epochs, with its own model, settings and faces.
+        #[arg(long, conflicts_with = "data")]
+        resume: Option<PathBuf>,
+    },
+    /// Write a run file's weights as plain safetensors (for PyTorch and friends).
+    Export {
+        /// The run file (.vitp).
+        run: PathBuf,
+        #[arg(long)]
+        safetensors: PathBuf,
+    },
+    /// Say what a run file holds: model, settings, updates, faces, last loss and accuracy.
+    Info {
+        /// The run file (.vitp).
+        run: PathBuf,
     },
     /// Median milliseconds per train step, after warm-up, for each preset and CPU backend.
     Bench {
@@ -151,13 +177,27 @@ enum FacesCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Step { train, dump } => dump::run(&train, &dump),
+        Command::Step {
+            train,
+            dump,
+            resume,
+        } => dump::run(&train, &dump, resume.as_deref()),
         Command::Train {
             train,
             data,
             epochs,
             json,
-        } => train::run(&train, &data, epochs, json),
+            save,
+            resume,
+        } => train::run(
+            &train,
+            &data,
+            epochs,
+            json,
+            &train::RunPaths { save, resume },
+        ),
+        Command::Export { run, safetensors } => runs::export(&run, &safetensors),
+        Command::Info { run } => runs::info(&run),
         Command::Bench {
             presets,
             backends,

@@ -181,3 +181,82 @@ fn faces_import_writes_a_pack_that_trains() {
     assert!(!ok);
     assert!(stderr.contains("cannot read"), "{stderr}");
 }
+
+/// The last line `vitp train` prints: "validation accuracy …; last batch loss …".
+fn last_batch_loss(stdout: &str) -> String {
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("last batch loss"))
+        .unwrap();
+    line.split("last batch loss ")
+        .nth(1)
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn train_save_then_resume_equals_one_run_and_the_file_exports_and_describes_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let common = [
+        "train", "--preset", "tiny", "--seed", "2", "--flip", "--shift", "2",
+    ];
+    let (ok, straight, err) = vitp(&[&common[..], &["--epochs", "4"]].concat());
+    assert!(ok, "{err}");
+    let (ok, _, err) = vitp(
+        &[
+            &common[..],
+            &["--epochs", "2", "--save", &path("half.vitp")],
+        ]
+        .concat(),
+    );
+    assert!(ok, "{err}");
+    let (ok, resumed, err) = vitp(&[
+        "train",
+        "--resume",
+        &path("half.vitp"),
+        "--epochs",
+        "2",
+        "--save",
+        &path("whole.vitp"),
+    ]);
+    assert!(ok, "{err}");
+    assert!(err.contains("carrying on from update 26"), "{err}");
+    // Bit for bit on the CPU: the same last loss, the same validation accuracy.
+    assert_eq!(last_batch_loss(&resumed), last_batch_loss(&straight));
+    assert_eq!(
+        resumed.split(';').next(),
+        straight.split(';').next(),
+        "validation differs"
+    );
+
+    let (ok, info, err) = vitp(&["info", &path("whole.vitp")]);
+    assert!(ok, "{err}");
+    assert!(info.contains("updates       52"), "{info}");
+    assert!(info.contains("opens as tiny with adam"), "{info}");
+    assert!(info.contains("state kept"), "{info}");
+
+    let (ok, _, err) = vitp(&[
+        "export",
+        &path("whole.vitp"),
+        "--safetensors",
+        &path("w.safetensors"),
+    ]);
+    assert!(ok, "{err}");
+    let bytes = std::fs::read(path("w.safetensors")).unwrap();
+    let header_len = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    let header: Value = serde_json::from_slice(&bytes[8..8 + header_len]).unwrap();
+    assert_eq!(shape(&header["blocks.0.attn.wq.weight"]), [32, 32]);
+    assert!(header.get("optimizer").is_none() && header.get("faces").is_none());
+
+    // A file that is not a run is refused with its reason.
+    std::fs::write(path("junk.vitp"), b"hello").unwrap();
+    let (ok, _, err) = vitp(&["train", "--resume", &path("junk.vitp"), "--epochs", "1"]);
+    assert!(
+        !ok && err.contains("not a ViT Playground run file"),
+        "{err}"
+    );
+}

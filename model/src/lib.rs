@@ -16,9 +16,11 @@ pub mod block;
 pub mod error;
 mod init;
 pub mod inspect;
+pub mod optimizer;
 mod optimizer_memory;
 pub mod params;
 pub mod readback;
+pub mod run_file;
 pub mod trainer;
 pub mod vit;
 
@@ -39,6 +41,7 @@ pub use report::{
     AttentionGradients, BackwardPath, BlockGradientNorms, Evaluation, GradientNorms, HeadTarget,
     OptimizerState, StepReport, TrackedEntry, TrackedValue,
 };
+pub use run_file::SavedTrainer;
 pub use trainer::{Divergence, OptimizerKind, StepExtras, Trainer, TrainingOptions};
 pub use vit::{Vit, VitInit, VitOutput, VitProbes};
 

@@ -7,7 +7,9 @@
 //! tracked entry back with the rest of the report. A test checks that these numbers
 //! reproduce every update Burn made, for each optimizer.
 
-use burn::tensor::{Device, Tensor};
+use burn::tensor::{Device, Tensor, TensorData};
+use vocab::run_file::{RunFile, RunFileError};
+use vocab::TrainingOptions;
 
 use crate::report::{OptimizerState, TrackedEntry};
 use vocab::{OptimizerKind, ADAM_BETAS, ADAM_EPSILON};
@@ -80,6 +82,79 @@ impl WqMemory {
                 moments: None,
             },
         }
+    }
+
+    /// Adam's update count (0 for the other optimizers).
+    pub fn time(&self) -> u32 {
+        match self {
+            WqMemory::Adam { time, .. } => *time,
+            _ => 0,
+        }
+    }
+
+    /// The state's tensors by run-file name: `memory.blocks.{i}.velocity`, or `….m` and
+    /// `….v`; none before the first update.
+    pub fn tensors(&self) -> Vec<(String, Tensor<2>)> {
+        let name = |i: usize, what: &str| format!("memory.blocks.{i}.{what}");
+        match self {
+            WqMemory::Sgd => Vec::new(),
+            WqMemory::Momentum { velocity, .. } => velocity
+                .iter()
+                .flatten()
+                .enumerate()
+                .map(|(i, v)| (name(i, "velocity"), v.clone()))
+                .collect(),
+            WqMemory::Adam { moments, .. } => moments
+                .iter()
+                .flatten()
+                .enumerate()
+                .flat_map(|(i, (m, v))| [(name(i, "m"), m.clone()), (name(i, "v"), v.clone())])
+                .collect(),
+        }
+    }
+
+    /// The state [`WqMemory::tensors`] wrote into `file`, for a trainer with `options`.
+    /// A file without the optimizer's record has none: the memory starts empty, as Burn's
+    /// optimizer then does.
+    pub fn from_run_file(
+        file: &RunFile,
+        options: &TrainingOptions,
+        device: &Device,
+    ) -> Result<Self, RunFileError> {
+        let mut memory = WqMemory::new(options.optimizer);
+        if !file.manifest.optimizer_state {
+            return Ok(memory);
+        }
+        let width = options.model.width;
+        let read = |i: usize, what: &str| -> Result<Option<Tensor<2>>, RunFileError> {
+            let name = format!("memory.blocks.{i}.{what}");
+            if !file.has(&name) {
+                return Ok(None);
+            }
+            let values = file.floats(&name, &[width, width])?.to_vec();
+            Ok(Some(Tensor::from_data(
+                TensorData::new(values, [width, width]),
+                device,
+            )))
+        };
+        let depth = options.model.depth;
+        match &mut memory {
+            WqMemory::Sgd => {}
+            WqMemory::Momentum { velocity, .. } => {
+                let read: Option<Vec<_>> = (0..depth)
+                    .map(|i| read(i, "velocity"))
+                    .collect::<Result<_, _>>()?;
+                *velocity = read;
+            }
+            WqMemory::Adam { time, moments } => {
+                *time = file.manifest.memory_time;
+                let read: Option<Vec<_>> = (0..depth)
+                    .map(|i| Ok(read(i, "m")?.zip(read(i, "v")?)))
+                    .collect::<Result<_, RunFileError>>()?;
+                *moments = read;
+            }
+        }
+        Ok(memory)
     }
 
     /// Takes in this update's Wq gradient of every block, as Burn's optimizer does, and

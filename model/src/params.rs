@@ -86,7 +86,24 @@ impl Vit {
     /// Every parameter by name (`patch_embed.weight`, `blocks.0.attn.wq.weight`, …), in
     /// model order, read in one go.
     pub fn named_parameters(&self) -> Pending<Vec<(String, NamedTensor)>> {
-        let entries = self.entries();
+        self.named_parameters_and(Vec::new())
+    }
+
+    /// [`Vit::named_parameters`], then `extra` tensors (name, tensor) in the same read.
+    pub(crate) fn named_parameters_and(
+        &self,
+        extra: Vec<(String, Tensor<2>)>,
+    ) -> Pending<Vec<(String, NamedTensor)>> {
+        let mut entries = self.entries();
+        entries.extend(extra.into_iter().map(|(name, tensor)| {
+            let shape = tensor.dims().to_vec();
+            let len: usize = shape.iter().product();
+            Entry {
+                name,
+                shape,
+                flat: tensor.reshape([len]),
+            }
+        }));
         let mut transaction = Transaction::default();
         let mut layout = Vec::with_capacity(entries.len());
         for entry in entries {

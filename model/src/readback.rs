@@ -26,6 +26,18 @@ impl<T> Pending<T> {
         }
     }
 
+    /// The same read, turned into something else once it is done.
+    pub fn map<U: 'static>(
+        self,
+        then: impl FnOnce(T) -> Result<U, TrainError> + 'static,
+    ) -> Pending<U>
+    where
+        T: 'static,
+    {
+        let finish = self.finish;
+        Pending::new(self.transaction, move |data| then(finish(data)?))
+    }
+
     /// Blocks until the data is read: native code, and CPU backends in the browser.
     pub fn wait(self) -> Result<T, TrainError> {
         let data = self

@@ -1,16 +1,14 @@
 //! The training loop, in one place: batch → forward → loss → backward → update → report.
 
 use burn::module::{Module, Param};
-use burn::optim::momentum::MomentumConfig;
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig};
+use burn::optim::GradientsParams;
 use burn::tensor::activation::log_softmax;
 use burn::tensor::{Device, Gradients, Int, Tensor, TensorData, Transaction};
-use serde::{Deserialize, Serialize};
 
 use crate::backward::{backward_pieces, read_backward_path};
-use crate::config::VitConfig;
-use crate::data::{Augmentation, Batch, EpochPosition, EpochSampler, ImageSet};
+use crate::data::{Batch, EpochPosition, EpochSampler, ImageSet};
 use crate::error::TrainError;
+use crate::optimizer::ModelOptimizer;
 use crate::optimizer_memory::WqMemory;
 use crate::readback::{floats, indices, Cursor, Pending};
 use crate::report::{
@@ -19,90 +17,15 @@ use crate::report::{
 };
 use crate::rng::SeededRng;
 use crate::vit::{Vit, VitInit};
+pub use vocab::training::TrainingOptions;
+use vocab::training::{check_learning_rate, check_tracked};
 pub use vocab::OptimizerKind;
-use vocab::{ADAM_BETAS, ADAM_EPSILON};
-
-/// Burn's optimizer for one of the kinds the page offers.
-fn build_optimizer(kind: OptimizerKind) -> ModuleOptimizer {
-    match kind {
-        OptimizerKind::Sgd { momentum } if momentum > 0.0 => SgdConfig::new()
-            .with_momentum(Some(
-                MomentumConfig::new()
-                    .with_momentum(momentum)
-                    .with_dampening(0.0),
-            ))
-            .init(),
-        OptimizerKind::Sgd { .. } => SgdConfig::new().init(),
-        OptimizerKind::Adam => AdamConfig::new()
-            .with_beta_1(ADAM_BETAS.0)
-            .with_beta_2(ADAM_BETAS.1)
-            .with_epsilon(ADAM_EPSILON)
-            .init(),
-    }
-}
-
-/// How to train: the model's shape and seed, the optimizer, and the batch.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TrainingOptions {
-    pub model: VitConfig,
-    pub optimizer: OptimizerKind,
-    pub learning_rate: f64,
-    pub batch_size: usize,
-    /// The Wq entry each step report follows.
-    pub tracked: TrackedEntry,
-    /// Random shifts and mirrors of the training images (off unless asked for).
-    #[serde(default)]
-    pub augmentation: Augmentation,
-}
-
-impl TrainingOptions {
-    /// Adam at 1e-3, batch 32, tracking Wq[0, 0] of block 0.
-    pub fn new(model: VitConfig) -> Self {
-        Self {
-            model,
-            optimizer: OptimizerKind::Adam,
-            learning_rate: 1e-3,
-            batch_size: 32,
-            tracked: TrackedEntry::default(),
-            augmentation: Augmentation::default(),
-        }
-    }
-
-    fn validate(&self) -> Result<(), TrainError> {
-        self.model.validate()?;
-        check_learning_rate(self.learning_rate)?;
-        if self.batch_size == 0 {
-            return Err(TrainError::ZeroBatch);
-        }
-        check_tracked(&self.model, self.tracked)
-    }
-}
-
-fn check_learning_rate(lr: f64) -> Result<(), TrainError> {
-    if lr.is_finite() && lr > 0.0 {
-        Ok(())
-    } else {
-        Err(TrainError::BadLearningRate(lr))
-    }
-}
-
-fn check_tracked(model: &VitConfig, entry: TrackedEntry) -> Result<(), TrainError> {
-    if entry.block < model.depth && entry.row < model.width && entry.col < model.width {
-        Ok(())
-    } else {
-        Err(TrainError::TrackedEntryOutOfRange {
-            block: entry.block,
-            row: entry.row,
-            col: entry.col,
-        })
-    }
-}
 
 /// Everything needed to go back to the state before an update.
 #[derive(Clone)]
 struct Checkpoint {
     model: Vit,
-    optimizer: ModuleOptimizer,
+    optimizer: ModelOptimizer,
     memory: WqMemory,
     sampler: EpochSampler,
     steps: u64,
@@ -135,7 +58,7 @@ pub struct Trainer {
     model: Vit,
     /// The weights at step 0, kept so the page can compare "then" and "now".
     initial: Vit,
-    optimizer: ModuleOptimizer,
+    optimizer: ModelOptimizer,
     /// Burn's optimizer state for every Wq, repeated where the report can read it.
     memory: WqMemory,
     sampler: EpochSampler,
@@ -165,7 +88,7 @@ impl Trainer {
         Ok(Self {
             initial: model.clone(),
             model,
-            optimizer: build_optimizer(options.optimizer),
+            optimizer: ModelOptimizer::new(options.optimizer),
             memory: WqMemory::new(options.optimizer),
             sampler: EpochSampler::new(examples, options.batch_size, options.model.seed),
             steps: 0,
@@ -193,6 +116,41 @@ impl Trainer {
         &self.device
     }
 
+    pub(crate) fn optimizer(&self) -> &ModelOptimizer {
+        &self.optimizer
+    }
+
+    pub(crate) fn memory(&self) -> &WqMemory {
+        &self.memory
+    }
+
+    pub(crate) fn sampler(&self) -> &EpochSampler {
+        &self.sampler
+    }
+
+    /// This fresh trainer, carried on from a kept state (see [`crate::run_file`]).
+    pub(crate) fn resumed(
+        self,
+        model: Vit,
+        initial: Vit,
+        optimizer: ModelOptimizer,
+        memory: WqMemory,
+        sampler: EpochSampler,
+        steps: u64,
+    ) -> Self {
+        Self {
+            model,
+            initial,
+            optimizer,
+            memory,
+            sampler,
+            steps,
+            checkpoints: Vec::new(),
+            diverged: None,
+            ..self
+        }
+    }
+
     /// Updates done so far.
     pub fn steps(&self) -> u64 {
         self.steps
@@ -218,7 +176,7 @@ impl Trainer {
     /// Switches optimizer from the next update; the new one starts with empty state.
     pub fn set_optimizer(&mut self, optimizer: OptimizerKind) {
         self.options.optimizer = optimizer;
-        self.optimizer = build_optimizer(optimizer);
+        self.optimizer = ModelOptimizer::new(optimizer);
         self.memory = WqMemory::new(optimizer);
     }
 

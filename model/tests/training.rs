@@ -585,3 +585,119 @@ fn every_group_of_learned_numbers_drifts_under_training() {
         );
     }
 }
+
+/// The losses of `updates` more updates, and every parameter afterwards, bit for bit.
+fn carry_on(trainer: &mut Trainer, data: &InMemorySet, updates: usize) -> (Vec<u32>, Vec<u32>) {
+    let losses = (0..updates)
+        .map(|_| trainer.step(data).unwrap().loss.to_bits())
+        .collect();
+    let weights = trainer
+        .model()
+        .named_parameters()
+        .wait()
+        .unwrap()
+        .into_iter()
+        .flat_map(|(_, t)| t.values)
+        .map(f32::to_bits)
+        .collect();
+    (losses, weights)
+}
+
+#[test]
+fn a_run_saved_at_update_50_and_resumed_equals_one_never_interrupted() {
+    use model::run_file::RunFile;
+    let data = quadrant_set(36, 5);
+    for optimizer in [
+        OptimizerKind::Adam,
+        OptimizerKind::Sgd { momentum: 0.9 },
+        OptimizerKind::Sgd { momentum: 0.0 },
+    ] {
+        let mut options = tiny_options(3);
+        options.optimizer = optimizer;
+        options.learning_rate = if optimizer == OptimizerKind::Adam {
+            1e-3
+        } else {
+            0.05
+        };
+        // Shifts and mirrors drawn per update: resuming must draw the same ones.
+        options.augmentation = model::Augmentation {
+            horizontal_flip: true,
+            max_shift: 2,
+        };
+        let mut straight = Trainer::new(options.clone(), data.len(), device()).unwrap();
+        carry_on(&mut straight, &data, 50);
+        let uninterrupted = carry_on(&mut straight, &data, 50);
+
+        let mut first = Trainer::new(options, data.len(), device()).unwrap();
+        carry_on(&mut first, &data, 50);
+        let saved = first.save(true).wait().unwrap();
+        let bytes = saved
+            .into_run_file("test", None, Default::default(), [])
+            .to_bytes();
+        drop(first);
+        let file = RunFile::from_bytes(&bytes).unwrap();
+        let mut resumed = Trainer::resume(&file, data.len(), device()).unwrap();
+        assert_eq!(resumed.steps(), 50);
+        let report = resumed.step(&data).unwrap();
+        assert_eq!(report.step, 51);
+        // The optimizer state the walkthrough shows carries on too.
+        let mut check = Trainer::resume(&file, data.len(), device()).unwrap();
+        let mut again = Trainer::resume(&file, data.len(), device()).unwrap();
+        assert_eq!(
+            check.step(&data).unwrap().tracked,
+            again.step(&data).unwrap().tracked
+        );
+        let mut resumed = Trainer::resume(&file, data.len(), device()).unwrap();
+        assert_eq!(
+            carry_on(&mut resumed, &data, 50),
+            uninterrupted,
+            "{optimizer:?}: losses or weights differ after resuming"
+        );
+        // The weights of update 0 (for "then and now") are the seed's.
+        let initial = resumed.initial_model().named_parameters().wait().unwrap();
+        let seed = straight.initial_model().named_parameters().wait().unwrap();
+        assert_eq!(initial, seed);
+    }
+}
+
+#[test]
+fn a_run_file_for_other_data_or_missing_a_weight_is_refused() {
+    use model::run_file::RunFileError;
+    let data = quadrant_set(16, 1);
+    let mut trainer = Trainer::new(tiny_options(0), data.len(), device()).unwrap();
+    carry_on(&mut trainer, &data, 3);
+    let file =
+        trainer
+            .save(true)
+            .wait()
+            .unwrap()
+            .into_run_file("test", None, Default::default(), []);
+    assert!(matches!(
+        Trainer::resume(&file, 20, device()),
+        Err(RunFileError::Inconsistent { .. })
+    ));
+    let mut missing = file.clone();
+    missing.tensors.remove("blocks.1.attn.wk.weight");
+    assert_eq!(
+        Trainer::resume(&missing, data.len(), device()).err(),
+        Some(RunFileError::MissingTensor {
+            name: "blocks.1.attn.wk.weight".into()
+        })
+    );
+    // The names Burn's module tree gives are the dump's names.
+    let ids: Vec<String> = trainer
+        .model()
+        .parameter_ids()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    let named: Vec<String> = trainer
+        .model()
+        .named_parameters()
+        .wait()
+        .unwrap()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(ids, named);
+}

@@ -13,6 +13,7 @@
 
 pub mod analysis;
 pub mod inspector;
+pub mod keep;
 pub mod source;
 
 use model::burn::tensor::Device;
@@ -22,7 +23,7 @@ use model::{
 };
 use vocab::protocol::{
     Command, DeviceChoice, DeviceStatus, DivergenceReport, Event, GpuFallback, Outgoing, Refusal,
-    RunSettings, RunStarted,
+    RunHistory, RunOrigin, RunSettings, RunStarted,
 };
 
 use crate::inspector::Inspector;
@@ -77,11 +78,14 @@ fn trainer_for(
     Trainer::new(options, faces.train.labels().len(), device.clone())
 }
 
-/// The run in progress: its device, the settings it was started with, and its trainer.
-struct Run {
+/// The run in progress: its device, the settings it was started with, its trainer, and
+/// what its charts have shown (kept with the run, so a reopened run shows its past).
+pub(crate) struct Run {
     device: Device,
+    backend: Backend,
     settings: RunSettings,
     trainer: Trainer,
+    history: RunHistory,
 }
 
 /// One run of the model at a time, the data it trains on, and whether it is playing.
@@ -96,6 +100,8 @@ pub struct Session {
     delay_ms: u32,
     /// Milliseconds since some fixed instant, for timing updates.
     clock: fn() -> f64,
+    /// When the run was last kept in the browser's storage, and as it was then.
+    autosaved: keep::Autosaved,
 }
 
 fn refused(reason: impl Into<Refusal>) -> Outgoing {
@@ -116,6 +122,7 @@ impl Session {
             playing: false,
             delay_ms: 0,
             clock,
+            autosaved: keep::Autosaved::default(),
         }
     }
 
@@ -140,7 +147,12 @@ impl Session {
     /// Carries out one command, and returns every event it causes, in order.
     pub async fn handle(&mut self, command: Command) -> Vec<Outgoing> {
         match command {
-            Command::Start { device, settings } => self.start(device, settings).await,
+            Command::Start {
+                device,
+                settings,
+                kept,
+                ..
+            } => self.start(device, settings, kept).await,
             Command::Reset { settings } => {
                 let mut out = self.pause();
                 let Some(run) = &self.run else {
@@ -148,8 +160,8 @@ impl Session {
                 };
                 match trainer_for(&settings, self.data.set(), &run.device) {
                     Ok(trainer) => {
-                        let device = run.device.clone();
-                        out.extend(self.begin(device, settings, trainer).await);
+                        let (device, backend) = (run.device.clone(), run.backend);
+                        out.extend(self.begin(device, backend, settings, trainer).await);
                     }
                     Err(e) => out.push(refused(e)),
                 }
@@ -220,6 +232,7 @@ impl Session {
                 match run.trainer.rollback() {
                     Ok(()) => {
                         let step = run.trainer.steps();
+                        run.history.truncate(step);
                         out.push(Event::RolledBack { step }.into());
                         out.extend(self.probe().await);
                     }
@@ -259,23 +272,62 @@ impl Session {
                     }
                 }
             }
+            Command::SaveRun { reason } => match self.save_run(reason).await {
+                Ok(saved) => vec![saved],
+                Err(refusal) => vec![refused(refusal)],
+            },
+            Command::OpenRun { origin, bytes } => self.open_run(origin, &bytes).await,
         }
     }
 
-    /// Opens the device asked for, then starts a run on it from the seed: the first run, or
-    /// the same settings and data moved to another device (whose first weights equal the
-    /// old run's: they are drawn on the CPU).
-    async fn start(&mut self, choice: DeviceChoice, settings: RunSettings) -> Vec<Outgoing> {
+    /// Opens the device asked for. The first time, a run starts on it: the `kept` one where
+    /// it stopped, or one from the seed; after that, the run in progress moves to it and carries on where it stopped (a device that
+    /// does not open leaves it where it was).
+    async fn start(
+        &mut self,
+        choice: DeviceChoice,
+        settings: RunSettings,
+        kept: Vec<u8>,
+    ) -> Vec<Outgoing> {
+        let mut out = self.pause();
+        // Kept before the device changes: the old one may be the one that fails.
+        let moving = match &self.run {
+            Some(run) => match keep::run_file_bytes(run, self.data.set()).await {
+                Ok(bytes) => Some(bytes),
+                Err(error) => {
+                    out.push(refused(error));
+                    return out;
+                }
+            },
+            None => None,
+        };
         let (device, status) = match open_device(choice).await {
             Ok(opened) => opened,
-            Err(error) => return vec![refused(error)],
+            Err(error) => {
+                out.push(refused(error));
+                return out;
+            }
         };
-        let mut out = vec![Event::Device(status).into()];
-        if self.run.is_none() {
-            out.push(self.data.described());
+        out.push(Event::Device(status.clone()).into());
+        if let Some(bytes) = moving {
+            out.extend(self.carry_over(device, status.backend, &bytes).await);
+            return out;
         }
+        // The run kept in the browser, reopened where it stopped; a kept run that cannot be
+        // opened is said, and a fresh run starts.
+        if !kept.is_empty() {
+            match keep::opened(&kept, &device) {
+                Ok(opened) => {
+                    let origin = Some(RunOrigin::Autosave);
+                    out.extend(self.reopen(opened, device, status.backend, origin).await);
+                    return out;
+                }
+                Err(error) => out.push(refused(error)),
+            }
+        }
+        out.push(self.data.described());
         match trainer_for(&settings, self.data.set(), &device) {
-            Ok(trainer) => out.extend(self.begin(device, settings, trainer).await),
+            Ok(trainer) => out.extend(self.begin(device, status.backend, settings, trainer).await),
             Err(error) => out.push(refused(error)),
         }
         out
@@ -290,10 +342,11 @@ impl Session {
         };
         match trainer_for(&run.settings, &candidate.set, &run.device) {
             Ok(trainer) => {
-                let (device, settings) = (run.device.clone(), run.settings.clone());
+                let (device, backend) = (run.device.clone(), run.backend);
+                let settings = run.settings.clone();
                 self.data.replace(candidate);
                 out.push(self.data.described());
-                out.extend(self.begin(device, settings, trainer).await);
+                out.extend(self.begin(device, backend, settings, trainer).await);
             }
             Err(error) => out.push(
                 Event::ImportFailed {
@@ -311,26 +364,41 @@ impl Session {
     async fn begin(
         &mut self,
         device: Device,
+        backend: Backend,
         settings: RunSettings,
         trainer: Trainer,
     ) -> Vec<Outgoing> {
-        let mut out = self.pause();
+        let run = Run {
+            device,
+            backend,
+            settings,
+            trainer,
+            history: RunHistory::default(),
+        };
+        let mut out = self.show(run, None).await;
+        out.extend(self.validate().await);
+        out.extend(self.probe().await);
+        out
+    }
+
+    /// Makes `run` the one in progress and announces it; a reopened run comes with its
+    /// counters and the history of its charts.
+    async fn show(&mut self, run: Run, reopened: Option<RunOrigin>) -> Vec<Outgoing> {
+        let out = self.pause();
         self.runs += 1;
         self.inspector.new_run();
         let started = RunStarted {
-            settings: settings.clone(),
-            parameters: trainer.model().parameter_count(),
-            updates_per_epoch: trainer.updates_per_epoch(),
+            settings: run.settings.clone(),
+            parameters: run.trainer.model().parameter_count(),
+            updates_per_epoch: run.trainer.updates_per_epoch(),
             run: self.runs,
+            steps: run.trainer.steps(),
+            history: run.history.clone(),
+            reopened,
         };
-        self.run = Some(Run {
-            device,
-            settings,
-            trainer,
-        });
+        self.run = Some(run);
+        let mut out = out;
         out.push(Event::Started(started).into());
-        out.extend(self.validate().await);
-        out.extend(self.probe().await);
         out
     }
 
@@ -393,6 +461,7 @@ impl Session {
             return out;
         }
         let epoch_done = report.position.update_in_epoch == report.position.updates_per_epoch;
+        run.history.record_step(&report);
         let mut out = vec![Event::Step {
             report: Box::new(report),
             millis,
@@ -417,6 +486,8 @@ impl Session {
             .await
             .ok()?;
         let step = run.trainer.steps();
+        run.history.validation.retain(|(s, _)| *s < step);
+        run.history.validation.push((step, evaluation));
         Some(Event::Validation { step, evaluation }.into())
     }
 

@@ -4,8 +4,10 @@
 use futures::executor::block_on;
 use session::Session;
 use vocab::protocol::{
-    Command, DeviceChoice, Event, ImportKind, InspectTarget, Outgoing, Refusal, RunSettings,
+    Command, DeviceChoice, Event, ImportKind, InspectTarget, Outgoing, Refusal, RunOrigin,
+    RunSettings, SaveReason,
 };
+use vocab::run_file::RunFileError;
 use vocab::{ImportError, OptimizerChoice, SourceFile, TrainError};
 
 fn clock() -> f64 {
@@ -20,6 +22,8 @@ fn session() -> (Session, Vec<Outgoing>) {
     let out = block_on(session.handle(Command::Start {
         device: DeviceChoice::Cpu,
         settings: RunSettings::default(),
+        resume: false,
+        kept: Vec::new(),
     }));
     (session, out)
 }
@@ -59,6 +63,8 @@ fn every_event_each_command_causes_in_order() {
     let start = Command::Start {
         device: DeviceChoice::Cpu,
         settings: RunSettings::default(),
+        resume: false,
+        kept: Vec::new(),
     };
     assert_eq!(
         kinds(&run(&mut session, start.clone())),
@@ -104,18 +110,18 @@ fn every_event_each_command_causes_in_order() {
             "weights"
         ]
     );
-    // Another device: the same data, a new run from the seed.
+    // Another device: the same run carries on there, with its data and its charts.
+    run(&mut session, Command::Step);
+    let moved = run(&mut session, start);
     assert_eq!(
-        kinds(&run(&mut session, start)),
-        [
-            "device",
-            "started",
-            "validation",
-            "initial",
-            "probe",
-            "weights"
-        ]
+        kinds(&moved),
+        ["device", "dataset", "started", "initial", "probe", "weights"]
     );
+    let Event::Started(started) = &moved[2] else {
+        panic!("a started run")
+    };
+    assert_eq!((started.steps, started.history.losses.len()), (1, 1));
+    assert_eq!(session.steps(), 1);
     for quiet in [
         Command::SetSpeed { delay_ms: 10 },
         Command::SetLearningRate {
@@ -491,4 +497,171 @@ fn the_inspected_block_s_weights_report_how_far_training_moved_them() {
         "{:?}",
         after.drift
     );
+}
+
+/// The bytes of a run file the session wrote for `reason`.
+fn saved(session: &mut Session, reason: SaveReason) -> Vec<u8> {
+    let out = block_on(session.handle(Command::SaveRun { reason }));
+    let [Outgoing {
+        event: Event::RunSaved(saved),
+        bytes: Some(bytes),
+    }] = &out[..]
+    else {
+        panic!("a saved run, not {:?}", kinds(&events(out)));
+    };
+    assert_eq!(saved.reason, reason);
+    assert!(saved.file_name.ends_with(".vitp"), "{}", saved.file_name);
+    bytes.clone()
+}
+
+fn losses(events: &[Event]) -> Vec<u32> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Step { report, .. } => Some(report.loss.to_bits()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_saved_run_reopens_in_another_session_and_carries_on_bit_for_bit() {
+    let (mut original, _) = session();
+    let settings = RunSettings {
+        optimizer: OptimizerChoice::Momentum,
+        learning_rate: 0.05,
+        ..RunSettings::default()
+    };
+    run(
+        &mut original,
+        Command::Reset {
+            settings: settings.clone(),
+        },
+    );
+    for _ in 0..5 {
+        run(&mut original, Command::Step);
+    }
+    let bytes = saved(&mut original, SaveReason::Download);
+    let next: Vec<Event> = (0..3)
+        .flat_map(|_| run(&mut original, Command::Step))
+        .collect();
+
+    let (mut other, _) = session();
+    let opened = run(
+        &mut other,
+        Command::OpenRun {
+            origin: RunOrigin::File {
+                name: "run.vitp".into(),
+            },
+            bytes,
+        },
+    );
+    assert_eq!(kinds(&opened), ["dataset", "started"]);
+    let Event::Started(started) = &opened[1] else {
+        panic!()
+    };
+    assert_eq!(started.steps, 5);
+    assert_eq!(started.settings, settings);
+    assert_eq!(started.history.losses.len(), 5);
+    assert_eq!(started.history.validation[0].0, 0);
+    assert_eq!(
+        started.reopened,
+        Some(RunOrigin::File {
+            name: "run.vitp".into()
+        })
+    );
+    let carried: Vec<Event> = (0..3)
+        .flat_map(|_| run(&mut other, Command::Step))
+        .collect();
+    assert_eq!(steps_in(&carried), [6, 7, 8]);
+    assert_eq!(losses(&carried), losses(&next));
+}
+
+#[test]
+fn a_damaged_or_foreign_file_is_refused_and_the_run_goes_on() {
+    let (mut session, _) = session();
+    run(&mut session, Command::Step);
+    let mut bytes = saved(&mut session, SaveReason::Download);
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x40;
+    for (bytes, why) in [
+        (bytes.clone(), RunFileError::Corrupt),
+        (bytes[..bytes.len() / 3].to_vec(), RunFileError::Truncated),
+        (b"not a run".to_vec(), RunFileError::Foreign),
+    ] {
+        let out = run(
+            &mut session,
+            Command::OpenRun {
+                origin: RunOrigin::File { name: "x".into() },
+                bytes,
+            },
+        );
+        assert_eq!(
+            out,
+            vec![Event::Refused {
+                reason: Refusal::RunFile(why)
+            }]
+        );
+        assert_eq!(session.steps(), 1);
+    }
+    assert_eq!(steps_in(&run(&mut session, Command::Step)), [2]);
+}
+
+#[test]
+fn the_run_is_autosaved_when_it_changes_and_not_before() {
+    let (mut first, _) = session();
+    let (mut later, _) = session();
+    let session = &mut first;
+    // The page's fresh first run is not kept: it would replace the one the learner returns for.
+    assert!(block_on(session.autosave()).is_none());
+    run(session, Command::Step);
+    let kept = block_on(session.autosave()).expect("a changed run is kept");
+    assert!(matches!(
+        kept.event,
+        Event::RunSaved(ref s) if s.reason == SaveReason::Autosave && s.steps == 1
+    ));
+    assert!(block_on(session.autosave()).is_none(), "nothing changed");
+    // What was kept reopens where it stopped.
+    let opened = run(
+        &mut later,
+        Command::OpenRun {
+            origin: RunOrigin::Autosave,
+            bytes: kept.bytes.unwrap(),
+        },
+    );
+    assert_eq!(later.steps(), 1);
+    assert!(matches!(&opened[1], Event::Started(s) if s.reopened == Some(RunOrigin::Autosave)));
+    assert!(
+        block_on(later.autosave()).is_none(),
+        "just reopened: already kept"
+    );
+}
+
+#[test]
+fn a_start_with_a_kept_run_reopens_it_and_a_damaged_one_starts_afresh() {
+    let (mut first, _) = session();
+    run(&mut first, Command::Step);
+    run(&mut first, Command::Step);
+    let kept = block_on(first.autosave()).unwrap().bytes.unwrap();
+    let start = |kept: Vec<u8>| Command::Start {
+        device: DeviceChoice::Cpu,
+        settings: RunSettings::default(),
+        resume: true,
+        kept,
+    };
+    let mut later = Session::new(clock);
+    let out = run(&mut later, start(kept.clone()));
+    assert_eq!(kinds(&out), ["device", "dataset", "started"]);
+    assert!(
+        matches!(&out[2], Event::Started(s) if s.steps == 2 && s.reopened == Some(RunOrigin::Autosave))
+    );
+    let mut damaged = kept;
+    damaged.truncate(100);
+    let mut other = Session::new(clock);
+    let out = run(&mut other, start(damaged));
+    assert_eq!(
+        kinds(&out),
+        ["device", "refused", "dataset", "started", "validation"]
+    );
+    assert_eq!(other.steps(), 0);
 }

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { serveDist, launch, openPage, backendOf, stepCount, lossPoints, untilStep } from './harness.mjs';
 import { playgroundTests } from './playground.checks.mjs';
 import { lessonTests, contrastTest } from './lessons.checks.mjs';
+import { runsTests } from './runs.checks.mjs';
 
 // The ORL faces sit beside the repository (never inside it: they are not ours to ship).
 const ORL = process.env.VITP_ORL ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data', 'orl_faces');
@@ -354,7 +355,10 @@ try {
     console.log(`browser: running the page on ${device === 'webgpu' ? 'WebGPU (SwiftShader, software)' : 'the CPU (burn-flex)'}`);
     await runOn(browser, server.origin, device);
   }
-  if (RUNS.includes('cpu')) await withoutWebGpu(server.origin);
+  if (RUNS.includes('cpu')) {
+    await runsTests(browser, server.origin, { test, check });
+    await withoutWebGpu(server.origin);
+  }
 } finally {
   await browser.close();
   await server.close();

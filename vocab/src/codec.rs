@@ -37,8 +37,8 @@ mod tests {
 
     // `Command::name` and `Event::name` match every variant: a new one does not build until
     // it is named, and the test below fails until a sample of it round-trips.
-    const COMMANDS: usize = 13;
-    const EVENTS: usize = 14;
+    const COMMANDS: usize = 15;
+    const EVENTS: usize = 16;
 
     fn settings() -> RunSettings {
         RunSettings {
@@ -129,6 +129,8 @@ mod tests {
             Command::Start {
                 device: DeviceChoice::Gpu,
                 settings: settings(),
+                resume: false,
+                kept: Vec::new(),
             },
             Command::Reset {
                 settings: settings(),
@@ -158,6 +160,15 @@ mod tests {
                     path: "faces.zip".into(),
                     bytes: Vec::new(),
                 }],
+            },
+            Command::SaveRun {
+                reason: SaveReason::Download,
+            },
+            Command::OpenRun {
+                origin: RunOrigin::File {
+                    name: "run.vitp".into(),
+                },
+                bytes: Vec::new(),
             },
         ]
     }
@@ -189,6 +200,20 @@ mod tests {
                 parameters: 21_128,
                 updates_per_epoch: 13,
                 run: 4,
+                steps: 9,
+                history: RunHistory {
+                    losses: vec![(1, NAN)],
+                    validation: vec![(
+                        0,
+                        Evaluation {
+                            loss: INF,
+                            accuracy: 0.5,
+                            images: 2,
+                        },
+                    )],
+                    gradients: vec![(1, Vec::new())],
+                },
+                reopened: Some(RunOrigin::Autosave),
             }),
             Event::Step {
                 report: Box::new(diverged_report()),
@@ -257,6 +282,12 @@ mod tests {
                 .into(),
                 skipped: Vec::new(),
             },
+            Event::RunSaved(RunSaved {
+                reason: SaveReason::Autosave,
+                steps: 9,
+                file_name: "run.vitp".into(),
+            }),
+            Event::NotKept(StorageError::Failed("quota".into())),
             Event::Refused {
                 reason: TrainError::Diverged {
                     step: 4,

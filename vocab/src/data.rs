@@ -116,7 +116,7 @@ pub struct EpochPosition {
 }
 
 /// Visits every training image once per epoch, in a fresh seeded order each epoch.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EpochSampler {
     examples: usize,
     batch_size: usize,
@@ -156,6 +156,20 @@ impl EpochSampler {
 
     pub fn examples(&self) -> usize {
         self.examples
+    }
+
+    /// Whether this sampler can have come from a run on `examples` training images: a run
+    /// file's sampler must not index outside the data it is resumed on.
+    pub fn fits(&self, examples: usize) -> bool {
+        let mut seen = vec![false; examples];
+        self.examples == examples
+            && self.cursor <= examples
+            && self.batch_size > 0
+            && self.order.len() == examples
+            && self
+                .order
+                .iter()
+                .all(|&i| i < examples && !std::mem::replace(&mut seen[i], true))
     }
 
     /// Changes the batch size from the next update on, keeping the place in the epoch.

@@ -23,6 +23,8 @@ pub mod optimizer;
 pub mod protocol;
 pub mod report;
 pub mod rng;
+pub mod run_file;
+pub mod training;
 #[cfg(feature = "wire")]
 pub mod wire;
 
@@ -38,3 +40,4 @@ pub use report::{
     OptimizerState, StepReport, TrackedEntry, TrackedValue,
 };
 pub use rng::SeededRng;
+pub use training::TrainingOptions;

@@ -50,6 +50,12 @@ impl OptimizerChoice {
         }
     }
 
+    /// The choice that builds `kind`; `None` for settings the controls do not offer (SGD
+    /// with another momentum, which `vitp` can train).
+    pub fn from_kind(kind: OptimizerKind) -> Option<OptimizerChoice> {
+        Self::ALL.into_iter().find(|c| c.kind() == kind)
+    }
+
     /// The name the page's `<select>` and the JSON use.
     pub fn code(self) -> &'static str {
         match self {

@@ -15,7 +15,8 @@ use crate::config::Preset;
 use crate::error::{BackendError, TrainError};
 use crate::faces::{ImportError, Skipped, SourceFile};
 use crate::optimizer::OptimizerChoice;
-use crate::report::{Evaluation, StepReport};
+use crate::report::{BlockGradientNorms, Evaluation, StepReport};
+use crate::run_file::RunFileError;
 
 /// Which kind of device the learner asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,10 +66,18 @@ pub enum ImportKind {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "command", rename_all = "snake_case")]
 pub enum Command {
-    /// Starts (or restarts) on a device: fresh weights from the seed.
+    /// Opens a device: the first run (fresh weights from the seed), or the run in progress
+    /// carried over to another device where it stopped.
     Start {
         device: DeviceChoice,
         settings: RunSettings,
+        /// Whether to reopen the run kept in the browser's storage, if there is one, instead
+        /// of starting from the seed (the page asks when it opens, and after a worker died).
+        #[serde(default)]
+        resume: bool,
+        /// The kept run's bytes: the worker reads them from its storage into the command.
+        #[serde(skip)]
+        kept: Vec<u8>,
     },
     /// Fresh weights from the seed, with these settings, on the same device and data.
     Reset {
@@ -106,6 +115,18 @@ pub enum Command {
         kind: ImportKind,
         name: String,
         files: Vec<SourceFile>,
+    },
+    /// Writes the run in progress as a run file (answered by [`Event::RunSaved`], the
+    /// file's bytes beside it).
+    SaveRun {
+        reason: SaveReason,
+    },
+    /// Continues a kept run: a run file's bytes travel beside the message, as an import's
+    /// do. A file that cannot be opened leaves the run in use as it was.
+    OpenRun {
+        origin: RunOrigin,
+        #[serde(skip)]
+        bytes: Vec<u8>,
     },
 }
 
@@ -229,7 +250,7 @@ pub struct DatasetSummary {
     pub people_left_out: usize,
 }
 
-/// A freshly started run.
+/// A run the page shows from now on: a fresh one, or one reopened where it stopped.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunStarted {
     pub settings: RunSettings,
@@ -237,6 +258,90 @@ pub struct RunStarted {
     pub updates_per_epoch: usize,
     /// A number from this run, for the page's stale-report check.
     pub run: u64,
+    /// Updates already done: 0 for a fresh run.
+    #[serde(default)]
+    pub steps: u64,
+    /// What the charts showed when the run was kept: empty for a fresh run.
+    #[serde(default)]
+    pub history: RunHistory,
+    /// Where a reopened run came from; `None` for a fresh run.
+    #[serde(default)]
+    pub reopened: Option<RunOrigin>,
+}
+
+/// The numbers a run's charts show, kept with the run so a reopened run shows its past.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunHistory {
+    /// (update, batch loss) of every update.
+    pub losses: Vec<(u64, f32)>,
+    /// (update, loss and accuracy on the validation images).
+    pub validation: Vec<(u64, Evaluation)>,
+    /// (update, gradient norms of every block).
+    pub gradients: Vec<(u64, Vec<BlockGradientNorms>)>,
+}
+
+impl RunHistory {
+    /// Adds an update's loss and gradient norms (replacing any from a rolled-back future).
+    pub fn record_step(&mut self, report: &StepReport) {
+        let step = report.step;
+        self.losses.retain(|(s, _)| *s < step);
+        self.losses.push((step, report.loss));
+        self.gradients.retain(|(s, _)| *s < step);
+        self.gradients
+            .push((step, report.gradient_norms.blocks.clone()));
+    }
+
+    /// Forgets what came after update `step` (a rollback).
+    pub fn truncate(&mut self, step: u64) {
+        self.losses.retain(|(s, _)| *s <= step);
+        self.validation.retain(|(s, _)| *s <= step);
+        self.gradients.retain(|(s, _)| *s <= step);
+    }
+}
+
+/// Where a reopened run came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "from", rename_all = "snake_case")]
+pub enum RunOrigin {
+    /// The browser's own copy, kept while the learner trained.
+    Autosave,
+    /// A run file the learner opened, by its name.
+    File { name: String },
+}
+
+/// Why a run file was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SaveReason {
+    /// The learner asked for a file ("Save run…").
+    Download,
+    /// The worker keeps the run in the browser's storage.
+    Autosave,
+}
+
+/// Why the browser's storage did not keep the run.
+#[derive(Clone, Debug, Error, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
+pub enum StorageError {
+    /// No storage for this page (private browsing, or the browser refuses it).
+    #[error("this browser gives the page no storage (private browsing?)")]
+    Unavailable,
+    /// The storage quota is used up.
+    #[error("the browser's storage for this page is full")]
+    Full,
+    /// Anything else, in the browser's words.
+    #[error("the browser's storage failed: {0}")]
+    Failed(String),
+}
+
+/// A run file just written; its bytes travel beside the event.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunSaved {
+    pub reason: SaveReason,
+    /// Updates done in the saved run.
+    pub steps: u64,
+    /// A file name the page can offer, e.g. `vitp-small-adam-update-250.vitp`.
+    pub file_name: String,
 }
 
 /// An update whose loss or gradients came back NaN or infinite.
@@ -287,6 +392,11 @@ pub enum Event {
         reason: Refusal,
         skipped: Vec<Skipped>,
     },
+    /// The run in progress, written as a run file (bytes beside the event; an autosave's
+    /// stay in the worker's storage).
+    RunSaved(RunSaved),
+    /// The browser's storage did not take the run: training goes on, unkept.
+    NotKept(StorageError),
     /// A command that could not be carried out; nothing changed.
     Refused {
         reason: Refusal,
@@ -303,6 +413,9 @@ pub enum Refusal {
     Backend(#[from] BackendError),
     #[error(transparent)]
     Import(#[from] ImportError),
+    /// A run file that could not be opened.
+    #[error(transparent)]
+    RunFile(#[from] RunFileError),
     /// The worker has no run yet (it is still opening its device).
     #[error("the model is not ready yet")]
     NotReady,
@@ -342,6 +455,8 @@ impl Command {
             Command::UseSynthetic => "use_synthetic",
             Command::Inspect(_) => "inspect",
             Command::Import { .. } => "import",
+            Command::SaveRun { .. } => "save_run",
+            Command::OpenRun { .. } => "open_run",
         }
     }
 }
@@ -363,6 +478,8 @@ impl Event {
             Event::Diverged(_) => "diverged",
             Event::RolledBack { .. } => "rolled_back",
             Event::ImportFailed { .. } => "import_failed",
+            Event::RunSaved(_) => "run_saved",
+            Event::NotKept(_) => "not_kept",
             Event::Refused { .. } => "refused",
         }
     }

@@ -8,6 +8,8 @@
 //! setting's delay, whichever comes first.
 
 #[cfg(target_family = "wasm")]
+mod storage;
+#[cfg(target_family = "wasm")]
 mod web;
 
 fn main() {

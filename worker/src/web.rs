@@ -11,6 +11,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent, WorkerGlobalScope};
 
+use crate::storage;
+
 /// Runs the program's static constructors (burn's GPU stack registers its compiler passes
 /// with `inventory`), once, at start.
 ///
@@ -81,8 +83,26 @@ pub fn start() {
     post(Event::Loaded.into());
 }
 
+/// Keeps the run in the browser's storage when the session says it is due. A storage that
+/// fails is reported once; training goes on regardless.
+async fn keep(session: &mut Session, reported: &mut bool) {
+    let Some(saved) = session.autosave().await else {
+        return;
+    };
+    match storage::write_autosave(saved.bytes.as_deref().unwrap_or_default()).await {
+        // The page only needs to know it is kept, not the bytes.
+        Ok(()) => post(saved.event.into()),
+        Err(error) if !*reported => {
+            *reported = true;
+            post(Event::NotKept(error).into());
+        }
+        Err(_) => {}
+    }
+}
+
 async fn drive(mut commands: UnboundedReceiver<(Command, JsValue)>) {
     let mut session = Session::new(now);
+    let mut storage_reported = false;
     // At full speed, updates run back to back and the worker looks for commands every
     // YIELD_MS: often enough for Pause to feel instant, rarely enough to cost nothing.
     const YIELD_MS: f64 = 30.0;
@@ -90,6 +110,7 @@ async fn drive(mut commands: UnboundedReceiver<(Command, JsValue)>) {
     loop {
         let next = if session.playing() {
             post_all(session.play_one().await);
+            keep(&mut session, &mut storage_reported).await;
             if !session.playing() {
                 continue;
             }
@@ -114,11 +135,34 @@ async fn drive(mut commands: UnboundedReceiver<(Command, JsValue)>) {
         let Some((mut command, beside)) = next else {
             return;
         };
-        if let Command::Import { files, .. } = &mut command {
-            read_files(&beside, files).await;
+        match &mut command {
+            Command::Import { files, .. } => read_files(&beside, files).await,
+            Command::OpenRun { bytes, .. } => *bytes = read_file(&beside).await,
+            Command::Start {
+                resume: true, kept, ..
+            } => match storage::read_autosave().await {
+                Ok(bytes) => *kept = bytes.unwrap_or_default(),
+                Err(error) => {
+                    storage_reported = true;
+                    post(Event::NotKept(error).into());
+                }
+            },
+            _ => {}
         }
         post_all(session.handle(command).await);
+        keep(&mut session, &mut storage_reported).await;
     }
+}
+
+/// The bytes of the one file beside the message (a run file to open).
+async fn read_file(beside: &JsValue) -> Vec<u8> {
+    let mut files = [vocab::SourceFile {
+        path: String::new(),
+        bytes: Vec::new(),
+    }];
+    read_files(beside, &mut files).await;
+    let [file] = files;
+    file.bytes
 }
 
 /// Puts the learner's files' bytes (the `File`s beside the message, in order) into the

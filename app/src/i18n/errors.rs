@@ -3,6 +3,7 @@
 //! new variant does not build until it has both.
 
 use vocab::protocol::Refusal;
+use vocab::run_file::{RunFileError, RunPart};
 use vocab::{BackendError, ConfigError, ImportError, PackError, SkipReason, TrainError};
 
 use super::{rate, Lang};
@@ -15,6 +16,7 @@ pub fn refusal(lang: Lang, reason: &Refusal) -> String {
             Refusal::Train(e) => train_fr(e),
             Refusal::Backend(e) => backend_fr(e),
             Refusal::Import(e) => import_fr(e),
+            Refusal::RunFile(e) => run_file_fr(e),
             Refusal::NotReady => "le modèle n’est pas encore prêt".into(),
             // The details of these are a library's own English words: the French page says
             // what happened and leaves them to the English page and the console.
@@ -208,4 +210,58 @@ mod tests {
             }
         }
     }
+}
+
+/// Why a run file could not be opened, in French.
+fn run_file_fr(error: &RunFileError) -> String {
+    match error {
+        RunFileError::Foreign => "ce n’est pas un fichier d’entraînement de ViT Playground".into(),
+        RunFileError::Truncated => {
+            "le fichier est incomplet\u{a0}: il a été coupé pendant son écriture ou sa copie".into()
+        }
+        RunFileError::Corrupt => {
+            "le fichier est abîmé\u{a0}: son contenu ne correspond pas à sa somme de contrôle"
+                .into()
+        }
+        RunFileError::FutureVersion { found, supported } => format!(
+            "le fichier vient d’une version plus récente de ViT Playground (format {found}\u{a0}; \
+             celle-ci lit jusqu’au format {supported})"
+        ),
+        RunFileError::MissingTensor { name } => {
+            format!("il manque «\u{a0}{name}\u{a0}» au fichier")
+        }
+        RunFileError::WrongShape {
+            name,
+            expected,
+            found,
+        } => format!(
+            "«\u{a0}{name}\u{a0}» a la forme {} dans le fichier, le modèle attend {}",
+            shape(found),
+            shape(expected)
+        ),
+        RunFileError::Inconsistent { part } => format!(
+            "les parties de l’entraînement ne vont pas ensemble\u{a0}: {}",
+            match part {
+                RunPart::Manifest => "sa description est illisible".to_string(),
+                RunPart::TrainingOptions => "ses options d’entraînement sont invalides".into(),
+                RunPart::EpochOrder =>
+                    "sa position dans l’époque ne correspond pas à ses visages".into(),
+                RunPart::Optimizer => "la mémoire de l’optimiseur est illisible".into(),
+                RunPart::Faces => "ses visages sont illisibles".into(),
+                RunPart::PageSettings =>
+                    "il a été entraîné avec des réglages que la page ne propose pas".into(),
+                RunPart::ModelShape =>
+                    "son modèle n’a pas la forme que donnent ses réglages".into(),
+                RunPart::Tensor(name) => format!("«\u{a0}{name}\u{a0}» n’est pas du type attendu"),
+            }
+        ),
+    }
+}
+
+/// `[64, 64]` written `64\u{a0}×\u{a0}64`.
+fn shape(dims: &[usize]) -> String {
+    dims.iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join("\u{a0}×\u{a0}")
 }

@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
 use crate::ui::state::{Notice, PageState};
-use vocab::protocol::{Command, DeviceChoice, Event, Refusal};
+use vocab::protocol::{Command, DeviceChoice, Event, Refusal, SaveReason};
 use vocab::wire;
 
 fn now() -> f64 {
@@ -92,6 +92,8 @@ impl Bridge {
         self.send(Command::Start {
             device: state.device_choice.get_untracked(),
             settings: state.settings.get_untracked(),
+            resume: true,
+            kept: Vec::new(),
         });
         self.send(Command::Inspect(state.inspect.get_untracked()));
     }
@@ -105,6 +107,8 @@ impl Bridge {
         self.0.waiting.borrow_mut().clear();
         let state = self.0.state;
         state.notify(Notice::WorkerLost(why));
+        // The new worker reopens the last autosave; the page says what was lost since.
+        state.lost_at.set(Some(state.step.get_untracked()));
         state.playing.set(false);
         state.device_choice.set(DeviceChoice::Cpu);
         state.device.set(None);
@@ -171,6 +175,12 @@ impl Bridge {
         let events: Vec<_> = self.0.inbox.borrow_mut().drain(..).collect();
         let start = now();
         for (event, bytes) in events {
+            // A run file the learner asked for goes to the browser's downloads.
+            if let (Event::RunSaved(saved), Some(bytes)) = (&event, &bytes) {
+                if saved.reason == SaveReason::Download {
+                    crate::ui::runs::download(&saved.file_name, bytes);
+                }
+            }
             self.0.state.apply(event, bytes);
         }
         let applied = now() - start;

@@ -248,6 +248,8 @@ pub fn DeviceSwitch(state: PageState, bridge: Link) -> impl IntoView {
             b.send(Command::Start {
                 device: choice,
                 settings,
+                resume: false,
+                kept: Vec::new(),
             })
         });
     };

@@ -14,6 +14,7 @@ mod export;
 mod flow;
 mod notices;
 mod playground;
+mod runs;
 pub mod state;
 mod then_now;
 mod tour;
@@ -33,6 +34,7 @@ use dataset::{BatchView, DatasetPanel};
 use flow::FlowOfV;
 use notices::{DivergenceBanner, Notices};
 use playground::QkPlayground;
+use runs::{install_drop, ReopenedBanner, RunFiles};
 pub use state::PageState;
 use then_now::ThenAndNow;
 use tour::Tour;
@@ -179,6 +181,7 @@ fn App() -> impl IntoView {
     });
     let bridge = StoredValue::new_local(Bridge::new(state));
     install_keyboard(state, bridge);
+    install_drop(bridge);
     Effect::new(move |_| {
         let lang = state.lang.get();
         if let Some(html) = document().document_element() {
@@ -210,11 +213,13 @@ fn App() -> impl IntoView {
         <main>
             <Tour state />
             <DivergenceBanner state bridge />
+            <ReopenedBanner state bridge />
             <Notices state />
             <div class="layout">
                 <div class="column narrow">
                     <Panel state id="controls" title=|t| t.controls help=|s| s.text().help_controls.into()>
                         <Controls state bridge />
+                        <RunFiles state bridge />
                     </Panel>
                     <Panel state id="progress" title=|t| t.progress help=|s| s.text().help_progress.into()>
                         <Progress state />

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::errors;
+use crate::i18n::{errors, runs};
 
 use crate::ui::bridge::Bridge;
 use crate::ui::state::{Notice, PageState};
@@ -56,6 +56,8 @@ pub fn Notices(state: PageState) -> impl IntoView {
                     Notice::WorkerLost(why) => ("warning", (t.worker_lost)(&why), Vec::new()),
                     Notice::Refused(reason) => ("warning", (t.refused)(&errors::refusal(lang, &reason)), Vec::new()),
                     Notice::RolledBack(step) => ("info", (t.rolled_back)(step), Vec::new()),
+                    Notice::StartedAgain => ("warning", t.runs.started_again.to_string(), Vec::new()),
+                    Notice::NotKept(why) => ("warning", (t.runs.not_kept)(&runs::storage_error(lang, &why)), Vec::new()),
                     Notice::ImportFailed { reason, skipped } => ("warning", (t.import_failed)(&errors::refusal(lang, &reason)), skipped),
                 };
                 let details = (!skipped.is_empty()).then(|| {

@@ -9,7 +9,8 @@ use crate::i18n::Lang;
 use crate::ui::dataset::FaceAtlas;
 use vocab::protocol::{
     DatasetSummary, DeviceChoice, DeviceStatus, DivergenceReport, Event, GpuFallback, HeadView,
-    InitialView, InspectTarget, Refusal, RunSettings, RunStarted, WeightsView,
+    InitialView, InspectTarget, Refusal, RunOrigin, RunSettings, RunStarted, SaveReason,
+    StorageError, WeightsView,
 };
 
 /// The face set in use, as the worker described it, with its training images ready to show.
@@ -58,10 +59,23 @@ pub enum Notice {
     /// A command the worker could not carry out, and why.
     Refused(Refusal),
     RolledBack(u64),
+    /// The browser's storage did not keep the run.
+    NotKept(StorageError),
+    /// The worker died before the run was kept: a new one starts from the seed.
+    StartedAgain,
     ImportFailed {
         reason: Refusal,
         skipped: Vec<vocab::Skipped>,
     },
+}
+
+/// A kept run the page reopened, as the banner tells it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reopened {
+    pub origin: RunOrigin,
+    pub steps: u64,
+    /// After the worker died: updates done since the run was last kept, now lost.
+    pub lost: Option<u64>,
 }
 
 /// Every signal of the page. `Copy`, so components take it by value.
@@ -104,6 +118,13 @@ pub struct PageState {
     pub weight_history: RwSignal<Vec<(u64, [f32; 3], f32)>>,
     /// Step commands sent and not yet answered (at most two: one running, one waiting).
     pub steps_in_flight: RwSignal<u8>,
+    /// The update at which the worker last kept the run in the browser's storage.
+    pub kept: RwSignal<Option<u64>>,
+    /// A run reopened (from a file or the browser's storage), until the learner dismisses it.
+    pub reopened: RwSignal<Option<Reopened>>,
+    /// The update the page had reached when its worker died: the reopened run says how many
+    /// were lost.
+    pub lost_at: RwSignal<Option<u64>>,
     /// The guided tour's lesson (from 0), and whether the page is set up for a projector.
     pub lesson: RwSignal<usize>,
     pub classroom: RwSignal<bool>,
@@ -170,6 +191,9 @@ impl PageState {
             gradients: RwSignal::new(Vec::new()),
             weights: RwSignal::new(None),
             weight_history: RwSignal::new(Vec::new()),
+            kept: RwSignal::new(None),
+            reopened: RwSignal::new(None),
+            lost_at: RwSignal::new(None),
             lesson: RwSignal::new(0),
             classroom: RwSignal::new(false),
         }
@@ -207,14 +231,37 @@ impl PageState {
                 self.dataset
                     .set(Some(Arc::new(DatasetView::new(summary, &pixels))));
             }
-            Event::Started(run) => {
+            Event::Started(mut run) => {
                 self.steps_in_flight.set(0);
                 self.settings.set(run.settings.clone());
+                // A reopened run comes with its past; a fresh one with none.
+                let history = std::mem::take(&mut run.history);
+                self.step.set(run.steps);
+                self.losses.set(history.losses);
+                self.accuracy.set(
+                    history
+                        .validation
+                        .into_iter()
+                        .map(|(step, e)| (step, e.accuracy))
+                        .collect(),
+                );
+                self.gradients.set(history.gradients);
+                let lost_at = self.lost_at.get_untracked();
+                self.reopened
+                    .set(run.reopened.clone().map(|origin| Reopened {
+                        lost: lost_at.map(|at| at.saturating_sub(run.steps)),
+                        origin,
+                        steps: run.steps,
+                    }));
+                if lost_at.is_some() {
+                    self.lost_at.set(None);
+                    if run.reopened.is_none() {
+                        // The worker died before anything was kept: the run starts again.
+                        self.notify(Notice::StartedAgain);
+                    }
+                }
+                self.kept.set(run.reopened.is_some().then_some(run.steps));
                 self.run.set(Some(run));
-                self.step.set(0);
-                self.losses.set(Vec::new());
-                self.accuracy.set(Vec::new());
-                self.gradients.set(Vec::new());
                 self.probe.set(None);
                 self.initial.set(None);
                 self.weights.set(None);
@@ -293,6 +340,12 @@ impl PageState {
                 self.importing.set(false);
                 self.notify(Notice::ImportFailed { reason, skipped });
             }
+            Event::RunSaved(saved) => {
+                if saved.reason == SaveReason::Autosave {
+                    self.kept.set(Some(saved.steps));
+                }
+            }
+            Event::NotKept(why) => self.notify(Notice::NotKept(why)),
             Event::Refused { reason } => {
                 self.step_answered();
                 self.importing.set(false);
@@ -358,6 +411,9 @@ mod tests {
             parameters: 1_000,
             updates_per_epoch: 13,
             run,
+            steps: 0,
+            history: Default::default(),
+            reopened: None,
         })
     }
 
@@ -370,6 +426,64 @@ mod tests {
             },
             None,
         );
+    }
+
+    #[test]
+    fn a_reopened_run_brings_its_counter_and_charts_and_says_what_was_lost() {
+        let state = PageState::new(Lang::En, DeviceChoice::Cpu);
+        state.apply(started(1), None);
+        step(&state, 1, 3.0);
+        // The worker died at update 9; its replacement reopened the autosave of update 7.
+        state.lost_at.set(Some(9));
+        let history = vocab::protocol::RunHistory {
+            losses: vec![(6, 2.0), (7, 1.5)],
+            validation: vec![(
+                7,
+                Evaluation {
+                    loss: 1.0,
+                    accuracy: 0.5,
+                    images: 80,
+                },
+            )],
+            gradients: Vec::new(),
+        };
+        state.apply(
+            Event::Started(RunStarted {
+                steps: 7,
+                history,
+                reopened: Some(RunOrigin::Autosave),
+                ..match started(2) {
+                    Event::Started(run) => run,
+                    _ => unreachable!(),
+                }
+            }),
+            None,
+        );
+        assert_eq!(state.step.get_untracked(), 7);
+        assert_eq!(state.losses.get_untracked(), vec![(6, 2.0), (7, 1.5)]);
+        assert_eq!(state.accuracy.get_untracked(), vec![(7, 0.5)]);
+        assert_eq!(state.kept.get_untracked(), Some(7));
+        assert_eq!(
+            state.reopened.get_untracked(),
+            Some(Reopened {
+                origin: RunOrigin::Autosave,
+                steps: 7,
+                lost: Some(2)
+            })
+        );
+        assert_eq!(state.lost_at.get_untracked(), None);
+        // A later autosave moves the "kept" mark; a download does not.
+        let saved = |reason, steps| {
+            Event::RunSaved(vocab::protocol::RunSaved {
+                reason,
+                steps,
+                file_name: "run.vitp".into(),
+            })
+        };
+        state.apply(saved(SaveReason::Download, 8), None);
+        assert_eq!(state.kept.get_untracked(), Some(7));
+        state.apply(saved(SaveReason::Autosave, 9), None);
+        assert_eq!(state.kept.get_untracked(), Some(9));
     }
 
     #[test]
