@@ -97,6 +97,11 @@ pub struct Text {
     pub sgd: fn(&str) -> String,
     pub sgd_plain: &'static str,
     pub batch_size: &'static str,
+    /// The augmentation switch, with the largest shift in pixels.
+    pub augmentation: fn(usize) -> String,
+    pub augmentation_help: &'static str,
+    /// Under the batch: the faces are shown as the model saw them.
+    pub batch_augmented: &'static str,
     pub preset: &'static str,
     pub preset_tiny: &'static str,
     pub preset_small: &'static str,
@@ -330,6 +335,12 @@ pub static EN: Text = Text {
     sgd: |momentum| format!("SGD with momentum {momentum}"),
     sgd_plain: "SGD without momentum",
     batch_size: "Batch size",
+    augmentation: |shift| format!("Shift the training faces by up to {shift} pixels at random"),
+    augmentation_help: "Each update moves every training face by a few pixels, drawn afresh, \
+        so the model cannot learn the exact pixels of each image by heart and has to find what \
+        tells people apart. Without it the model soon knows every training face (training \
+        loss near 0) while it recognises few of the validation faces.",
+    batch_augmented: "Each face as the model saw it at this update, shifted.",
     preset: "Model",
     preset_tiny: "tiny: 16 patches of 8×8, width 32, 2 blocks",
     preset_small: "small: 64 patches of 4×4, width 64, 4 blocks",
@@ -628,6 +639,13 @@ pub static FR: Text = Text {
     sgd: |momentum| format!("SGD avec momentum {momentum}"),
     sgd_plain: "SGD sans momentum",
     batch_size: "Taille du lot",
+    augmentation: |shift| format!("Décaler les visages d’entraînement au hasard, jusqu’à {shift}\u{a0}pixels"),
+    augmentation_help: "À chaque mise à jour, chaque visage d’entraînement est décalé de \
+        quelques pixels, tirés à nouveau\u{a0}: le modèle ne peut pas apprendre par cœur les \
+        pixels exacts de chaque image et doit trouver ce qui distingue les personnes. Sans \
+        cela, il connaît vite chaque visage d’entraînement (perte d’entraînement proche de 0) \
+        mais reconnaît peu de visages de validation.",
+    batch_augmented: "Chaque visage tel que le modèle l’a vu à cette mise à jour, décalé.",
     preset: "Modèle",
     preset_tiny: "tiny\u{202f}: 16 patchs de 8×8, largeur 32, 2 blocs",
     preset_small: "small\u{202f}: 64 patchs de 4×4, largeur 64, 4 blocs",

@@ -43,6 +43,7 @@ fn page_settings(trainer: &Trainer) -> Option<RunSettings> {
         optimizer: OptimizerChoice::from_kind(options.optimizer)?,
         learning_rate: options.learning_rate,
         batch_size: options.batch_size,
+        augmentation: options.augmentation,
     })
 }
 

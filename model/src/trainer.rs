@@ -6,7 +6,7 @@ use burn::tensor::activation::log_softmax;
 use burn::tensor::{Device, Gradients, Int, Tensor, TensorData, Transaction};
 
 use crate::backward::{backward_pieces, read_backward_path};
-use crate::data::{Batch, EpochPosition, EpochSampler, ImageSet};
+use crate::data::{Batch, EpochPosition, EpochSampler, ImageSet, ImageShift};
 use crate::error::TrainError;
 use crate::optimizer::ModelOptimizer;
 use crate::optimizer_memory::WqMemory;
@@ -173,6 +173,11 @@ impl Trainer {
         Ok(())
     }
 
+    /// Shifts and mirrors from the next update on.
+    pub fn set_augmentation(&mut self, augmentation: crate::data::Augmentation) {
+        self.options.augmentation = augmentation;
+    }
+
     /// Switches optimizer from the next update; the new one starts with empty state.
     pub fn set_optimizer(&mut self, optimizer: OptimizerKind) {
         self.options.optimizer = optimizer;
@@ -261,7 +266,7 @@ impl Trainer {
             examples: self.sampler.examples(),
         };
         let checkpoint = self.checkpoint();
-        let pending = self.begin(batch, position, extras)?;
+        let pending = self.begin(batch, position, extras, Vec::new())?;
         self.remember(checkpoint);
         let report = pending.wait()?;
         Ok(self.settle(report))
@@ -281,10 +286,13 @@ impl Trainer {
         let mut batch = Batch::gather(data, &indices);
         let config = &self.options.model;
         let mut rng = SeededRng::for_stream(config.seed, &format!("augment.{}", self.steps + 1));
-        self.options
-            .augmentation
-            .apply(&mut batch, config.channels, config.image_size, &mut rng);
-        match self.begin(&batch, position, extras) {
+        let shifts = self.options.augmentation.apply(
+            &mut batch,
+            config.channels,
+            config.image_size,
+            &mut rng,
+        );
+        match self.begin(&batch, position, extras, shifts) {
             Ok(pending) => {
                 self.remember(checkpoint);
                 Ok(pending)
@@ -388,6 +396,7 @@ impl Trainer {
         batch: &Batch,
         position: EpochPosition,
         extras: StepExtras,
+        augmented: Vec<ImageShift>,
     ) -> Result<Pending<StepReport>, TrainError> {
         let (images, labels) = self.batch_tensors(batch, &self.device)?;
         let model = self.model.clone();
@@ -553,6 +562,7 @@ impl Trainer {
                 tracked,
                 attention_gradients,
                 backward,
+                augmented,
             })
         }))
     }

@@ -56,6 +56,7 @@ fn settings_of(manifest: &RunManifest, classes: usize) -> Result<RunSettings, Ru
                 optimizer,
                 learning_rate: training.learning_rate,
                 batch_size: training.batch_size,
+                augmentation: training.augmentation,
             }
         }
     };

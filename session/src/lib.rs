@@ -75,6 +75,7 @@ fn trainer_for(
     options.optimizer = settings.optimizer.kind();
     options.learning_rate = settings.learning_rate;
     options.batch_size = settings.batch_size;
+    options.augmentation = settings.augmentation;
     Trainer::new(options, faces.train.labels().len(), device.clone())
 }
 
@@ -223,6 +224,14 @@ impl Session {
                     }
                     Err(e) => vec![refused(e)],
                 }
+            }
+            Command::SetAugmentation { augmentation } => {
+                let Some(run) = &mut self.run else {
+                    return vec![refused(Refusal::NotReady)];
+                };
+                run.trainer.set_augmentation(augmentation);
+                run.settings.augmentation = augmentation;
+                Vec::new()
             }
             Command::Rollback => {
                 let mut out = self.pause();

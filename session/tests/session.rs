@@ -665,3 +665,29 @@ fn a_start_with_a_kept_run_reopens_it_and_a_damaged_one_starts_afresh() {
     );
     assert_eq!(other.steps(), 0);
 }
+
+#[test]
+fn the_page_shifts_training_faces_by_default_and_reports_each_shift() {
+    let (mut session, _) = session();
+    assert_eq!(
+        session.settings().unwrap().augmentation,
+        vocab::Augmentation::PAGE
+    );
+    let out = run(&mut session, Command::Step);
+    let Some(Event::Step { report, .. }) = out.first() else {
+        panic!("a step")
+    };
+    assert_eq!(report.augmented.len(), report.indices.len());
+    assert!(report
+        .augmented
+        .iter()
+        .all(|s| !s.flip && s.dx.abs() <= 2 && s.dy.abs() <= 2));
+    let off = vocab::Augmentation::default();
+    run(&mut session, Command::SetAugmentation { augmentation: off });
+    let out = run(&mut session, Command::Step);
+    let Some(Event::Step { report, .. }) = out.first() else {
+        panic!("a step")
+    };
+    assert!(report.augmented.is_empty());
+    assert_eq!(session.settings().unwrap().augmentation, off);
+}

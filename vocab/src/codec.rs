@@ -37,7 +37,7 @@ mod tests {
 
     // `Command::name` and `Event::name` match every variant: a new one does not build until
     // it is named, and the test below fails until a sample of it round-trips.
-    const COMMANDS: usize = 15;
+    const COMMANDS: usize = 16;
     const EVENTS: usize = 16;
 
     fn settings() -> RunSettings {
@@ -121,6 +121,11 @@ mod tests {
                 d_queries: vec![NAN],
                 d_keys: vec![NAN],
             })),
+            augmented: vec![crate::data::ImageShift {
+                flip: true,
+                dx: -2,
+                dy: 1,
+            }],
         }
     }
 
@@ -146,6 +151,9 @@ mod tests {
                 optimizer: OptimizerChoice::Sgd,
             },
             Command::SetBatchSize { batch_size: 16 },
+            Command::SetAugmentation {
+                augmentation: crate::data::Augmentation::PAGE,
+            },
             Command::Rollback,
             Command::UseSynthetic,
             Command::Inspect(InspectTarget {

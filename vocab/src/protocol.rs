@@ -12,6 +12,7 @@ use thiserror::Error;
 
 use crate::backend::Backend;
 use crate::config::Preset;
+use crate::data::Augmentation;
 use crate::error::{BackendError, TrainError};
 use crate::faces::{ImportError, Skipped, SourceFile};
 use crate::optimizer::OptimizerChoice;
@@ -36,6 +37,9 @@ pub struct RunSettings {
     pub optimizer: OptimizerChoice,
     pub learning_rate: f64,
     pub batch_size: usize,
+    /// Shifts (and mirrors) of the training images, drawn afresh at every update.
+    #[serde(default)]
+    pub augmentation: Augmentation,
 }
 
 impl Default for RunSettings {
@@ -46,6 +50,7 @@ impl Default for RunSettings {
             optimizer: OptimizerChoice::Adam,
             learning_rate: OptimizerChoice::Adam.usual_learning_rate(),
             batch_size: 32,
+            augmentation: Augmentation::PAGE,
         }
     }
 }
@@ -101,6 +106,10 @@ pub enum Command {
     },
     SetBatchSize {
         batch_size: usize,
+    },
+    /// Shifts (and mirrors) of the training images from the next update on.
+    SetAugmentation {
+        augmentation: Augmentation,
     },
     /// Back to the last good weights after a divergence, or one update back otherwise.
     Rollback,
@@ -451,6 +460,7 @@ impl Command {
             Command::SetLearningRate { .. } => "set_learning_rate",
             Command::SetOptimizer { .. } => "set_optimizer",
             Command::SetBatchSize { .. } => "set_batch_size",
+            Command::SetAugmentation { .. } => "set_augmentation",
             Command::Rollback => "rollback",
             Command::UseSynthetic => "use_synthetic",
             Command::Inspect(_) => "inspect",

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::EpochPosition;
+use crate::data::{EpochPosition, ImageShift};
 
 /// L2 norms of the gradient of one block's weight matrices (biases left out).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -229,6 +229,10 @@ pub struct StepReport {
     /// Present when asked for (a single Step in the page): one head's backward pass.
     #[serde(default)]
     pub backward: Option<Box<BackwardPath>>,
+    /// What each image of the batch went through before the model saw it (in batch order;
+    /// empty when augmentation is off).
+    #[serde(default)]
+    pub augmented: Vec<ImageShift>,
 }
 
 impl StepReport {

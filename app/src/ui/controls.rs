@@ -9,7 +9,7 @@ use crate::i18n::decimal;
 use crate::ui::bridge::Bridge;
 use crate::ui::state::PageState;
 use vocab::protocol::{Command, DeviceChoice, RunSettings};
-use vocab::OptimizerChoice;
+use vocab::{Augmentation, OptimizerChoice};
 
 /// Learning rates offered beside the free field, from timid to absurd.
 const LEARNING_RATES: [f64; 9] = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 1.0, 100.0];
@@ -140,6 +140,15 @@ pub fn Controls(state: PageState, bridge: Link) -> impl IntoView {
             bridge.with_value(|b| b.send(Command::SetBatchSize { batch_size }));
         }
     };
+    let on_augmentation = move |ev| {
+        let augmentation = if event_target_checked(&ev) {
+            Augmentation::PAGE
+        } else {
+            Augmentation::default()
+        };
+        state.settings.update(|s| s.augmentation = augmentation);
+        bridge.with_value(|b| b.send(Command::SetAugmentation { augmentation }));
+    };
     let on_preset = move |ev| {
         if let Ok(preset) = event_target_value(&ev).parse::<Preset>() {
             reset_with(state, bridge, |s| s.preset = preset);
@@ -214,6 +223,12 @@ pub fn Controls(state: PageState, bridge: Link) -> impl IntoView {
                         <option value=n.to_string() selected=move || state.settings.with(|s| s.batch_size == n)>{n}</option>
                     }).collect_view()}
                 </select>
+            </label>
+            <label class="check advanced" title=move || t().augmentation_help>
+                <input type="checkbox" id="augmentation"
+                    prop:checked=move || state.settings.with(|s| !s.augmentation.is_off())
+                    on:change=on_augmentation />
+                {move || (t().augmentation)(Augmentation::PAGE.max_shift)}
             </label>
             <label>{move || t().preset}
                 <select id="preset" on:change=on_preset>

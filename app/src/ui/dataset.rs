@@ -12,6 +12,7 @@ use web_sys::{File, Url};
 use crate::i18n::decimal;
 use crate::ui::bridge::Bridge;
 use crate::ui::state::{DatasetView, PageState};
+use vocab::data::ImageShift;
 use vocab::protocol::{Command, ImportKind};
 use vocab::SourceFile;
 
@@ -135,14 +136,35 @@ fn face_html(atlas: &FaceAtlas, index: usize, label: &str) -> String {
     )
 }
 
+/// The batch's faces, each moved as the update moved it, in batch order.
+fn augmented_atlas(data: &DatasetView, indices: &[usize], shifts: &[ImageShift]) -> FaceAtlas {
+    let size = data.summary.size;
+    let mut pixels = Vec::with_capacity(indices.len() * size * size);
+    for (&index, shift) in indices.iter().zip(shifts) {
+        let Some(face) = data.train_image(index) else {
+            continue;
+        };
+        let mut face = face.to_vec();
+        shift.apply(&mut face, size);
+        pixels.extend(face);
+    }
+    FaceAtlas::new(&pixels, size, pixels.len() / (size * size).max(1))
+}
+
 #[component]
 pub fn BatchView(state: PageState) -> impl IntoView {
+    // The shifted faces' picture lives as long as the grid shows it (dropping an atlas
+    // revokes its address).
+    let shown = StoredValue::new_local(None::<FaceAtlas>);
     let grid = move || {
         let lang = state.lang.get();
         let t = lang.text();
         let (Some(report), Some(data)) = (state.report.get(), state.dataset.get()) else {
             return None;
         };
+        // The faces as the model saw them: the same shifts, applied to the same pixels.
+        let seen = (!report.augmented.is_empty())
+            .then(|| augmented_atlas(&data, &report.indices, &report.augmented));
         let mut html = String::new();
         for i in 0..report.indices.len() {
             let (truth, guess) = (report.labels[i], report.predicted[i]);
@@ -159,7 +181,10 @@ pub fn BatchView(state: PageState) -> impl IntoView {
             html.push_str(&format!(
                 r#"<figure class="batch-face {}">{}<figcaption><span class="truth">{} {truth_name}</span><span class="guess">{} {guess_name} · p={p}</span><span class="p-true">{p_true}</span></figcaption></figure>"#,
                 if correct { "right" } else { "wrong" },
-                face_html(&data.atlas, report.indices[i], data.person(truth)),
+                match &seen {
+                    Some(atlas) => face_html(atlas, i, data.person(truth)),
+                    None => face_html(&data.atlas, report.indices[i], data.person(truth)),
+                },
                 t.true_identity,
                 t.predicted,
             ));
@@ -170,18 +195,21 @@ pub fn BatchView(state: PageState) -> impl IntoView {
             .zip(&report.predicted)
             .filter(|(a, b)| a == b)
             .count();
-        Some((
-            html,
-            data.atlas.variable(),
-            (t.batch_summary)(right, report.indices.len()),
-        ))
+        let summary = (t.batch_summary)(right, report.indices.len());
+        let (atlas, note) = match &seen {
+            Some(atlas) => (atlas.variable(), Some(t.batch_augmented)),
+            None => (data.atlas.variable(), None),
+        };
+        shown.set_value(seen);
+        Some((html, atlas, summary, note))
     };
     view! {
         <div id="batch">
             {move || match grid() {
                 None => view! { <p class="empty">{state.lang.get().text().batch_empty}</p> }.into_any(),
-                Some((html, atlas, summary)) => view! {
+                Some((html, atlas, summary, note)) => view! {
                     <p class="batch-summary" id="batch-summary">{summary}</p>
+                    {note.map(|note| view! { <p class="note" id="batch-augmented">{note}</p> })}
                     <div class="batch-grid" style=atlas inner_html=html></div>
                 }.into_any(),
             }}

@@ -402,6 +402,7 @@ mod tests {
             },
             attention_gradients: None,
             backward: None,
+            augmented: Vec::new(),
         }
     }
 
