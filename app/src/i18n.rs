@@ -129,6 +129,8 @@ pub struct Text {
     pub latest_accuracy: fn(&str, u64) -> String,
     pub no_points_yet: &'static str,
     pub help_loss: &'static str,
+    pub loss_batch_legend: &'static str,
+    pub loss_validation_legend: &'static str,
     pub help_accuracy: &'static str,
 
     pub batch: &'static str,
@@ -364,7 +366,7 @@ pub static EN: Text = Text {
     help_progress: "An epoch is one pass over every training image: with this batch size it takes \
         the number of updates shown. The bar shows how far the current pass has gone.",
 
-    loss_chart: "Loss on each batch",
+    loss_chart: "Loss: each batch and the validation faces",
     log_scale: "Log scale",
     loss_axis: "loss",
     update_axis: "update",
@@ -378,7 +380,12 @@ pub static EN: Text = Text {
     no_points_yet: "Press Step or Play to train.",
     help_loss: "The loss is −log p, where p is the probability the model gave the right person, \
         averaged over the batch. It starts near log(number of people) and falls as the model \
-        learns. Each point is one update, on a different batch, so the curve is noisy.",
+        learns. Each point is one update, on a different batch, so the curve is noisy. The \
+        orange dots are the same loss on the validation faces, which the model never trains on, \
+        measured at the start and after every epoch: when the batch loss keeps falling and the \
+        validation loss stops falling or rises, the model is memorising its training faces.",
+    loss_batch_legend: "batch",
+    loss_validation_legend: "validation",
     help_accuracy: "Faces the model never trains on, checked at the start and at the end of every \
         epoch: the share it names correctly. This is what tells learning from memorising.",
 
@@ -671,7 +678,7 @@ pub static FR: Text = Text {
         taille de lot, il faut le nombre de mises à jour indiqué. La barre montre où en est le \
         passage en cours.",
 
-    loss_chart: "Perte sur chaque lot",
+    loss_chart: "Perte\u{202f}: chaque lot et les visages de validation",
     log_scale: "Échelle logarithmique",
     loss_axis: "perte",
     update_axis: "mise à jour",
@@ -686,7 +693,12 @@ pub static FR: Text = Text {
     help_loss: "La perte vaut −log p, où p est la probabilité que le modèle donne à la bonne \
         personne, en moyenne sur le lot. Elle part d’environ log(nombre de personnes) et baisse \
         à mesure que le modèle apprend. Chaque point est une mise à jour, sur un lot différent\u{202f}: \
-        la courbe est donc bruitée.",
+        la courbe est donc bruitée. Les points orange sont la même perte sur les visages de \
+        validation, sur lesquels le modèle ne s’entraîne jamais, mesurée au départ et après \
+        chaque époque\u{202f}: quand la perte sur les lots continue de baisser alors que celle de \
+        validation ne baisse plus ou remonte, le modèle apprend ses visages d’entraînement par cœur.",
+    loss_batch_legend: "lots",
+    loss_validation_legend: "validation",
     help_accuracy:
         "Des visages sur lesquels le modèle ne s’entraîne jamais, vérifiés au départ et à \
         la fin de chaque époque\u{202f}: la part qu’il nomme correctement. C’est ce qui distingue \

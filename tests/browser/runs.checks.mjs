@@ -54,6 +54,9 @@ export async function runsTests(browser, origin, { test, check }) {
       const banner = await page.textContent('#reopened');
       check(banner.includes('update 3'), banner);
       check((await lossPoints(page)).length === 3, 'the loss chart lost its past');
+      // The validation loss of update 0 is drawn beside the batch losses, kept with the run.
+      const validation = await page.$eval('#loss-chart', (e) => JSON.parse(e.dataset.validation));
+      check(validation.length === 1 && validation[0][0] === 0 && validation[0][1] > 0, `validation loss points: ${JSON.stringify(validation)}`);
       await ready(page);
       await stepTo(page, 4);
       const losses = await lossPoints(page);

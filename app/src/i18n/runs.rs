@@ -21,6 +21,9 @@ pub struct RunsText {
     /// The worker died before the run was ever kept.
     pub started_again: &'static str,
     pub not_kept: fn(&str) -> String,
+    /// The workers kept dying at start-up, with the last reason.
+    pub worker_down: fn(&str) -> String,
+    pub fresh_on_cpu: &'static str,
 }
 
 pub static EN: RunsText = RunsText {
@@ -49,6 +52,10 @@ pub static EN: RunsText = RunsText {
     },
     start_fresh: "Start a fresh run instead",
     started_again: "No copy of the run had been kept yet: it starts again from the seed.",
+    worker_down: |why| {
+        format!("The training stopped three times in a row before it could start ({why}), so it is not restarted again. A fresh run on the CPU sets the kept run aside.")
+    },
+    fresh_on_cpu: "Start a fresh run on the CPU",
     not_kept: |why| {
         format!("This run is not being kept in the browser ({why}). Training goes on; use “Save run…” to keep it as a file.")
     },
@@ -80,6 +87,10 @@ pub static FR: RunsText = RunsText {
     start_fresh: "Repartir de zéro",
     started_again:
         "Aucune copie de l’entraînement n’avait encore été conservée\u{a0}: il repart de la graine.",
+    worker_down: |why| {
+        format!("L’entraînement s’est arrêté trois fois de suite avant de pouvoir démarrer ({why})\u{a0}: il n’est plus relancé. Un nouvel entraînement sur le processeur laisse de côté celui qui était conservé.")
+    },
+    fresh_on_cpu: "Nouvel entraînement sur le processeur",
     not_kept: |why| {
         format!("Cet entraînement n’est pas conservé dans le navigateur ({why}). L’entraînement continue\u{a0}; utilisez «\u{a0}Enregistrer l’entraînement…\u{a0}» pour le garder dans un fichier.")
     },

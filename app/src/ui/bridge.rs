@@ -34,6 +34,39 @@ struct Inner {
     frame_requested: Cell<bool>,
     /// Handlers of the current worker, kept alive with it.
     handlers: RefCell<Vec<Closure<dyn FnMut(JsValue)>>>,
+    restarts: Cell<Restarts>,
+}
+
+/// How many workers in a row may die before their first run: one that dies at start-up
+/// every time (a kept run it cannot take, a broken GPU driver) must not be restarted in a loop.
+pub const STARTS_BEFORE_GIVING_UP: u32 = 3;
+
+/// Counts the workers that died before they started a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Restarts {
+    failed_starts: u32,
+    started: bool,
+}
+
+impl Restarts {
+    /// A new worker is on its way.
+    pub fn spawned(&mut self) {
+        self.started = false;
+    }
+
+    /// Its run started: it is alive, whatever came before.
+    pub fn run_started(&mut self) {
+        self.started = true;
+        self.failed_starts = 0;
+    }
+
+    /// It died: whether to start another one.
+    pub fn died(&mut self) -> bool {
+        if !self.started {
+            self.failed_starts += 1;
+        }
+        self.failed_starts < STARTS_BEFORE_GIVING_UP
+    }
 }
 
 /// A handle to the training worker; clones share it.
@@ -50,13 +83,18 @@ impl Bridge {
             inbox: RefCell::new(Vec::new()),
             frame_requested: Cell::new(false),
             handlers: RefCell::new(Vec::new()),
+            restarts: Cell::new(Restarts::default()),
         }));
-        bridge.spawn();
+        bridge.spawn(true);
         bridge
     }
 
-    /// Starts a worker and asks it for a run on the chosen device.
-    fn spawn(&self) {
+    /// Starts a worker and asks it for a run on the chosen device: the run kept in the
+    /// browser when `resume`, else one from the seed.
+    fn spawn(&self, resume: bool) {
+        let mut restarts = self.0.restarts.get();
+        restarts.spawned();
+        self.0.restarts.set(restarts);
         let worker = match Worker::new(WORKER_SCRIPT) {
             Ok(worker) => worker,
             Err(error) => {
@@ -92,7 +130,7 @@ impl Bridge {
         self.send(Command::Start {
             device: state.device_choice.get_untracked(),
             settings: state.settings.get_untracked(),
-            resume: true,
+            resume,
             kept: Vec::new(),
         });
         self.send(Command::Inspect(state.inspect.get_untracked()));
@@ -106,13 +144,29 @@ impl Bridge {
         }
         self.0.waiting.borrow_mut().clear();
         let state = self.0.state;
-        state.notify(Notice::WorkerLost(why));
-        // The new worker reopens the last autosave; the page says what was lost since.
-        state.lost_at.set(Some(state.step.get_untracked()));
         state.playing.set(false);
         state.device_choice.set(DeviceChoice::Cpu);
         state.device.set(None);
-        self.spawn();
+        let mut restarts = self.0.restarts.get();
+        let again = restarts.died();
+        self.0.restarts.set(restarts);
+        if !again {
+            state.worker_down.set(Some(why));
+            return;
+        }
+        state.notify(Notice::WorkerLost(why));
+        // The new worker reopens the last autosave; the page says what was lost since.
+        state.lost_at.set(Some(state.step.get_untracked()));
+        self.spawn(true);
+    }
+
+    /// After the workers kept dying at start-up: a fresh run from the seed on the CPU,
+    /// leaving the kept run aside.
+    pub fn start_fresh_on_cpu(&self) {
+        self.0.restarts.set(Restarts::default());
+        self.0.state.worker_down.set(None);
+        self.0.state.lost_at.set(None);
+        self.spawn(false);
     }
 
     pub fn send(&self, command: Command) {
@@ -175,6 +229,11 @@ impl Bridge {
         let events: Vec<_> = self.0.inbox.borrow_mut().drain(..).collect();
         let start = now();
         for (event, bytes) in events {
+            if matches!(event, Event::Started(_)) {
+                let mut restarts = self.0.restarts.get();
+                restarts.run_started();
+                self.0.restarts.set(restarts);
+            }
             // A run file the learner asked for goes to the browser's downloads.
             if let (Event::RunSaved(saved), Some(bytes)) = (&event, &bytes) {
                 if saved.reason == SaveReason::Download {
@@ -189,5 +248,34 @@ impl Bridge {
             move || crate::ui::draw::frame::record_update(applied, now() - start),
             std::time::Duration::ZERO,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workers_that_die_at_start_up_are_restarted_twice_then_given_up() {
+        let mut restarts = Restarts::default();
+        restarts.spawned();
+        restarts.run_started();
+        // A worker that ran, then died: always replaced.
+        assert!(restarts.died());
+        restarts.spawned();
+        assert!(restarts.died(), "first death at start-up");
+        restarts.spawned();
+        assert!(restarts.died(), "second death at start-up");
+        restarts.spawned();
+        assert!(!restarts.died(), "third worker in a row dead at start-up");
+        // One that starts its run resets the count.
+        let mut restarts = Restarts::default();
+        restarts.spawned();
+        assert!(restarts.died());
+        restarts.spawned();
+        restarts.run_started();
+        assert!(restarts.died());
+        restarts.spawned();
+        assert!(restarts.died());
     }
 }

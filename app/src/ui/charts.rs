@@ -17,6 +17,8 @@ use crate::ui::state::PageState;
 
 const LOSS_COLOUR: RGBColor = RGBColor(0, 114, 178);
 const ACCURACY_COLOUR: RGBColor = RGBColor(213, 94, 0);
+/// The validation images' loss: the accuracy chart's colour, as it is measured with it.
+const VALIDATION_LOSS_COLOUR: RGBColor = ACCURACY_COLOUR;
 const GRID: RGBColor = RGBColor(225, 225, 225);
 /// The update axis spans at least this many updates, so its ticks are whole numbers.
 const MIN_UPDATES: f64 = 10.0;
@@ -97,71 +99,105 @@ fn style(ratio: f64, size: f64) -> TextStyle<'static> {
         .color(&RGBColor(40, 40, 40))
 }
 
+/// The two loss curves and their legend's words.
+struct LossSeries<'a> {
+    /// (update, loss on that update's batch).
+    batch: &'a [(u64, f32)],
+    /// (update, loss on the validation images after it).
+    validation: &'a [(u64, f32)],
+    batch_label: &'a str,
+    validation_label: &'a str,
+}
+
+fn finite_points(points: &[(u64, f32)]) -> Vec<(f64, f64)> {
+    points
+        .iter()
+        .filter(|(_, l)| l.is_finite())
+        .map(|&(s, l)| (s as f64, l as f64))
+        .collect()
+}
+
 fn draw_loss(
     root: &DrawingArea<MeasuredCanvas, Shift>,
-    points: &[(u64, f32)],
+    losses: LossSeries,
     log_scale: bool,
     axes: Axes,
 ) -> Result<(), Box<dyn std::error::Error>> {
     root.fill(&WHITE)?;
     let r = axes.ratio;
-    let finite: Vec<(f64, f64)> = points
-        .iter()
-        .filter(|(_, l)| l.is_finite())
-        .map(|&(s, l)| (s as f64, l as f64))
-        .collect();
-    let last_step = finite.last().map_or(1.0, |p| p.0).max(MIN_UPDATES);
+    let finite = finite_points(losses.batch);
+    let validation = finite_points(losses.validation);
+    let both = || finite.iter().chain(&validation);
+    let last_step = both().map(|p| p.0).fold(0.0, f64::max).max(MIN_UPDATES);
     let x_range = 0.0..last_step * 1.02 + 0.5;
     // Before the first point, a range of 0 to 1 (not 0 to 0.001, whose labels crowd the axis).
-    let max = if finite.is_empty() {
+    let max = if finite.is_empty() && validation.is_empty() {
         1.0
     } else {
-        finite.iter().map(|p| p.1).fold(0.0, f64::max).max(1e-3)
+        both().map(|p| p.1).fold(0.0, f64::max).max(1e-3)
     };
     let mut builder = ChartBuilder::on(root);
     builder
         .margin((12.0 * r) as i32)
         .x_label_area_size((34.0 * r) as i32)
         .y_label_area_size((54.0 * r) as i32);
-    let series = LineSeries::new(
-        finite.iter().copied(),
-        LOSS_COLOUR.stroke_width((2.0 * r) as u32),
-    );
+    let line = LOSS_COLOUR.stroke_width((2.0 * r) as u32);
+    let held_out = VALIDATION_LOSS_COLOUR.stroke_width((2.0 * r) as u32);
+    let dot = (3.5 * r) as u32;
+    let legend = [
+        Entry {
+            label: losses.batch_label,
+            colour: LOSS_COLOUR,
+            width: 2.0,
+        },
+        Entry {
+            label: losses.validation_label,
+            colour: VALIDATION_LOSS_COLOUR,
+            width: 2.0,
+        },
+    ];
+    macro_rules! finish {
+        ($chart:expr) => {{
+            let mut chart = $chart;
+            chart
+                .configure_mesh()
+                .light_line_style(GRID)
+                .max_light_lines(1)
+                .x_label_formatter(&|x| axis_label(axes.lang, *x))
+                .y_label_formatter(&|y| axis_label(axes.lang, *y))
+                .x_desc(axes.x)
+                .y_desc(axes.y)
+                .label_style(style(r, 12.0))
+                .axis_desc_style(style(r, 13.0))
+                .draw()?;
+            chart.draw_series(LineSeries::new(finite.iter().copied(), line))?;
+            chart.draw_series(LineSeries::new(validation.iter().copied(), held_out))?;
+            chart.draw_series(
+                validation
+                    .iter()
+                    .map(|&p| Circle::new(p, dot, VALIDATION_LOSS_COLOUR.filled())),
+            )?;
+            if !validation.is_empty() {
+                draw_legend(
+                    &chart.plotting_area().strip_coord_spec(),
+                    &legend,
+                    style(r, 12.0),
+                    Corner::UpperRight,
+                    r,
+                )?;
+            }
+        }};
+    }
     if log_scale {
-        let min = finite
-            .iter()
+        let min = both()
             .map(|p| p.1)
             .filter(|l| *l > 0.0)
             .fold(f64::INFINITY, f64::min)
             .min(max)
             .max(1e-6);
-        let mut chart = builder.build_cartesian_2d(x_range, (min * 0.8..max * 1.25).log_scale())?;
-        chart
-            .configure_mesh()
-            .light_line_style(GRID)
-            .max_light_lines(1)
-            .x_label_formatter(&|x| axis_label(axes.lang, *x))
-            .y_label_formatter(&|y| axis_label(axes.lang, *y))
-            .x_desc(axes.x)
-            .y_desc(axes.y)
-            .label_style(style(r, 12.0))
-            .axis_desc_style(style(r, 13.0))
-            .draw()?;
-        chart.draw_series(series)?;
+        finish!(builder.build_cartesian_2d(x_range, (min * 0.8..max * 1.25).log_scale())?);
     } else {
-        let mut chart = builder.build_cartesian_2d(x_range, 0.0..max * 1.08)?;
-        chart
-            .configure_mesh()
-            .light_line_style(GRID)
-            .max_light_lines(1)
-            .x_label_formatter(&|x| axis_label(axes.lang, *x))
-            .y_label_formatter(&|y| axis_label(axes.lang, *y))
-            .x_desc(axes.x)
-            .y_desc(axes.y)
-            .label_style(style(r, 12.0))
-            .axis_desc_style(style(r, 13.0))
-            .draw()?;
-        chart.draw_series(series)?;
+        finish!(builder.build_cartesian_2d(x_range, 0.0..max * 1.08)?);
     }
     root.present()?;
     Ok(())
@@ -252,6 +288,7 @@ pub fn LossChart(state: PageState) -> impl IntoView {
         let lang = state.lang.get();
         let t = lang.text();
         let points = state.losses.get();
+        let validation = state.validation_losses.get();
         let log_scale = state.log_scale.get();
         draw_chart_next_frame("loss", element, size, move |root, ratio| {
             let axes = Axes {
@@ -260,7 +297,13 @@ pub fn LossChart(state: PageState) -> impl IntoView {
                 y: t.loss_axis,
                 ratio,
             };
-            draw_loss(root, &points, log_scale, axes)
+            let losses = LossSeries {
+                batch: &points,
+                validation: &validation,
+                batch_label: t.loss_batch_legend,
+                validation_label: t.loss_validation_legend,
+            };
+            draw_loss(root, losses, log_scale, axes)
         });
     });
     let latest = move || {
@@ -279,6 +322,7 @@ pub fn LossChart(state: PageState) -> impl IntoView {
             role="img"
             aria-label=move || state.lang.get().text().loss_chart
             data-points=move || state.losses.with(|p| points_json(p))
+            data-validation=move || state.validation_losses.with(|p| points_json(p))
         ></canvas>
         <p class="chart-caption" id="loss-latest">{latest}</p>
         <ExportPng canvas=canvas name="loss" state />

@@ -34,7 +34,7 @@ use dataset::{BatchView, DatasetPanel};
 use flow::FlowOfV;
 use notices::{DivergenceBanner, Notices};
 use playground::QkPlayground;
-use runs::{install_drop, ReopenedBanner, RunFiles};
+use runs::{install_drop, ReopenedBanner, RunFiles, WorkerDownBanner};
 pub use state::PageState;
 use then_now::ThenAndNow;
 use tour::Tour;
@@ -214,6 +214,7 @@ fn App() -> impl IntoView {
             <Tour state />
             <DivergenceBanner state bridge />
             <ReopenedBanner state bridge />
+            <WorkerDownBanner state bridge />
             <Notices state />
             <div class="layout">
                 <div class="column narrow">

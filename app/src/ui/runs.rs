@@ -165,3 +165,21 @@ pub fn ReopenedBanner(state: PageState, bridge: Link) -> impl IntoView {
         })
     }
 }
+
+/// The workers kept dying at start-up: say why, and offer a fresh run on the CPU.
+#[component]
+pub fn WorkerDownBanner(state: PageState, bridge: Link) -> impl IntoView {
+    move || {
+        let why = state.worker_down.get()?;
+        let t = state.lang.get().text();
+        Some(view! {
+            <section class="banner danger" id="worker-down" role="alert">
+                <p>{(t.runs.worker_down)(&why)}</p>
+                <button id="fresh-on-cpu" class="primary"
+                    on:click=move |_| bridge.with_value(Bridge::start_fresh_on_cpu)>
+                    {t.runs.fresh_on_cpu}
+                </button>
+            </section>
+        })
+    }
+}

@@ -95,6 +95,8 @@ pub struct PageState {
     pub losses: RwSignal<Vec<(u64, f32)>>,
     /// (update, validation accuracy in [0, 1]).
     pub accuracy: RwSignal<Vec<(u64, f32)>>,
+    /// (update, loss on the validation images): beside the batch loss, it shows memorising.
+    pub validation_losses: RwSignal<Vec<(u64, f32)>>,
     pub report: RwSignal<Option<Arc<StepReport>>>,
     /// The last single Step's backward pass through the inspected head, with its update
     /// (Play's updates leave it out).
@@ -122,6 +124,8 @@ pub struct PageState {
     pub kept: RwSignal<Option<u64>>,
     /// A run reopened (from a file or the browser's storage), until the learner dismisses it.
     pub reopened: RwSignal<Option<Reopened>>,
+    /// Why the workers kept dying at start-up, when the page stopped restarting them.
+    pub worker_down: RwSignal<Option<String>>,
     /// The update the page had reached when its worker died: the reopened run says how many
     /// were lost.
     pub lost_at: RwSignal<Option<u64>>,
@@ -176,6 +180,7 @@ impl PageState {
             step: RwSignal::new(0),
             losses: RwSignal::new(Vec::new()),
             accuracy: RwSignal::new(Vec::new()),
+            validation_losses: RwSignal::new(Vec::new()),
             report: RwSignal::new(None),
             backward: RwSignal::new(None),
             steps_in_flight: RwSignal::new(0),
@@ -194,6 +199,7 @@ impl PageState {
             kept: RwSignal::new(None),
             reopened: RwSignal::new(None),
             lost_at: RwSignal::new(None),
+            worker_down: RwSignal::new(None),
             lesson: RwSignal::new(0),
             classroom: RwSignal::new(false),
         }
@@ -241,8 +247,15 @@ impl PageState {
                 self.accuracy.set(
                     history
                         .validation
-                        .into_iter()
-                        .map(|(step, e)| (step, e.accuracy))
+                        .iter()
+                        .map(|(step, e)| (*step, e.accuracy))
+                        .collect(),
+                );
+                self.validation_losses.set(
+                    history
+                        .validation
+                        .iter()
+                        .map(|(step, e)| (*step, e.loss))
                         .collect(),
                 );
                 self.gradients.set(history.gradients);
@@ -290,10 +303,16 @@ impl PageState {
                 }
                 self.report.set(Some(Arc::new(report)));
             }
-            Event::Validation { step, evaluation } => self.accuracy.update(|points| {
-                points.retain(|(s, _)| *s < step);
-                points.push((step, evaluation.accuracy));
-            }),
+            Event::Validation { step, evaluation } => {
+                self.accuracy.update(|points| {
+                    points.retain(|(s, _)| *s < step);
+                    points.push((step, evaluation.accuracy));
+                });
+                self.validation_losses.update(|points| {
+                    points.retain(|(s, _)| *s < step);
+                    points.push((step, evaluation.loss));
+                });
+            }
             Event::Playing { playing } => self.playing.set(playing),
             Event::Probe(view) => self.probe.set(Some(Arc::from(view))),
             Event::Initial(view) => self.initial.set(Some(Arc::from(view))),
@@ -318,6 +337,8 @@ impl PageState {
                 self.divergence.set(None);
                 self.losses.update(|p| p.retain(|(s, _)| *s <= step));
                 self.accuracy.update(|p| p.retain(|(s, _)| *s <= step));
+                self.validation_losses
+                    .update(|p| p.retain(|(s, _)| *s <= step));
                 self.gradients.update(|p| p.retain(|(s, _)| *s <= step));
                 self.weight_history
                     .update(|p| p.retain(|(s, _, _)| *s <= step));
@@ -463,6 +484,7 @@ mod tests {
         assert_eq!(state.step.get_untracked(), 7);
         assert_eq!(state.losses.get_untracked(), vec![(6, 2.0), (7, 1.5)]);
         assert_eq!(state.accuracy.get_untracked(), vec![(7, 0.5)]);
+        assert_eq!(state.validation_losses.get_untracked(), vec![(7, 1.0)]);
         assert_eq!(state.kept.get_untracked(), Some(7));
         assert_eq!(
             state.reopened.get_untracked(),
