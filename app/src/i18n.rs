@@ -302,7 +302,10 @@ pub static EN: Text = Text {
     device_cpu: "CPU",
     device_running: |name| format!("Training on {name}"),
     device_starting: "Starting the model…",
-    device_switch_note: "Switching the device starts again from the same initial weights.",
+    device_switch_note: "Switching the device carries the run on where it is, with the same \
+        weights. When leaving WebGPU, the optimizer's memory (the velocity of SGD with \
+        momentum, Adam's moments and update count) starts afresh, as before the first update: \
+        the browser cannot read it back from the graphics card.",
     gpu_fallback: |why| {
         format!("WebGPU could not start ({why}). Training runs on the CPU instead; nothing else changes.")
     },
@@ -610,7 +613,11 @@ pub static FR: Text = Text {
     device_cpu: "Processeur (CPU)",
     device_running: |name| format!("Entraînement sur {name}"),
     device_starting: "Démarrage du modèle…",
-    device_switch_note: "Changer de calcul repart des mêmes poids initiaux.",
+    device_switch_note: "Changer de calcul poursuit l’entraînement là où il en est, avec les \
+        mêmes poids. En quittant WebGPU, la mémoire de l’optimiseur (la vitesse du SGD avec \
+        momentum, les moments d’Adam et leur compteur de mises à jour) repart comme avant la \
+        première mise à jour\u{202f}: le navigateur ne peut pas la relire depuis la carte \
+        graphique.",
     gpu_fallback: |why| {
         format!("WebGPU n’a pas pu démarrer ({why}). L’entraînement tourne sur le processeur\u{202f}; rien d’autre ne change.")
     },
