@@ -19,6 +19,7 @@ pub mod data;
 pub mod error;
 pub mod faces;
 pub mod float_text;
+pub mod history;
 pub mod optimizer;
 pub mod protocol;
 pub mod report;

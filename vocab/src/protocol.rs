@@ -290,14 +290,17 @@ pub struct RunHistory {
 }
 
 impl RunHistory {
-    /// Adds an update's loss and gradient norms (replacing any from a rolled-back future).
+    /// Adds an update's loss and gradient norms (replacing any from a rolled-back future),
+    /// keeping both bounded (see [`crate::history`]).
     pub fn record_step(&mut self, report: &StepReport) {
         let step = report.step;
         self.losses.retain(|(s, _)| *s < step);
         self.losses.push((step, report.loss));
+        crate::history::thin(&mut self.losses);
         self.gradients.retain(|(s, _)| *s < step);
         self.gradients
             .push((step, report.gradient_norms.blocks.clone()));
+        crate::history::thin_evenly(&mut self.gradients);
     }
 
     /// Forgets what came after update `step` (a rollback).

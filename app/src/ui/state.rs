@@ -290,12 +290,14 @@ impl PageState {
                 self.losses.update(|points| {
                     points.retain(|(s, _)| *s < step);
                     points.push((step, report.loss));
+                    vocab::history::thin(points);
                 });
                 self.millis.set(Some(millis));
                 self.step.set(step);
                 self.gradients.update(|points| {
                     points.retain(|(s, _)| *s < step);
                     points.push((step, report.gradient_norms.blocks.clone()));
+                    vocab::history::thin_evenly(points);
                 });
                 let mut report = *report;
                 if let Some(path) = report.backward.take() {
@@ -325,6 +327,12 @@ impl PageState {
                 self.weight_history.update(|points| {
                     points.retain(|(s, _, _)| *s < view.step);
                     points.push((view.step, view.drift, view.qk_similarity));
+                    if points.len() > vocab::history::HISTORY_POINTS {
+                        let mut pairs: Vec<(u64, ([f32; 3], f32))> =
+                            points.drain(..).map(|(s, d, q)| (s, (d, q))).collect();
+                        vocab::history::thin_evenly(&mut pairs);
+                        points.extend(pairs.into_iter().map(|(s, (d, q))| (s, d, q)));
+                    }
                 });
                 self.weights.set(Some(Arc::from(view)));
             }

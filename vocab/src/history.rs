@@ -1,0 +1,97 @@
+//! Histories that stay bounded in a long session: every point for the first thousands of
+//! updates, then the older part thinned so a page left playing for hours keeps the same
+//! memory and redraw time, and a loss spike stays visible (each thinned bucket keeps its
+//! lowest and its highest point).
+
+/// A history holds at most this many points; the newest half of them stays exact.
+pub const HISTORY_POINTS: usize = 4_096;
+
+/// Thins `points` (in update order) once it is longer than [`HISTORY_POINTS`]: the part older
+/// than the newest half (but its first point) is cut into buckets of four, each kept as its lowest and its highest
+/// point, in update order. NaN and infinite values are kept (a divergence must stay visible).
+pub fn thin(points: &mut Vec<(u64, f32)>) {
+    if points.len() <= HISTORY_POINTS {
+        return;
+    }
+    let keep_exact = HISTORY_POINTS / 2;
+    let older = points.len() - keep_exact;
+    let mut thinned = Vec::with_capacity(older / 2 + keep_exact + 2);
+    // The first point stays: the chart starts where the run did.
+    thinned.push(points[0]);
+    for bucket in points[1..older].chunks(4) {
+        if bucket.iter().any(|(_, v)| !v.is_finite()) {
+            thinned.extend(bucket.iter().copied().filter(|(_, v)| !v.is_finite()));
+            continue;
+        }
+        let low = bucket.iter().copied().min_by(|a, b| a.1.total_cmp(&b.1));
+        let high = bucket.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1));
+        if let (Some(low), Some(high)) = (low, high) {
+            if low.0 == high.0 {
+                thinned.push(low);
+            } else if low.0 < high.0 {
+                thinned.extend([low, high]);
+            } else {
+                thinned.extend([high, low]);
+            }
+        }
+    }
+    thinned.extend_from_slice(&points[older..]);
+    *points = thinned;
+}
+
+/// Thins a history of values that have no order (one point per update, e.g. every block's
+/// gradient norms) by keeping every other point of its older part.
+pub fn thin_evenly<T>(points: &mut Vec<(u64, T)>) {
+    if points.len() <= HISTORY_POINTS {
+        return;
+    }
+    let older = points.len() - HISTORY_POINTS / 2;
+    let mut index = 0;
+    points.retain(|_| {
+        let keep = index >= older || index % 2 == 0;
+        index += 1;
+        keep
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn twenty_thousand_updates_stay_bounded_and_keep_their_spike_and_recent_points() {
+        let mut points = Vec::new();
+        for step in 1..=20_000u64 {
+            let value = if step == 150 { 99.0 } else { 1.0 / step as f32 };
+            points.push((step, value));
+            thin(&mut points);
+            assert!(points.len() <= HISTORY_POINTS + 1);
+        }
+        assert!(
+            points.iter().any(|&(s, v)| s == 150 && v == 99.0),
+            "the spike was lost"
+        );
+        assert!(points.windows(2).all(|w| w[0].0 < w[1].0), "out of order");
+        let recent: Vec<u64> = points[points.len() - 100..].iter().map(|p| p.0).collect();
+        assert_eq!(recent, (19_901..=20_000).collect::<Vec<_>>());
+        assert_eq!(points[0].0, 1);
+    }
+
+    #[test]
+    fn a_non_finite_point_survives_thinning() {
+        let mut points: Vec<(u64, f32)> = (1..=5_000).map(|s| (s, 1.0)).collect();
+        points[10].1 = f32::NAN;
+        thin(&mut points);
+        assert!(points.iter().any(|&(s, v)| s == 11 && v.is_nan()));
+    }
+
+    #[test]
+    fn even_thinning_keeps_the_newest_half_whole() {
+        let mut points: Vec<(u64, ())> = (1..=5_000).map(|s| (s, ())).collect();
+        thin_evenly(&mut points);
+        assert!(points.len() < 5_000);
+        assert_eq!(points.last().unwrap().0, 5_000);
+        let recent = &points[points.len() - HISTORY_POINTS / 2..];
+        assert!(recent.windows(2).all(|w| w[1].0 == w[0].0 + 1));
+    }
+}
