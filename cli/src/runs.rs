@@ -5,10 +5,9 @@ use std::path::Path;
 
 use faces::FaceSet;
 use model::run_file::{RunFile, StoredTensor};
-use model::{Backend, BackendDevice, Preset, Trainer};
+use model::{Backend, BackendDevice, Trainer};
 use vocab::protocol::{RunHistory, RunSettings};
 use vocab::run_file::FACES_TENSOR;
-use vocab::OptimizerChoice;
 
 fn read(path: &Path) -> Result<RunFile, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -29,24 +28,6 @@ pub fn resume(path: &Path, backend: Backend) -> Result<(Trainer, FaceSet, RunHis
     Ok((trainer, faces, file.manifest.history))
 }
 
-/// The page's controls for a run `vitp` trained, when the page offers them (a preset's
-/// shape, and an optimizer the page's menu has).
-fn page_settings(trainer: &Trainer) -> Option<RunSettings> {
-    let options = trainer.options();
-    let c = &options.model;
-    let preset = Preset::ALL
-        .into_iter()
-        .find(|p| p.config(c.classes).with_seed(c.seed) == *c)?;
-    Some(RunSettings {
-        preset,
-        seed: options.model.seed,
-        optimizer: OptimizerChoice::from_kind(options.optimizer)?,
-        learning_rate: options.learning_rate,
-        batch_size: options.batch_size,
-        augmentation: options.augmentation,
-    })
-}
-
 /// Writes the run to `path`: the page opens it and carries on.
 pub fn save(
     path: &Path,
@@ -57,7 +38,7 @@ pub fn save(
     let saved = trainer.save(true).wait().map_err(|e| e.to_string())?;
     let file = saved.into_run_file(
         &format!("vitp {}", env!("CARGO_PKG_VERSION")),
-        page_settings(trainer),
+        RunSettings::from_training(trainer.options()),
         history,
         [StoredTensor::bytes(FACES_TENSOR, faces::write_pack(faces))],
     );

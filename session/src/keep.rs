@@ -9,7 +9,6 @@ use vocab::protocol::{
     Event, Outgoing, Refusal, RunHistory, RunOrigin, RunSaved, RunSettings, SaveReason,
 };
 use vocab::run_file::{RunManifest, FACES_TENSOR};
-use vocab::{OptimizerChoice, Preset};
 
 use crate::source::{Candidate, ImportNotes};
 use crate::{Run, Session};
@@ -35,31 +34,17 @@ fn file_name(settings: &RunSettings, steps: u64) -> String {
     )
 }
 
-/// The page's controls for a kept run: as saved, or read from what `vitp` trained.
+/// The page's controls for a kept run: as saved, or read from what `vitp` trained; they
+/// must give the model the file holds.
 fn settings_of(manifest: &RunManifest, classes: usize) -> Result<RunSettings, RunFileError> {
     let training = &manifest.training;
-    let settings = match &manifest.settings {
-        Some(settings) => settings.clone(),
-        None => {
-            let preset = Preset::ALL
-                .into_iter()
-                .find(|p| p.config(classes).with_seed(training.model.seed) == training.model);
-            let optimizer = OptimizerChoice::from_kind(training.optimizer);
-            let (Some(preset), Some(optimizer)) = (preset, optimizer) else {
-                return Err(RunFileError::Inconsistent {
-                    part: RunPart::PageSettings,
-                });
-            };
-            RunSettings {
-                preset,
-                seed: training.model.seed,
-                optimizer,
-                learning_rate: training.learning_rate,
-                batch_size: training.batch_size,
-                augmentation: training.augmentation,
-            }
-        }
-    };
+    let settings = manifest
+        .settings
+        .clone()
+        .or_else(|| RunSettings::from_training(training))
+        .ok_or(RunFileError::Inconsistent {
+            part: RunPart::PageSettings,
+        })?;
     let mut expected = settings.preset.config(classes).with_seed(settings.seed);
     expected.classes = training.model.classes;
     if expected != training.model {

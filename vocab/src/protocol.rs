@@ -18,6 +18,7 @@ use crate::faces::{ImportError, Skipped, SourceFile};
 use crate::optimizer::OptimizerChoice;
 use crate::report::{BlockGradientNorms, Evaluation, StepReport};
 use crate::run_file::RunFileError;
+use crate::training::TrainingOptions;
 
 /// Which kind of device the learner asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +53,25 @@ impl Default for RunSettings {
             batch_size: 32,
             augmentation: Augmentation::PAGE,
         }
+    }
+}
+
+impl RunSettings {
+    /// The page's controls for a trainer's options: `None` for a shape no preset has or an
+    /// optimizer the page does not offer (`vitp` can train both).
+    pub fn from_training(options: &TrainingOptions) -> Option<RunSettings> {
+        let model = &options.model;
+        let preset = Preset::ALL
+            .into_iter()
+            .find(|p| p.config(model.classes).with_seed(model.seed) == *model)?;
+        Some(RunSettings {
+            preset,
+            seed: model.seed,
+            optimizer: OptimizerChoice::from_kind(options.optimizer)?,
+            learning_rate: options.learning_rate,
+            batch_size: options.batch_size,
+            augmentation: options.augmentation,
+        })
     }
 }
 
