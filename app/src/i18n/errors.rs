@@ -170,48 +170,6 @@ fn import_fr(error: &ImportError) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn english_is_the_error_s_own_words_and_french_is_translated() {
-        let reason: Refusal = TrainError::BadLearningRate(-1.0).into();
-        assert_eq!(refusal(Lang::En, &reason), reason.to_string());
-        assert_eq!(
-            refusal(Lang::Fr, &reason),
-            "le taux d’apprentissage doit être un nombre fini strictement positif, pas −1"
-        );
-        let pack: Refusal = ImportError::from(PackError::Truncated).into();
-        assert_eq!(refusal(Lang::En, &pack), "the face pack is truncated");
-        assert_eq!(refusal(Lang::Fr, &pack), "le paquet de visages est tronqué");
-    }
-
-    #[test]
-    fn french_puts_a_no_break_space_before_high_punctuation() {
-        let samples = [
-            refusal(Lang::Fr, &Refusal::Garbled("x".into())),
-            refusal(
-                Lang::Fr,
-                &TrainError::Diverged {
-                    step: 3,
-                    loss: f32::NAN,
-                }
-                .into(),
-            ),
-            skip_reason(Lang::Fr, &SkipReason::Corrupt("eof".into())),
-        ];
-        for text in samples {
-            for mark in [':', ';', '?', '!'] {
-                for (i, _) in text.match_indices(mark) {
-                    let before = text[..i].chars().last();
-                    assert_eq!(before, Some('\u{a0}'), "{text}");
-                }
-            }
-        }
-    }
-}
-
 /// Why a run file could not be opened, in French.
 fn run_file_fr(error: &RunFileError) -> String {
     match error {
@@ -264,4 +222,46 @@ fn shape(dims: &[usize]) -> String {
         .map(usize::to_string)
         .collect::<Vec<_>>()
         .join("\u{a0}×\u{a0}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_is_the_error_s_own_words_and_french_is_translated() {
+        let reason: Refusal = TrainError::BadLearningRate(-1.0).into();
+        assert_eq!(refusal(Lang::En, &reason), reason.to_string());
+        assert_eq!(
+            refusal(Lang::Fr, &reason),
+            "le taux d’apprentissage doit être un nombre fini strictement positif, pas −1"
+        );
+        let pack: Refusal = ImportError::from(PackError::Truncated).into();
+        assert_eq!(refusal(Lang::En, &pack), "the face pack is truncated");
+        assert_eq!(refusal(Lang::Fr, &pack), "le paquet de visages est tronqué");
+    }
+
+    #[test]
+    fn french_puts_a_no_break_space_before_high_punctuation() {
+        let samples = [
+            refusal(Lang::Fr, &Refusal::Garbled("x".into())),
+            refusal(
+                Lang::Fr,
+                &TrainError::Diverged {
+                    step: 3,
+                    loss: f32::NAN,
+                }
+                .into(),
+            ),
+            skip_reason(Lang::Fr, &SkipReason::Corrupt("eof".into())),
+        ];
+        for text in samples {
+            for mark in [':', ';', '?', '!'] {
+                for (i, _) in text.match_indices(mark) {
+                    let before = text[..i].chars().last();
+                    assert_eq!(before, Some('\u{a0}'), "{text}");
+                }
+            }
+        }
+    }
 }
