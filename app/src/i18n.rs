@@ -343,8 +343,8 @@ pub static EN: Text = Text {
     augmentation: |shift| format!("Shift the training faces by up to {shift} pixels at random"),
     augmentation_help: "Each update moves every training face by a few pixels, drawn afresh, \
         so the model cannot learn the exact pixels of each image by heart and has to find what \
-        tells people apart. Without it the model soon knows every training face (training \
-        loss near 0) while it recognises few of the validation faces.",
+        tells people apart. Without it the model can learn the training faces by heart (the \
+        batch loss falls near 0) while it recognises few of the validation faces.",
     batch_augmented: "Each face as the model saw it at this update, shifted.",
     preset: "Model",
     preset_tiny: "tiny: 16 patches of 8×8, width 32, 2 blocks",
@@ -657,8 +657,8 @@ pub static FR: Text = Text {
     augmentation_help: "À chaque mise à jour, chaque visage d’entraînement est décalé de \
         quelques pixels, tirés à nouveau\u{a0}: le modèle ne peut pas apprendre par cœur les \
         pixels exacts de chaque image et doit trouver ce qui distingue les personnes. Sans \
-        cela, il connaît vite chaque visage d’entraînement (perte d’entraînement proche de 0) \
-        mais reconnaît peu de visages de validation.",
+        cela, le modèle peut apprendre par cœur les visages d’entraînement (la perte sur les \
+        lots tombe près de 0) tout en reconnaissant peu de visages de validation.",
     batch_augmented: "Chaque visage tel que le modèle l’a vu à cette mise à jour, décalé.",
     preset: "Modèle",
     preset_tiny: "tiny\u{202f}: 16 patchs de 8×8, largeur 32, 2 blocs",

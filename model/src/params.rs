@@ -37,15 +37,20 @@ struct Entry {
     flat: Tensor<1>,
 }
 
-fn flat<const D: usize>(name: String, param: &Param<Tensor<D>>) -> Entry {
-    let value = param.val().inner();
-    let shape = value.dims().to_vec();
-    let len: usize = shape.iter().product();
-    Entry {
-        name,
-        shape,
-        flat: value.reshape([len]),
+impl Entry {
+    fn new<const D: usize>(name: String, value: Tensor<D>) -> Self {
+        let shape = value.dims().to_vec();
+        let len: usize = shape.iter().product();
+        Entry {
+            name,
+            shape,
+            flat: value.reshape([len]),
+        }
     }
+}
+
+fn flat<const D: usize>(name: String, param: &Param<Tensor<D>>) -> Entry {
+    Entry::new(name, param.val().inner())
 }
 
 fn linear(out: &mut Vec<Entry>, name: &str, layer: &Linear) {
@@ -95,15 +100,11 @@ impl Vit {
         extra: Vec<(String, Tensor<2>)>,
     ) -> Pending<Vec<(String, NamedTensor)>> {
         let mut entries = self.entries();
-        entries.extend(extra.into_iter().map(|(name, tensor)| {
-            let shape = tensor.dims().to_vec();
-            let len: usize = shape.iter().product();
-            Entry {
-                name,
-                shape,
-                flat: tensor.reshape([len]),
-            }
-        }));
+        entries.extend(
+            extra
+                .into_iter()
+                .map(|(name, tensor)| Entry::new(name, tensor)),
+        );
         let mut transaction = Transaction::default();
         let mut layout = Vec::with_capacity(entries.len());
         for entry in entries {

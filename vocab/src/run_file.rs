@@ -178,10 +178,14 @@ pub enum RunPart {
 }
 
 /// CRC-32 of the manifest and of every tensor, by name, its shape and its bytes.
-fn checksum(manifest: &str, tensors: &BTreeMap<String, (Vec<usize>, Vec<u8>)>) -> u32 {
+/// `tensors` in name order, as (name, shape, bytes), borrowed: no copy of a run's bytes.
+fn checksum<'a>(
+    manifest: &str,
+    tensors: impl IntoIterator<Item = (&'a str, &'a [usize], &'a [u8])>,
+) -> u32 {
     let mut hasher = crc32fast::Hasher::new();
     hasher.update(manifest.as_bytes());
-    for (name, (shape, bytes)) in tensors {
+    for (name, shape, bytes) in tensors {
         hasher.update(name.as_bytes());
         for side in shape {
             hasher.update(&(*side as u64).to_le_bytes());
@@ -237,11 +241,11 @@ impl RunFile {
                 (t.name.clone(), raw)
             })
             .collect();
-        let for_sum = raw
-            .iter()
-            .map(|(name, r)| (name.clone(), (r.shape.clone(), r.bytes.clone())))
-            .collect();
-        let sum = checksum(&manifest, &for_sum);
+        let sum = checksum(
+            &manifest,
+            raw.iter()
+                .map(|(name, r)| (name.as_str(), r.shape.as_slice(), r.bytes.as_slice())),
+        );
         let metadata = [
             (FORMAT_KEY.to_string(), FORMAT_NAME.to_string()),
             (VERSION_KEY.to_string(), RUN_FILE_VERSION.to_string()),
@@ -280,11 +284,13 @@ impl RunFile {
         for (name, view) in file.tensors() {
             stored.insert(name, view);
         }
-        let for_sum = stored
-            .iter()
-            .map(|(name, view)| (name.clone(), (view.shape().to_vec(), view.data().to_vec())))
-            .collect();
-        if checksum(manifest_text, &for_sum) != expected {
+        let sum = checksum(
+            manifest_text,
+            stored
+                .iter()
+                .map(|(name, view)| (name.as_str(), view.shape(), view.data())),
+        );
+        if sum != expected {
             return Err(RunFileError::Corrupt);
         }
         let manifest: RunManifest =

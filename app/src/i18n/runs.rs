@@ -30,7 +30,8 @@ pub static EN: RunsText = RunsText {
     save: "Save run…",
     save_help: "Downloads this run as one file (.vitp): the weights (in safetensors, readable by \
         PyTorch), the optimizer's memory, the place in the epoch, the faces and the charts. \
-        Open it later, here or with vitp, and it carries on exactly where it stopped.",
+        Open it later, here or with vitp, and it carries on exactly where it stopped (a run \
+        saved on WebGPU keeps everything but the optimizer's memory, which starts afresh).",
     open: "Open run…",
     open_help: "Continues a run saved from this page or with vitp train --save. You can also \
         drop a .vitp file on the page.",
@@ -66,7 +67,8 @@ pub static FR: RunsText = RunsText {
     save_help: "Télécharge cet entraînement en un seul fichier (.vitp)\u{a0}: les poids (au \
         format safetensors, lisible par PyTorch), la mémoire de l’optimiseur, la position dans \
         l’époque, les visages et les courbes. Rouvert plus tard, ici ou avec vitp, il reprend \
-        exactement où il s’était arrêté.",
+        exactement où il s’était arrêté (enregistré sur WebGPU, il garde tout sauf la mémoire \
+        de l’optimiseur, qui repart comme avant la première mise à jour).",
     open: "Ouvrir un entraînement…",
     open_help: "Reprend un entraînement enregistré depuis cette page ou avec vitp train --save. \
         Vous pouvez aussi déposer un fichier .vitp sur la page.",
