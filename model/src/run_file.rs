@@ -1,6 +1,6 @@
 //! A trainer written into a run file, and brought back from one exactly where it stopped.
 //!
-//! What makes resuming exact: the weights under their names (with Burn's ids), the
+//! What makes resuming exact: the weights under their names (with their ids), the
 //! optimizer's state per parameter (momentum's velocity, Adam's moments and update count),
 //! the report's copy of Wq's optimizer memory, the update counter and the epoch's order. The augmentation's randomness needs nothing: each
 //! update's draw comes from the seed and the update's number.
@@ -63,6 +63,27 @@ impl ModuleVisitor for IdCollector {
     fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
         self.ids.push((self.path.join("."), param.id.val(), D));
     }
+}
+
+/// Gives the parameters the ids 0, 1, 2… in the module's order, instead of Burn's random
+/// ones: the ids are written in run files, and the same training must make the same file
+/// (`cargo xtask assets` reproduces the trained model bit for bit). The ids only key the
+/// gradients of one model, so two models sharing them never meet.
+struct Numbering {
+    next: u64,
+}
+
+impl ModuleMapper for Numbering {
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        let (_, tensor, mapper) = param.consume();
+        let id = ParamId::from(self.next);
+        self.next += 1;
+        Param::from_mapped_value(id, tensor, mapper)
+    }
+}
+
+pub(crate) fn numbered(vit: Vit) -> Vit {
+    vit.map(&mut Numbering { next: 0 })
 }
 
 /// Puts a run file's values and ids into a freshly built model, parameter by parameter.

@@ -63,7 +63,7 @@ impl VitInit for VitConfig {
             seed: self.seed,
             device,
         };
-        Ok(Vit {
+        let vit = Vit {
             patch_embed: init.linear("patch_embed", self.patch_dim(), self.width),
             cls_token: init.truncated_normal("cls_token", [self.width], 0.02),
             pos_embed: init.truncated_normal("pos_embed", [self.tokens(), self.width], 0.02),
@@ -82,7 +82,8 @@ impl VitInit for VitConfig {
             norm: init.layer_norm(self.width, self.layer_norm_eps),
             head: init.linear("head", self.width, self.classes),
             patch_size: self.patch_size,
-        })
+        };
+        Ok(crate::run_file::numbered(vit))
     }
 }
 

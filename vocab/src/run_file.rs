@@ -52,7 +52,8 @@ pub struct RunManifest {
     pub steps: u64,
     /// Where the run is in its epoch, and the epoch's order.
     pub sampler: EpochSampler,
-    /// Burn's id of each parameter, by name: the optimizer's record refers to them by id.
+    /// Each parameter's name, in the model's order, and its id (0, 1, 2… in that order;
+    /// Burn's random ids in files written before 2026-12-02).
     pub parameter_ids: Vec<(String, u64)>,
     /// Whether the optimizer's state is in the file (`optimizer.…` tensors and
     /// `optimizer_scalars`); without it a resumed run starts its optimizer afresh.
@@ -177,6 +178,38 @@ pub enum RunPart {
     Tensor(String),
 }
 
+/// The same file with its header's keys in order: the safetensors crate writes the metadata
+/// from a `HashMap`, whose order changes from one map to the next, and the same run must
+/// make the same bytes (the trained model is reproduced bit for bit).
+fn header_in_key_order(bytes: Vec<u8>) -> Vec<u8> {
+    let length = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")) as usize;
+    let header: BTreeMap<String, serde_json::Value> =
+        serde_json::from_slice(&bytes[8..8 + length]).expect("safetensors wrote JSON");
+    let ordered: BTreeMap<String, serde_json::Value> = header
+        .into_iter()
+        .map(|(key, value)| {
+            let value = match key.as_str() {
+                "__metadata__" => {
+                    let metadata: BTreeMap<String, String> =
+                        serde_json::from_value(value).expect("metadata is text");
+                    serde_json::to_value(metadata).expect("text is JSON")
+                }
+                _ => value,
+            };
+            (key, value)
+        })
+        .collect();
+    let mut header = serde_json::to_vec(&ordered).expect("JSON is JSON");
+    // As safetensors does: spaces up to a multiple of 8 bytes, so the data stays aligned.
+    header.resize(header.len().next_multiple_of(8), b' ');
+    let data = &bytes[8 + length..];
+    let mut out = Vec::with_capacity(8 + header.len() + data.len());
+    out.extend_from_slice(&(header.len() as u64).to_le_bytes());
+    out.extend_from_slice(&header);
+    out.extend_from_slice(data);
+    out
+}
+
 /// CRC-32 of the manifest and of every tensor, by name, its shape and its bytes.
 /// `tensors` in name order, as (name, shape, bytes), borrowed: no copy of a run's bytes.
 fn checksum<'a>(
@@ -252,11 +285,12 @@ impl RunFile {
             (MANIFEST_KEY.to_string(), manifest),
             (CHECKSUM_KEY.to_string(), format!("{sum:08x}")),
         ];
-        safetensors::serialize(
+        let bytes = safetensors::serialize(
             raw.iter().map(|(name, r)| (name.as_str(), r)),
             Some(metadata.into_iter().collect()),
         )
-        .expect("shapes and lengths agree by construction")
+        .expect("shapes and lengths agree by construction");
+        header_in_key_order(bytes)
     }
 
     /// Reads a run file; anything else, damaged or from a newer format is refused whole.
@@ -467,6 +501,10 @@ mod tests {
         // Any safetensors reader sees the weights.
         let plain = SafeTensors::deserialize(&bytes).unwrap();
         assert_eq!(plain.tensor("head.weight").unwrap().dtype(), Dtype::F32);
+        // The same run, the same bytes (the metadata's map has no order of its own).
+        for _ in 0..8 {
+            assert_eq!(sample().to_bytes(), bytes);
+        }
     }
 
     #[test]
