@@ -32,6 +32,15 @@ fn report(result: Result<Imported, faces::ImportError>) -> Result<FaceSet, Strin
             for skipped in &imported.skipped {
                 eprintln!("skipped {}: {}", skipped.path, skipped.reason);
             }
+            let whose = match imported.layout {
+                faces::Layout::PersonFolders => "one folder per person",
+                faces::Layout::NamesInFiles => "the person in each file's name",
+            };
+            eprintln!(
+                "{} people, {} images, read as {whose}",
+                imported.set.people.len(),
+                imported.set.train.labels().len() + imported.set.validation.labels().len()
+            );
             if imported.people_left_out > 0 {
                 eprintln!(
                     "{} more people left out (over --max-people)",

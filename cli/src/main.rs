@@ -143,7 +143,8 @@ enum Command {
 
 #[derive(Subcommand)]
 enum FacesCommand {
-    /// Import a folder (or .zip) laid out one folder per person into a pack file.
+    /// Import a folder (or .zip) into a pack file: one folder per person, or every image in
+    /// one folder with the person in its name (subject01.happy, 12_3.png, Name_0001.jpg).
     Import {
         /// The folder or .zip.
         source: PathBuf,

@@ -1,7 +1,8 @@
-//! Importing the learner's own faces: one folder per person, PGM, PNG or JPEG, from a
-//! folder, a .zip, or files the browser hands over. Everything stays on the machine.
+//! Importing the learner's own faces: one folder per person, or all in one folder with the
+//! person in each file's name; PGM, PNG, JPEG, GIF, BMP, TIFF or WebP, told by their content;
+//! from a folder, a .zip, or files the browser hands over. Everything stays on the machine.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read};
 
 use image::{ImageError, ImageReader, Limits};
@@ -59,6 +60,66 @@ pub struct Imported {
     pub skipped: Vec<Skipped>,
     /// People with enough images who were beyond `max_people`.
     pub people_left_out: usize,
+    /// How the files said whose face each one is.
+    pub layout: Layout,
+}
+
+/// How a face set's files say whose face each one is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Layout {
+    /// One folder per person (`s1/1.pgm`): the folder that holds an image names its person.
+    PersonFolders,
+    /// Every file in one folder, the person in its name: `subject01.happy` (the Yale faces),
+    /// `12_3.png` (person 12, image 3), `George_W_Bush_0001.jpg` (LFW).
+    NamesInFiles,
+}
+
+/// Extensions an image file name may end with, dropped before reading the person's name.
+const IMAGE_EXTENSIONS: [&str; 12] = [
+    "pgm", "ppm", "pnm", "png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp", "jfif",
+];
+
+/// The person a flat file name names: the part before a last `_` or `-` followed by digits
+/// (`George_W_Bush_0001.jpg`, `12_3.png`), else the part before the first dot
+/// (`subject01.happy`); `None` when the name says neither.
+pub fn person_in_file_name(file_name: &str) -> Option<String> {
+    let stem = stem(file_name);
+    if let Some((person, number)) = stem.rsplit_once(['_', '-']) {
+        if !person.is_empty() && !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) {
+            return Some(person.to_string());
+        }
+    }
+    match stem.split_once('.') {
+        Some((person, _)) if !person.is_empty() => Some(person.to_string()),
+        _ => None,
+    }
+}
+
+/// The file name without an image extension (`subject01.gif` → `subject01`).
+fn stem(file_name: &str) -> &str {
+    match file_name.rsplit_once('.') {
+        Some((stem, extension))
+            if IMAGE_EXTENSIONS.contains(&extension.to_ascii_lowercase().as_str()) =>
+        {
+            stem
+        }
+        _ => file_name,
+    }
+}
+
+/// How `files` (folder, file name) say whose face each is: one folder per person when they
+/// are in two folders or more; names in the files when they all share one folder and their
+/// names name two people or more.
+fn layout_of<'a>(files: impl Iterator<Item = (&'a str, &'a str)> + Clone) -> Layout {
+    let folders: BTreeSet<&str> = files.clone().map(|(folder, _)| folder).collect();
+    let people: BTreeSet<String> = files
+        .filter_map(|(_, name)| person_in_file_name(name))
+        .collect();
+    if folders.len() == 1 && people.len() >= 2 {
+        Layout::NamesInFiles
+    } else {
+        Layout::PersonFolders
+    }
 }
 
 /// Orders "s2" before "s10", as a person would.
@@ -157,9 +218,8 @@ pub fn import_files(
     }
     let mut skipped = Vec::new();
     let mut seen = 0usize;
-    let mut in_folders = 0usize;
-    // Person folder (full path) → (file name, pixels).
-    let mut people: BTreeMap<String, Vec<(String, Vec<u8>)>> = BTreeMap::new();
+    // (path, folder, file name, file) of every file that is not hidden.
+    let mut entries = Vec::new();
     for file in files {
         seen += 1;
         let path = file
@@ -167,24 +227,54 @@ pub fn import_files(
             .replace('\\', "/")
             .trim_start_matches('/')
             .to_string();
+        if is_hidden(&path) {
+            skipped.push(Skipped {
+                path,
+                reason: SkipReason::Hidden,
+            });
+            continue;
+        }
+        let (folder, file_name) = path.rsplit_once('/').unwrap_or(("", &path));
+        let (folder, file_name) = (folder.to_string(), file_name.to_string());
+        entries.push((path, folder, file_name, file));
+    }
+    let layout = layout_of(entries.iter().map(|(_, f, n, _)| (f.as_str(), n.as_str())));
+    // A name such as `subject01.gif` names its person only beside `subject01.happy`.
+    let named: BTreeSet<String> = entries
+        .iter()
+        .filter_map(|(_, _, name, _)| person_in_file_name(name))
+        .collect();
+    let mut in_folders = 0usize;
+    // Person (folder, or folder/name) → (file name, pixels).
+    let mut people: BTreeMap<String, Vec<(String, Vec<u8>)>> = BTreeMap::new();
+    for (path, folder, file_name, file) in entries {
         let skip = |reason| Skipped {
             path: path.clone(),
             reason,
         };
-        if is_hidden(&path) {
-            skipped.push(skip(SkipReason::Hidden));
-            continue;
-        }
-        let Some((folder, file_name)) = path.rsplit_once('/') else {
-            skipped.push(skip(SkipReason::NotInPersonFolder));
+        let person = match layout {
+            Layout::PersonFolders if folder.is_empty() => None,
+            Layout::PersonFolders => Some(folder.clone()),
+            Layout::NamesInFiles => person_in_file_name(&file_name)
+                .or_else(|| named.get(stem(&file_name)).cloned())
+                .map(|person| match folder.is_empty() {
+                    true => person,
+                    false => format!("{folder}/{person}"),
+                }),
+        };
+        let Some(person) = person else {
+            skipped.push(skip(match layout {
+                Layout::PersonFolders => SkipReason::NotInPersonFolder,
+                Layout::NamesInFiles => SkipReason::NoPersonInName,
+            }));
             continue;
         };
         in_folders += 1;
         match decode(&file, options) {
             Ok(pixels) => people
-                .entry(folder.to_string())
+                .entry(person)
                 .or_default()
-                .push((file_name.to_string(), pixels)),
+                .push((file_name, pixels)),
             Err(reason) => skipped.push(skip(reason)),
         }
     }
@@ -264,6 +354,7 @@ pub fn import_files(
         set,
         skipped,
         people_left_out,
+        layout,
     })
 }
 

@@ -448,3 +448,55 @@ fn every_format_imports_and_every_junk_entry_says_why() {
     ));
     assert_eq!(skipped.len(), 4, "{skipped:?}");
 }
+
+/// A classic public face set as it comes: GIF files in one folder, the person in each
+/// name (`subject01.happy`, `subject01.gif`, one without any extension), with junk beside
+/// them. The layout is read from the names, every real image imported, every junk entry
+/// reported with its reason.
+#[cfg(unix)]
+#[test]
+fn a_flat_folder_named_by_person_imports_with_its_junk_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("yalefaces");
+    std::fs::create_dir_all(&root).unwrap();
+    let write = |path: &str, bytes: Vec<u8>| std::fs::write(root.join(path), bytes).unwrap();
+    let mut seed = 0;
+    for person in ["subject01", "subject02", "subject03"] {
+        for condition in ["happy", "sad", "glasses"] {
+            seed += 1;
+            write(&format!("{person}.{condition}"), encoded(40, 40, seed, ImageFormat::Gif));
+        }
+    }
+    write("subject01.gif", encoded(40, 40, 90, ImageFormat::Gif));
+    write("subject02", png(91));
+    write("notes.png", b"not a face".to_vec());
+    write("subject03.empty", Vec::new());
+    write("subject02.huge", png_header(100_000, 100_000));
+    std::os::unix::fs::symlink(&root, root.join("loop")).unwrap();
+
+    let imported = import_dir(&root, &ImportOptions::default()).unwrap();
+    assert_eq!(imported.layout, faces::Layout::NamesInFiles);
+    assert_eq!(imported.set.people, ["subject01", "subject02", "subject03"]);
+    assert_eq!(imported.set.train.len() + imported.set.validation.len(), 11);
+    let skipped = &imported.skipped;
+    assert_eq!(reason_of(skipped, "notes.png"), &SkipReason::NoPersonInName);
+    assert_eq!(reason_of(skipped, "subject03.empty"), &SkipReason::Empty);
+    assert_eq!(
+        reason_of(skipped, "subject02.huge"),
+        &SkipReason::TooManyPixels { max: 8192 }
+    );
+    assert!(matches!(reason_of(skipped, "loop"), SkipReason::Unreadable(_)));
+    assert_eq!(skipped.len(), 4, "{skipped:?}");
+}
+
+#[test]
+fn flat_file_names_name_their_people() {
+    use faces::person_in_file_name as person;
+    assert_eq!(person("subject01.happy").as_deref(), Some("subject01"));
+    assert_eq!(person("subject01.gif"), None, "an extension names no one by itself");
+    assert_eq!(person("12_3.png").as_deref(), Some("12"));
+    assert_eq!(person("George_W_Bush_0001.jpg").as_deref(), Some("George_W_Bush"));
+    assert_eq!(person("s4-07.PGM").as_deref(), Some("s4"));
+    assert_eq!(person("1.pgm"), None);
+    assert_eq!(person("portrait.JPG"), None);
+}

@@ -39,6 +39,9 @@ pub enum SkipReason {
     TooLarge { bytes: u64, limit: u64 },
     #[error("not inside a person's folder (expected one folder per person)")]
     NotInPersonFolder,
+    /// In a folder of files named by person, a name that names no one.
+    #[error("its name does not say whose face it is (expected names such as subject01.happy, 12_3.png or Name_0001.jpg)")]
+    NoPersonInName,
     #[error("{person} has only {usable} usable image(s), {needed} needed")]
     TooFewImages {
         person: String,

@@ -46,6 +46,9 @@ pub fn skip_reason(lang: Lang, reason: &SkipReason) -> String {
             SkipReason::NotInPersonFolder => {
                 "hors du dossier d’une personne (un dossier par personne attendu)".into()
             }
+            SkipReason::NoPersonInName => {
+                "son nom ne dit pas de qui est le visage (noms attendus du type subject01.happy, 12_3.png ou Nom_0001.jpg)".into()
+            }
             SkipReason::TooFewImages {
                 person,
                 usable,
