@@ -77,11 +77,11 @@ pub fn info(path: &Path) -> Result<(), String> {
         c.image_size, c.image_size, c.patch_size, c.width, c.heads, c.depth, c.mlp_width, c.classes, c.seed
     );
     println!(
-        "training      {:?}, learning rate {}, batch {}, augmentation {:?}",
+        "training      {:?}, learning rate {}, batch {}, {}",
         m.training.optimizer,
         m.training.learning_rate,
         m.training.batch_size,
-        m.training.augmentation
+        augmentation(&m.training.augmentation)
     );
     match &m.settings {
         Some(s) => println!(
@@ -93,11 +93,17 @@ pub fn info(path: &Path) -> Result<(), String> {
     }
     if let Some(faces) = faces {
         println!(
-            "faces         {} people, {} training and {} validation images, {:?}",
+            "faces         {} people, {} training and {} validation images, {}",
             faces.classes(),
             faces.train.labels().len(),
             faces.validation.labels().len(),
-            faces.source
+            match &faces.source {
+                faces::Source::Synthetic(spec) => format!(
+                    "the built-in synthetic faces (seed {}, {}×{})",
+                    spec.seed, spec.size, spec.size
+                ),
+                faces::Source::Imported { name, .. } => format!("imported from {name}"),
+            }
         );
     }
     if let Some((step, loss)) = m.history.losses.last() {
@@ -119,4 +125,16 @@ pub fn info(path: &Path) -> Result<(), String> {
         }
     );
     Ok(())
+}
+
+/// An augmentation as `vitp info` writes it.
+fn augmentation(augmentation: &vocab::Augmentation) -> String {
+    match (augmentation.max_shift, augmentation.horizontal_flip) {
+        (0, false) => "no augmentation".into(),
+        (0, true) => "random mirror images".into(),
+        (shift, flip) => format!(
+            "shifts of up to {shift} pixels{}",
+            if flip { " and mirror images" } else { "" }
+        ),
+    }
 }

@@ -156,6 +156,11 @@ impl Trainer {
         self.steps
     }
 
+    /// Where the last update's batch sat in its epoch; `None` before the first update.
+    pub fn position(&self) -> Option<vocab::EpochPosition> {
+        self.sampler.position()
+    }
+
     /// `ceil(training images / batch size)`.
     pub fn updates_per_epoch(&self) -> usize {
         self.sampler.updates_per_epoch()

@@ -1,6 +1,6 @@
 //! Runs that last: the run in progress written as a run file (for the learner to download,
-//! or for the worker to keep in the browser's storage), and a kept run reopened exactly
-//! where it stopped.
+//! or for the worker to keep in the browser's storage among the recent runs), and a kept
+//! run reopened exactly where it stopped.
 
 use model::burn::tensor::Device;
 use model::run_file::{RunFile, RunFileError, RunPart, StoredTensor};
@@ -9,6 +9,9 @@ use vocab::protocol::{
     Event, Outgoing, Refusal, RunHistory, RunOrigin, RunSaved, RunSettings, SaveReason,
 };
 use vocab::run_file::{RunManifest, FACES_TENSOR};
+use vocab::shelf::{
+    run_file_name, KeptRun, RunCurves, Shelf, INDEX_FILE, LEGACY_AUTOSAVE_FILE,
+};
 
 use crate::source::{Candidate, ImportNotes};
 use crate::{Run, Session};
@@ -55,6 +58,16 @@ fn settings_of(manifest: &RunManifest, classes: usize) -> Result<RunSettings, Ru
     Ok(settings)
 }
 
+/// What the worker writes and removes to keep runs in the browser's storage (writes first,
+/// in order: a run's file before the index that lists it), and what it tells the page once
+/// all went well.
+#[derive(Debug, Default)]
+pub struct StorageWork {
+    pub writes: Vec<(String, Vec<u8>)>,
+    pub removes: Vec<String>,
+    pub done: Vec<Outgoing>,
+}
+
 impl Session {
     /// The run in progress as a run file, for `reason`.
     pub(crate) async fn save_run(&mut self, reason: SaveReason) -> Result<Outgoing, Refusal> {
@@ -71,29 +84,118 @@ impl Session {
         })
     }
 
-    /// The run kept in the browser's storage, when it has changed since it was last kept:
-    /// at most every [`AUTOSAVE_INTERVAL_MS`] while playing, at once otherwise. The fresh
-    /// run the page opens with is not kept until it has changed (or it would replace the
-    /// run the learner comes back for).
-    pub async fn autosave(&mut self) -> Option<Outgoing> {
-        let run = self.run.as_ref()?;
-        let now = (self.clock)();
-        let current = (self.runs, run.trainer.steps());
-        let last = (self.autosaved.run, self.autosaved.steps);
-        let untouched_first_run = self.runs == 1 && current.1 == 0;
-        if current == last || untouched_first_run {
-            return None;
+    /// The recent runs the browser keeps.
+    pub fn shelf(&self) -> &Shelf {
+        &self.shelf
+    }
+
+    /// What the worker should write or remove now: the runs that something replaced, kept as
+    /// they were, and the run in progress when it is due (it has changed since it was last
+    /// kept: at most every [`AUTOSAVE_INTERVAL_MS`] while playing, at once otherwise). A run
+    /// without a single update is not kept: it is only its seed.
+    pub async fn storage_work(&mut self) -> Vec<StorageWork> {
+        let mut work = std::mem::take(&mut self.pending_storage);
+        if self.changed_since_kept() {
+            let waiting = self.playing
+                && (self.clock)() - self.autosaved.at_ms < AUTOSAVE_INTERVAL_MS;
+            if !waiting {
+                work.extend(self.shelve().await);
+            }
         }
-        if self.playing && now - self.autosaved.at_ms < AUTOSAVE_INTERVAL_MS {
-            return None;
-        }
-        let saved = self.save_run(SaveReason::Autosave).await.ok()?;
-        self.autosaved = Autosaved {
-            run: current.0,
-            steps: current.1,
-            at_ms: now,
+        work
+    }
+
+    fn changed_since_kept(&self) -> bool {
+        let Some(run) = &self.run else {
+            return false;
         };
-        Some(saved)
+        let current = (self.runs, run.trainer.steps());
+        current.1 > 0 && current != (self.autosaved.run, self.autosaved.steps)
+    }
+
+    /// Keeps the run in progress among the recent runs (under a new id the first time),
+    /// letting the oldest others go past the storage budget.
+    async fn shelve(&mut self) -> Option<StorageWork> {
+        let run = self.run.as_ref()?;
+        let bytes = run_file_bytes(run, self.data.set()).await.ok()?;
+        let steps = run.trainer.steps();
+        let id = match self.kept_as {
+            Some(id) => id,
+            None => self.shelf.new_id(),
+        };
+        let set = self.data.set();
+        let kept = KeptRun {
+            id,
+            settings: run.settings.clone(),
+            faces: faces_name(set),
+            people: set.classes(),
+            steps,
+            last_loss: run.history.losses.last().map(|(_, loss)| *loss),
+            bytes: bytes.len() as u64,
+            curves: RunCurves::of(&run.history),
+        };
+        let saved = RunSaved {
+            reason: SaveReason::Autosave,
+            steps,
+            file_name: file_name(&run.settings, steps),
+        };
+        self.kept_as = Some(id);
+        let gone = self.shelf.put(kept);
+        self.autosaved = Autosaved {
+            run: self.runs,
+            steps,
+            at_ms: (self.clock)(),
+        };
+        let mut removes: Vec<String> = gone.into_iter().map(run_file_name).collect();
+        if std::mem::take(&mut self.legacy_autosave) {
+            removes.push(LEGACY_AUTOSAVE_FILE.into());
+        }
+        Some(StorageWork {
+            writes: vec![
+                (run_file_name(id), bytes),
+                (INDEX_FILE.into(), self.shelf.to_json()),
+            ],
+            removes,
+            done: vec![
+                Event::RunSaved(saved).into(),
+                Event::Shelf(self.shelf.clone()).into(),
+            ],
+        })
+    }
+
+    /// Keeps the run in progress as it is now, before something replaces it: nothing is
+    /// replaced silently.
+    pub(crate) async fn set_aside(&mut self) {
+        if self.changed_since_kept() {
+            if let Some(work) = self.shelve().await {
+                self.pending_storage.push(work);
+            }
+        }
+    }
+
+    /// Marks the run just shown as kept under `id` (or not kept yet), so a reload reopens it
+    /// (or nothing, for a run not kept yet).
+    pub(crate) fn now_open(&mut self, id: Option<u64>) {
+        self.kept_as = id;
+        if self.shelf.open != id {
+            self.shelf.open = id;
+            self.pending_storage.push(StorageWork {
+                writes: vec![(INDEX_FILE.into(), self.shelf.to_json())],
+                removes: Vec::new(),
+                done: vec![Event::Shelf(self.shelf.clone()).into()],
+            });
+        }
+    }
+
+    /// Lets a recent run go; the open one stays.
+    pub(crate) fn forget(&mut self, id: u64) {
+        if self.shelf.forget(id) {
+            self.pending_storage.push(StorageWork {
+                writes: vec![(INDEX_FILE.into(), self.shelf.to_json())],
+                removes: vec![run_file_name(id)],
+                done: vec![Event::Shelf(self.shelf.clone()).into()],
+            });
+        }
     }
 
     /// Continues the run kept in `bytes` on the device in use, with its faces. A file that
@@ -110,8 +212,17 @@ impl Session {
             return out;
         };
         let (device, backend) = (current.device.clone(), current.backend);
+        let kept_as = match origin {
+            RunOrigin::Kept { id } => Some(id),
+            _ => None,
+        };
         match opened(bytes, &device) {
-            Ok(opened) => out.extend(self.reopen(opened, device, backend, Some(origin)).await),
+            Ok(opened) => {
+                out.extend(
+                    self.reopen(opened, device, backend, Some(origin), kept_as)
+                        .await,
+                )
+            }
             Err(error) => out.push(
                 Event::Refused {
                     reason: error.into(),
@@ -130,7 +241,10 @@ impl Session {
         bytes: &[u8],
     ) -> Vec<Outgoing> {
         match opened(bytes, &device) {
-            Ok(opened) => self.reopen(opened, device, backend, None).await,
+            Ok(opened) => {
+                let kept_as = self.kept_as;
+                self.reopen(opened, device, backend, None, kept_as).await
+            }
             Err(error) => vec![Event::Refused {
                 reason: error.into(),
             }
@@ -138,23 +252,25 @@ impl Session {
         }
     }
 
+    /// Makes `opened` the run in progress. `kept_as`: the recent run it is (its stored copy
+    /// is this very run, so there is nothing to keep until it changes); `None` for a run
+    /// the browser does not keep yet.
     pub(crate) async fn reopen(
         &mut self,
         opened: Opened,
         device: Device,
         backend: Backend,
         origin: Option<RunOrigin>,
+        kept_as: Option<u64>,
     ) -> Vec<Outgoing> {
+        self.set_aside().await;
         let Opened {
             history,
             set,
             settings,
             trainer,
         } = opened;
-        let name = match &set.source {
-            faces::Source::Synthetic(_) => None,
-            faces::Source::Imported { name, .. } => Some(name.clone()),
-        };
+        let name = faces_name(&set);
         self.data.replace(Candidate {
             set,
             notes: ImportNotes {
@@ -171,14 +287,24 @@ impl Session {
             history,
         };
         out.extend(self.show(run, origin).await);
-        // Kept as it is: nothing to save again until it changes.
-        self.autosaved = Autosaved {
-            run: self.runs,
-            steps: self.steps(),
-            at_ms: (self.clock)(),
-        };
+        self.now_open(kept_as);
+        if kept_as.is_some() {
+            self.autosaved = Autosaved {
+                run: self.runs,
+                steps: self.steps(),
+                at_ms: (self.clock)(),
+            };
+        }
         out.extend(self.probe().await);
         out
+    }
+}
+
+/// The imported face set's name; `None` for the built-in faces.
+fn faces_name(set: &faces::FaceSet) -> Option<String> {
+    match &set.source {
+        faces::Source::Synthetic(_) => None,
+        faces::Source::Imported { name, .. } => Some(name.clone()),
     }
 }
 

@@ -25,6 +25,7 @@ use vocab::protocol::{
     Command, DeviceChoice, DeviceStatus, DivergenceReport, Event, GpuFallback, Outgoing, Refusal,
     RunHistory, RunOrigin, RunSettings, RunStarted,
 };
+use vocab::shelf::Shelf;
 
 use crate::inspector::Inspector;
 use crate::source::{Candidate, DataSource, Rejected};
@@ -103,6 +104,14 @@ pub struct Session {
     clock: fn() -> f64,
     /// When the run was last kept in the browser's storage, and as it was then.
     autosaved: keep::Autosaved,
+    /// The recent runs the browser keeps, and the id the run in progress is kept under.
+    shelf: Shelf,
+    kept_as: Option<u64>,
+    /// Storage work waiting for the worker (see [`Session::storage_work`]).
+    pending_storage: Vec<keep::StorageWork>,
+    /// The kept run came from the single autosave file of earlier versions, to let go once
+    /// it is kept among the recent runs.
+    legacy_autosave: bool,
 }
 
 fn refused(reason: impl Into<Refusal>) -> Outgoing {
@@ -124,6 +133,10 @@ impl Session {
             delay_ms: 0,
             clock,
             autosaved: keep::Autosaved::default(),
+            shelf: Shelf::default(),
+            kept_as: None,
+            pending_storage: Vec::new(),
+            legacy_autosave: false,
         }
     }
 
@@ -152,8 +165,9 @@ impl Session {
                 device,
                 settings,
                 kept,
+                shelf,
                 ..
-            } => self.start(device, settings, kept).await,
+            } => self.start(device, settings, kept, shelf).await,
             Command::Reset { settings } => {
                 let mut out = self.pause();
                 let Some(run) = &self.run else {
@@ -162,6 +176,7 @@ impl Session {
                 match trainer_for(&settings, self.data.set(), &run.device) {
                     Ok(trainer) => {
                         let (device, backend) = (run.device.clone(), run.backend);
+                        self.set_aside().await;
                         out.extend(self.begin(device, backend, settings, trainer).await);
                     }
                     Err(e) => out.push(refused(e)),
@@ -286,6 +301,10 @@ impl Session {
                 Err(refusal) => vec![refused(refusal)],
             },
             Command::OpenRun { origin, bytes } => self.open_run(origin, &bytes).await,
+            Command::ForgetRun { id } => {
+                self.forget(id);
+                Vec::new()
+            }
         }
     }
 
@@ -297,8 +316,13 @@ impl Session {
         choice: DeviceChoice,
         settings: RunSettings,
         kept: Vec<u8>,
+        shelf: Shelf,
     ) -> Vec<Outgoing> {
         let mut out = self.pause();
+        if self.run.is_none() {
+            self.legacy_autosave = !kept.is_empty() && shelf.open.is_none();
+            self.shelf = shelf;
+        }
         // Kept before the device changes: the old one may be the one that fails.
         let moving = match &self.run {
             Some(run) => match keep::run_file_bytes(run, self.data.set()).await {
@@ -322,13 +346,18 @@ impl Session {
             out.extend(self.carry_over(device, status.backend, &bytes).await);
             return out;
         }
+        out.push(Event::Shelf(self.shelf.clone()).into());
         // The run kept in the browser, reopened where it stopped; a kept run that cannot be
         // opened is said, and a fresh run starts.
         if !kept.is_empty() {
             match keep::opened(&kept, &device) {
                 Ok(opened) => {
                     let origin = Some(RunOrigin::Autosave);
-                    out.extend(self.reopen(opened, device, status.backend, origin).await);
+                    let kept_as = self.shelf.open;
+                    out.extend(
+                        self.reopen(opened, device, status.backend, origin, kept_as)
+                            .await,
+                    );
                     return out;
                 }
                 Err(error) => out.push(refused(error)),
@@ -353,6 +382,7 @@ impl Session {
             Ok(trainer) => {
                 let (device, backend) = (run.device.clone(), run.backend);
                 let settings = run.settings.clone();
+                self.set_aside().await;
                 self.data.replace(candidate);
                 out.push(self.data.described());
                 out.extend(self.begin(device, backend, settings, trainer).await);
@@ -385,6 +415,7 @@ impl Session {
             history: RunHistory::default(),
         };
         let mut out = self.show(run, None).await;
+        self.now_open(None);
         out.extend(self.validate().await);
         out.extend(self.probe().await);
         out
@@ -404,6 +435,7 @@ impl Session {
             steps: run.trainer.steps(),
             history: run.history.clone(),
             reopened,
+            position: run.trainer.position(),
         };
         self.run = Some(run);
         let mut out = out;

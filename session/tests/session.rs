@@ -7,7 +7,9 @@ use vocab::protocol::{
     Command, DeviceChoice, Event, ImportKind, InspectTarget, Outgoing, Refusal, RunOrigin,
     RunSettings, SaveReason,
 };
+use session::keep::StorageWork;
 use vocab::run_file::RunFileError;
+use vocab::shelf::Shelf;
 use vocab::{ImportError, OptimizerChoice, SourceFile, TrainError};
 
 fn clock() -> f64 {
@@ -24,6 +26,7 @@ fn session() -> (Session, Vec<Outgoing>) {
         settings: RunSettings::default(),
         resume: false,
         kept: Vec::new(),
+        shelf: Shelf::default(),
     }));
     (session, out)
 }
@@ -65,10 +68,11 @@ fn every_event_each_command_causes_in_order() {
         settings: RunSettings::default(),
         resume: false,
         kept: Vec::new(),
+        shelf: Shelf::default(),
     };
     assert_eq!(
         kinds(&run(&mut session, start.clone())),
-        ["device", "dataset", "started", "validation"]
+        ["device", "shelf", "dataset", "started", "validation"]
     );
     // With the views open, every change of weights is probed before `handle` returns.
     let look = Command::Inspect(InspectTarget::default());
@@ -607,34 +611,132 @@ fn a_damaged_or_foreign_file_is_refused_and_the_run_goes_on() {
     assert_eq!(steps_in(&run(&mut session, Command::Step)), [2]);
 }
 
+/// The storage work due now, as the worker would carry it out: (files written, files
+/// removed, events told to the page).
+fn storage(session: &mut Session) -> Vec<StorageWork> {
+    block_on(session.storage_work())
+}
+
+fn written(work: &[StorageWork]) -> Vec<&str> {
+    work.iter()
+        .flat_map(|w| w.writes.iter().map(|(name, _)| name.as_str()))
+        .collect()
+}
+
+fn file<'a>(work: &'a [StorageWork], name: &str) -> &'a [u8] {
+    work.iter()
+        .flat_map(|w| &w.writes)
+        .find(|(n, _)| n == name)
+        .map(|(_, bytes)| bytes.as_slice())
+        .expect("written")
+}
+
 #[test]
 fn the_run_is_autosaved_when_it_changes_and_not_before() {
     let (mut first, _) = session();
-    let (mut later, _) = session();
     let session = &mut first;
-    // The page's fresh first run is not kept: it would replace the one the learner returns for.
-    assert!(block_on(session.autosave()).is_none());
+    // A run without an update is only its seed: it is not kept.
+    assert!(storage(session).is_empty());
     run(session, Command::Step);
-    let kept = block_on(session.autosave()).expect("a changed run is kept");
+    let work = storage(session);
+    assert_eq!(written(&work), ["run-0.vitp", "runs.json"]);
+    let told: Vec<Event> = work[0].done.iter().map(|o| o.event.clone()).collect();
     assert!(matches!(
-        kept.event,
-        Event::RunSaved(ref s) if s.reason == SaveReason::Autosave && s.steps == 1
+        &told[..],
+        [Event::RunSaved(s), Event::Shelf(shelf)]
+            if s.reason == SaveReason::Autosave && s.steps == 1
+                && shelf.open == Some(0) && shelf.runs[0].steps == 1
     ));
-    assert!(block_on(session.autosave()).is_none(), "nothing changed");
-    // What was kept reopens where it stopped.
-    let opened = run(
+    assert!(storage(session).is_empty(), "nothing changed");
+    // A reload reads the index and the open run's file: it reopens where it stopped, and
+    // there is nothing to keep until it changes.
+    let mut later = Session::new(clock);
+    let out = run(
         &mut later,
-        Command::OpenRun {
-            origin: RunOrigin::Autosave,
-            bytes: kept.bytes.unwrap(),
+        Command::Start {
+            device: DeviceChoice::Cpu,
+            settings: RunSettings::default(),
+            resume: true,
+            kept: file(&work, "run-0.vitp").to_vec(),
+            shelf: Shelf::from_json(file(&work, "runs.json")),
         },
     );
     assert_eq!(later.steps(), 1);
-    assert!(matches!(&opened[1], Event::Started(s) if s.reopened == Some(RunOrigin::Autosave)));
-    assert!(
-        block_on(later.autosave()).is_none(),
-        "just reopened: already kept"
+    assert!(out.iter().any(|e| matches!(e, Event::Started(s)
+        if s.reopened == Some(RunOrigin::Autosave)
+            && s.position.map(|p| (p.epoch, p.update_in_epoch)) == Some((1, 1)))));
+    assert!(storage(&mut later).is_empty(), "just reopened: already kept");
+    run(&mut later, Command::Step);
+    assert_eq!(written(&storage(&mut later)), ["run-0.vitp", "runs.json"]);
+}
+
+#[test]
+fn nothing_replaces_a_run_silently_and_a_recent_run_reopens_where_it_stopped() {
+    let (mut session, _) = session();
+    run(&mut session, Command::Step);
+    run(&mut session, Command::Step);
+    // Reset while the run was never kept: it is kept first, then the new run is open.
+    let reset = Command::Reset {
+        settings: RunSettings::default(),
+    };
+    run(&mut session, reset);
+    let work = storage(&mut session);
+    assert_eq!(written(&work), ["run-0.vitp", "runs.json", "runs.json"]);
+    let first_run = file(&work, "run-0.vitp").to_vec();
+    assert_eq!(session.shelf().open, None);
+    run(&mut session, Command::Step);
+    storage(&mut session);
+    let shelf = session.shelf();
+    let listed: Vec<(u64, u64)> = shelf.runs.iter().map(|r| (r.id, r.steps)).collect();
+    assert_eq!(listed, [(0, 2), (1, 1)]);
+    assert_eq!(shelf.open, Some(1));
+    let first = &shelf.runs[0];
+    assert_eq!(first.curves.losses.len(), 2);
+    assert_eq!(first.last_loss, Some(first.curves.losses[1].1));
+    assert_eq!(first.accuracy().map(|a| a.0), Some(0));
+    // The first run reopens from its own file and carries on under its own id.
+    let out = run(
+        &mut session,
+        Command::OpenRun {
+            origin: RunOrigin::Kept { id: 0 },
+            bytes: first_run,
+        },
     );
+    assert!(out.iter().any(|e| matches!(e, Event::Started(s) if s.steps == 2)));
+    assert_eq!(written(&storage(&mut session)), ["runs.json"]);
+    assert_eq!(steps_in(&run(&mut session, Command::Step)), [3]);
+    assert_eq!(written(&storage(&mut session)), ["run-0.vitp", "runs.json"]);
+    let listed: Vec<u64> = session.shelf().runs.iter().map(|r| r.id).collect();
+    assert_eq!(listed, [1, 0], "the newest last");
+    // The open run cannot be forgotten; another one can, and its file goes.
+    run(&mut session, Command::ForgetRun { id: 0 });
+    assert!(storage(&mut session).is_empty());
+    run(&mut session, Command::ForgetRun { id: 1 });
+    let work = storage(&mut session);
+    assert_eq!(work[0].removes, ["run-1.vitp"]);
+    assert_eq!(session.shelf().runs.len(), 1);
+}
+
+#[test]
+fn the_single_autosave_of_earlier_versions_joins_the_recent_runs() {
+    let (mut first, _) = session();
+    run(&mut first, Command::Step);
+    let bytes = file(&storage(&mut first), "run-0.vitp").to_vec();
+    let mut later = Session::new(clock);
+    run(
+        &mut later,
+        Command::Start {
+            device: DeviceChoice::Cpu,
+            settings: RunSettings::default(),
+            resume: true,
+            kept: bytes,
+            shelf: Shelf::default(),
+        },
+    );
+    assert_eq!(later.steps(), 1);
+    let work = storage(&mut later);
+    assert_eq!(written(&work), ["run-0.vitp", "runs.json"]);
+    assert_eq!(work[0].removes, ["autosave.vitp"]);
 }
 
 #[test]
@@ -642,18 +744,21 @@ fn a_start_with_a_kept_run_reopens_it_and_a_damaged_one_starts_afresh() {
     let (mut first, _) = session();
     run(&mut first, Command::Step);
     run(&mut first, Command::Step);
-    let kept = block_on(first.autosave()).unwrap().bytes.unwrap();
+    let work = storage(&mut first);
+    let kept = file(&work, "run-0.vitp").to_vec();
+    let shelf = Shelf::from_json(file(&work, "runs.json"));
     let start = |kept: Vec<u8>| Command::Start {
         device: DeviceChoice::Cpu,
         settings: RunSettings::default(),
         resume: true,
         kept,
+        shelf: shelf.clone(),
     };
     let mut later = Session::new(clock);
     let out = run(&mut later, start(kept.clone()));
-    assert_eq!(kinds(&out), ["device", "dataset", "started"]);
+    assert_eq!(kinds(&out), ["device", "shelf", "dataset", "started"]);
     assert!(
-        matches!(&out[2], Event::Started(s) if s.steps == 2 && s.reopened == Some(RunOrigin::Autosave))
+        matches!(&out[3], Event::Started(s) if s.steps == 2 && s.reopened == Some(RunOrigin::Autosave))
     );
     let mut damaged = kept;
     damaged.truncate(100);
@@ -661,7 +766,7 @@ fn a_start_with_a_kept_run_reopens_it_and_a_damaged_one_starts_afresh() {
     let out = run(&mut other, start(damaged));
     assert_eq!(
         kinds(&out),
-        ["device", "refused", "dataset", "started", "validation"]
+        ["device", "shelf", "refused", "dataset", "started", "validation"]
     );
     assert_eq!(other.steps(), 0);
 }

@@ -1,7 +1,8 @@
 // Runs that last, in the page on the CPU: the autosave reopens after a reload and carries on
 // bit for bit, "Save run…" downloads a file that another page opens, a run file made by
 // `vitp train --save` opens and carries on, a file that is not a run is refused, and a
-// reopened run can be set aside for a fresh one.
+// reopened run can be set aside for a fresh one, which keeps it among the recent runs (to
+// reopen, compare or forget); the trained model opens at its stated accuracy.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -116,9 +117,58 @@ export async function runsTests(browser, origin, { test, check }) {
       await page.waitForFunction(() => Number(document.querySelector('#step-count').textContent) === 0, null, { timeout: 30_000 });
       check(!(await page.$('#reopened')), 'the banner stayed');
     });
+
+    await test('runs: a replaced run stays in the recent runs, reopens where it stopped, and runs compare', async () => {
+      // The run of 5 updates that "Start a fresh run" replaced is listed, not lost.
+      await page.waitForSelector('#recent-list li[data-steps="5"]', { timeout: 30_000 });
+      await ready(page);
+      await stepTo(page, 2);
+      await page.waitForSelector('#recent-list li.open[data-steps="2"]', { timeout: 30_000 });
+      const listed = await page.$$eval('#recent-list li', (items) => items.map((li) => li.dataset.steps));
+      check(JSON.stringify(listed) === '["2","5"]', `recent runs (newest first): ${listed}`);
+      const budget = await page.textContent('#recent-budget');
+      check(/[\d.]+ MB of 64 MB/.test(budget), budget);
+      // Two ticked runs: their loss and validation curves on one chart, each labelled.
+      for (const box of await page.$$('#recent-list input.compare')) await box.check();
+      await page.waitForSelector('#compare-loss[data-runs="2"]', { timeout: 30_000 });
+      const labels = await page.$eval('#compare-loss', (e) => JSON.parse(e.dataset.labels));
+      check(labels.length === 2 && labels[0] !== labels[1], `labels: ${JSON.stringify(labels)}`);
+      check(await page.$('#compare-accuracy[data-runs="2"]'), 'no accuracy comparison');
+      // Reopened, the older run carries on from update 5.
+      await page.click('#recent-list li[data-steps="5"] button.reopen');
+      await page.waitForSelector('#reopened[data-origin="kept"]', { timeout: 60_000 });
+      await untilStep(page, 5, 30_000);
+      check((await lossPoints(page)).length === 5, 'the reopened run lost its chart');
+      // The other one can be let go; the open one cannot.
+      await page.waitForSelector('#recent-list li.open[data-steps="5"]', { timeout: 30_000 });
+      check(!(await page.$('#recent-list li.open button.forget')), 'the open run offers Forget');
+      await page.click('#recent-list li:not(.open) button.forget');
+      await page.waitForFunction(() => document.querySelectorAll('#recent-list li').length === 1, null, { timeout: 30_000 });
+    });
   } finally {
     await context.close();
   }
+
+  await test('runs: "Start from a trained model" opens the trained model at its stated accuracy', async () => {
+    const trained = await openPage(browser, origin, '?device=cpu&lang=fr');
+    try {
+      await ready(trained.page);
+      await trained.page.click('#start-trained');
+      await trained.page.waitForSelector('#reopened[data-origin="trained"]', { timeout: 60_000 });
+      const accuracy = await trained.page.$eval('#accuracy-chart', (e) => JSON.parse(e.dataset.points).at(-1));
+      // BENCHMARKS.md, "A trained model to start from": the file's own last validation.
+      check(accuracy && accuracy[1] >= 0.8, `trained accuracy ${JSON.stringify(accuracy)}`);
+      const banner = await trained.page.textContent('#reopened');
+      // As the accuracy chart's caption writes it (French decimal comma, narrow space).
+      const written = (await trained.page.textContent('#accuracy-latest')).match(/\d+,\d\u202f%/)?.[0];
+      check(written && banner.includes(written) && banner.includes(`${accuracy[0]}\u00a0mises à jour`), `${banner} (expected ${written})`);
+      await ready(trained.page);
+      await trained.page.click('#step');
+      await untilStep(trained.page, accuracy[0] + 1, 60_000);
+    } finally {
+      await trained.context.close();
+    }
+  });
 
   await test('runs: a run trained by vitp opens in the page and carries on', async () => {
     check(existsSync(VITP), `${VITP} is missing: build it (cargo build -p cli) or set VITP_BIN`);

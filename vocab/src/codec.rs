@@ -30,6 +30,7 @@ mod tests {
     use crate::optimizer::OptimizerChoice;
     use crate::protocol::*;
     use crate::report::*;
+    use crate::shelf::{KeptRun, RunCurves, Shelf};
     use crate::Backend;
 
     const NAN: f32 = f32::NAN;
@@ -37,8 +38,8 @@ mod tests {
 
     // `Command::name` and `Event::name` match every variant: a new one does not build until
     // it is named, and the test below fails until a sample of it round-trips.
-    const COMMANDS: usize = 16;
-    const EVENTS: usize = 16;
+    const COMMANDS: usize = 17;
+    const EVENTS: usize = 17;
 
     fn settings() -> RunSettings {
         RunSettings {
@@ -136,6 +137,7 @@ mod tests {
                 settings: settings(),
                 resume: false,
                 kept: Vec::new(),
+                shelf: Shelf::default(),
             },
             Command::Reset {
                 settings: settings(),
@@ -178,6 +180,7 @@ mod tests {
                 },
                 bytes: Vec::new(),
             },
+            Command::ForgetRun { id: 3 },
         ]
     }
 
@@ -222,6 +225,7 @@ mod tests {
                     gradients: vec![(1, Vec::new())],
                 },
                 reopened: Some(RunOrigin::Autosave),
+                position: None,
             }),
             Event::Step {
                 report: Box::new(diverged_report()),
@@ -296,6 +300,24 @@ mod tests {
                 file_name: "run.vitp".into(),
             }),
             Event::NotKept(StorageError::Failed("quota".into())),
+            Event::Shelf(Shelf {
+                runs: vec![KeptRun {
+                    id: 2,
+                    settings: settings(),
+                    faces: Some("class".into()),
+                    people: 3,
+                    steps: 9,
+                    last_loss: Some(NAN),
+                    bytes: 1_000,
+                    curves: RunCurves {
+                        losses: vec![(1, INF)],
+                        validation_losses: vec![(0, NAN)],
+                        accuracy: vec![(0, 0.5)],
+                    },
+                }],
+                open: Some(2),
+                next_id: 3,
+            }),
             Event::Refused {
                 reason: TrainError::Diverged {
                     step: 4,

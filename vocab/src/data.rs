@@ -218,6 +218,16 @@ impl EpochSampler {
         self.batch_size = batch_size.max(1);
     }
 
+    /// Where the last batch drawn sat (what its update reported); `None` before the first.
+    pub fn position(&self) -> Option<EpochPosition> {
+        (self.cursor > 0).then(|| EpochPosition {
+            epoch: self.epoch,
+            update_in_epoch: self.cursor.div_ceil(self.batch_size),
+            updates_per_epoch: self.updates_per_epoch(),
+            examples: self.examples,
+        })
+    }
+
     /// The indices of the next batch and where it sits; starts a new epoch when one ends.
     pub fn next_batch(&mut self) -> (Vec<usize>, EpochPosition) {
         if self.cursor >= self.examples {
@@ -241,6 +251,16 @@ impl EpochSampler {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sampler_says_where_its_last_batch_sat() {
+        let mut sampler = EpochSampler::new(10, 4, 0);
+        assert_eq!(sampler.position(), None);
+        for _ in 0..5 {
+            let (_, position) = sampler.next_batch();
+            assert_eq!(sampler.position(), Some(position));
+        }
+    }
 
     #[test]
     fn augmentation_moves_and_mirrors_pixels_and_keeps_labels() {

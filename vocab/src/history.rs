@@ -54,9 +54,56 @@ pub fn thin_evenly<T>(points: &mut Vec<(u64, T)>) {
     });
 }
 
+/// A short copy of `points` (in update order) for a thumbnail or a comparison: cut into
+/// `buckets` runs of updates, each kept as its lowest and highest point (in update order),
+/// so a spike stays visible; the first and last points are kept. NaN and infinite values
+/// are left out (a thumbnail draws what it can).
+pub fn coarse(points: &[(u64, f32)], buckets: usize) -> Vec<(u64, f32)> {
+    let finite: Vec<(u64, f32)> = points.iter().copied().filter(|p| p.1.is_finite()).collect();
+    if finite.len() <= 2 * buckets.max(1) {
+        return finite;
+    }
+    let size = finite.len().div_ceil(buckets);
+    let mut out = Vec::with_capacity(2 * buckets + 2);
+    for bucket in finite.chunks(size) {
+        let low = bucket.iter().copied().min_by(|a, b| a.1.total_cmp(&b.1));
+        let high = bucket.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1));
+        if let (Some(low), Some(high)) = (low, high) {
+            match low.0.cmp(&high.0) {
+                std::cmp::Ordering::Equal => out.push(low),
+                std::cmp::Ordering::Less => out.extend([low, high]),
+                std::cmp::Ordering::Greater => out.extend([high, low]),
+            }
+        }
+    }
+    let (first, last) = (finite[0], finite[finite.len() - 1]);
+    if out.first() != Some(&first) {
+        out.insert(0, first);
+    }
+    if out.last() != Some(&last) {
+        out.push(last);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_coarse_copy_is_short_and_keeps_its_ends_and_spike() {
+        let points: Vec<(u64, f32)> = (1..=10_000u64)
+            .map(|s| (s, if s == 5_000 { 50.0 } else { 1.0 / s as f32 }))
+            .collect();
+        let short = coarse(&points, 100);
+        assert!(short.len() <= 202, "{}", short.len());
+        assert_eq!(short.first(), Some(&(1, 1.0)));
+        assert_eq!(short.last().map(|p| p.0), Some(10_000));
+        assert!(short.contains(&(5_000, 50.0)));
+        assert!(short.windows(2).all(|w| w[0].0 < w[1].0));
+        let few = [(1, 2.0), (2, f32::NAN), (3, 1.0)];
+        assert_eq!(coarse(&few, 100), vec![(1, 2.0), (3, 1.0)]);
+    }
 
     #[test]
     fn twenty_thousand_updates_stay_bounded_and_keep_their_spike_and_recent_points() {

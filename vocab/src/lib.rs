@@ -10,6 +10,7 @@
 //! - [`error`], [`faces`]: what can go wrong, as types the page words for the learner;
 //! - [`protocol`]: the [`Command`]s the page sends the worker and the [`Event`]s it answers,
 //!   and [`codec`]: the bytes they travel as;
+//! - [`run_file`], [`shelf`]: a run as one file, and the recent runs the browser keeps;
 //! - [`rng`]: the seeded generator behind initial weights, batch order and synthetic faces.
 
 pub mod backend;
@@ -25,6 +26,7 @@ pub mod protocol;
 pub mod report;
 pub mod rng;
 pub mod run_file;
+pub mod shelf;
 pub mod training;
 #[cfg(feature = "wire")]
 pub mod wire;

@@ -12,12 +12,13 @@ use thiserror::Error;
 
 use crate::backend::Backend;
 use crate::config::Preset;
-use crate::data::Augmentation;
+use crate::data::{Augmentation, EpochPosition};
 use crate::error::{BackendError, TrainError};
 use crate::faces::{ImportError, Skipped, SourceFile};
 use crate::optimizer::OptimizerChoice;
 use crate::report::{BlockGradientNorms, Evaluation, StepReport};
 use crate::run_file::RunFileError;
+use crate::shelf::Shelf;
 use crate::training::TrainingOptions;
 
 /// Which kind of device the learner asked for.
@@ -103,6 +104,9 @@ pub enum Command {
         /// The kept run's bytes: the worker reads them from its storage into the command.
         #[serde(skip)]
         kept: Vec<u8>,
+        /// The recent runs the browser keeps, as the worker read their index.
+        #[serde(skip)]
+        shelf: Shelf,
     },
     /// Fresh weights from the seed, with these settings, on the same device and data.
     Reset {
@@ -156,6 +160,10 @@ pub enum Command {
         origin: RunOrigin,
         #[serde(skip)]
         bytes: Vec<u8>,
+    },
+    /// Lets a recent run go from the browser's storage (never the open one).
+    ForgetRun {
+        id: u64,
     },
 }
 
@@ -296,6 +304,9 @@ pub struct RunStarted {
     /// Where a reopened run came from; `None` for a fresh run.
     #[serde(default)]
     pub reopened: Option<RunOrigin>,
+    /// Where its last update's batch sat in its epoch; `None` before the first update.
+    #[serde(default)]
+    pub position: Option<EpochPosition>,
 }
 
 /// The numbers a run's charts show, kept with the run so a reopened run shows its past.
@@ -339,6 +350,10 @@ pub enum RunOrigin {
     Autosave,
     /// A run file the learner opened, by its name.
     File { name: String },
+    /// One of the recent runs the browser keeps.
+    Kept { id: u64 },
+    /// The page's trained model (`assets/`), as `cargo xtask assets` made it.
+    Trained,
 }
 
 /// Why a run file was written.
@@ -429,6 +444,8 @@ pub enum Event {
     RunSaved(RunSaved),
     /// The browser's storage did not take the run: training goes on, unkept.
     NotKept(StorageError),
+    /// The recent runs the browser keeps, after one was kept, let go or opened.
+    Shelf(Shelf),
     /// A command that could not be carried out; nothing changed.
     Refused {
         reason: Refusal,
@@ -490,6 +507,7 @@ impl Command {
             Command::Import { .. } => "import",
             Command::SaveRun { .. } => "save_run",
             Command::OpenRun { .. } => "open_run",
+            Command::ForgetRun { .. } => "forget_run",
         }
     }
 }
@@ -513,6 +531,7 @@ impl Event {
             Event::ImportFailed { .. } => "import_failed",
             Event::RunSaved(_) => "run_saved",
             Event::NotKept(_) => "not_kept",
+            Event::Shelf(_) => "shelf",
             Event::Refused { .. } => "refused",
         }
     }

@@ -4,12 +4,14 @@ use futures::channel::mpsc::{unbounded, UnboundedReceiver};
 use futures::{FutureExt, StreamExt};
 use js_sys::{Array, Promise, Uint8Array};
 use session::Session;
-use vocab::protocol::{Command, Event, Outgoing, Refusal};
+use session::keep::StorageWork;
+use vocab::protocol::{Command, Event, Outgoing, Refusal, RunOrigin};
+use vocab::shelf::run_file_name;
 use vocab::wire;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
-use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent, WorkerGlobalScope};
+use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent, WorkerGlobalScope};
 
 use crate::storage;
 
@@ -83,21 +85,30 @@ pub fn start() {
     post(Event::Loaded.into());
 }
 
-/// Keeps the run in the browser's storage when the session says it is due. A storage that
+/// Carries out the session's storage work: the runs it keeps and lets go. A storage that
 /// fails is reported once; training goes on regardless.
 async fn keep(session: &mut Session, reported: &mut bool) {
-    let Some(saved) = session.autosave().await else {
-        return;
-    };
-    match storage::write_autosave(saved.bytes.as_deref().unwrap_or_default()).await {
-        // The page only needs to know it is kept, not the bytes.
-        Ok(()) => post(saved.event.into()),
-        Err(error) if !*reported => {
-            *reported = true;
-            post(Event::NotKept(error).into());
+    for work in session.storage_work().await {
+        match carry_out(&work).await {
+            // The page only needs to know what is kept, not the bytes.
+            Ok(()) => post_all(work.done),
+            Err(error) if !*reported => {
+                *reported = true;
+                post(Event::NotKept(error).into());
+            }
+            Err(_) => {}
         }
-        Err(_) => {}
     }
+}
+
+async fn carry_out(work: &StorageWork) -> Result<(), vocab::protocol::StorageError> {
+    for (name, bytes) in &work.writes {
+        storage::write(name, bytes).await?;
+    }
+    for name in &work.removes {
+        storage::remove(name).await?;
+    }
+    Ok(())
 }
 
 async fn drive(mut commands: UnboundedReceiver<(Command, JsValue)>) {
@@ -137,11 +148,29 @@ async fn drive(mut commands: UnboundedReceiver<(Command, JsValue)>) {
         };
         match &mut command {
             Command::Import { files, .. } => read_files(&beside, files).await,
+            Command::OpenRun {
+                origin: RunOrigin::Kept { id },
+                bytes,
+            } => {
+                *bytes = storage::read(&run_file_name(*id))
+                    .await
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default()
+            }
             Command::OpenRun { bytes, .. } => *bytes = read_file(&beside).await,
+            // The list of recent runs is read at every start, so it is never written over;
+            // the open run only when the page asks to resume it.
             Command::Start {
-                resume: true, kept, ..
-            } => match storage::read_autosave().await {
-                Ok(bytes) => *kept = bytes.unwrap_or_default(),
+                resume,
+                kept,
+                shelf,
+                ..
+            } => match storage::read_kept(*resume).await {
+                Ok((index, open)) => {
+                    *shelf = index;
+                    *kept = open;
+                }
                 Err(error) => {
                     storage_reported = true;
                     post(Event::NotKept(error).into());
@@ -170,7 +199,8 @@ async fn read_file(beside: &JsValue) -> Vec<u8> {
 async fn read_files(beside: &JsValue, files: &mut [vocab::SourceFile]) {
     let handles = Array::from(beside);
     for (index, file) in files.iter_mut().enumerate() {
-        if let Ok(handle) = handles.get(index as u32).dyn_into::<File>() {
+        // A `File` from the learner, or a `Blob` the page fetched (the trained model).
+        if let Ok(handle) = handles.get(index as u32).dyn_into::<Blob>() {
             if let Ok(buffer) = JsFuture::from(handle.array_buffer()).await {
                 file.bytes = Uint8Array::new(&buffer).to_vec();
             }

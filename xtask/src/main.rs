@@ -586,13 +586,54 @@ fn train_bench(root: &Path) -> Result {
     Ok(())
 }
 
+/// The trained model the page offers ("Start from a trained model"): `small` on the built-in
+/// faces with the page's own settings (seed 0, Adam at 0.001, batch 32, shifts of up to
+/// 2 pixels), trained natively for [`TRAINED_EPOCHS`] epochs by `vitp` (the dev profile the
+/// tests build, its numeric crates at opt-level 3). Run twice on one machine it gives the
+/// same bytes: `--check` trains it again and compares it with the committed file.
+const TRAINED_MODEL: &str = "assets/trained-small.vitp";
+const TRAINED_EPOCHS: &str = "150";
+
+fn assets(check: bool) -> Result {
+    let root = root();
+    run("cargo", &["build", "--bin", "vitp"], &root)?;
+    let target = if check {
+        env::temp_dir().join("vitp-trained-check.vitp")
+    } else {
+        root.join(TRAINED_MODEL)
+    };
+    let target_text = target.to_string_lossy().into_owned();
+    run(
+        "target/debug/vitp",
+        &[
+            "train", "--preset", "small", "--seed", "0", "--optimizer", "adam", "--lr", "0.001",
+            "--batch", "32", "--shift", "2", "--data", "synthetic", "--epochs", TRAINED_EPOCHS,
+            "--save", &target_text,
+        ],
+        &root,
+    )?;
+    run("target/debug/vitp", &["info", &target_text], &root)?;
+    if check {
+        let made = std::fs::read(&target).map_err(|e| e.to_string())?;
+        let kept = std::fs::read(root.join(TRAINED_MODEL)).map_err(|e| e.to_string())?;
+        if made != kept {
+            return Err(format!(
+                "{TRAINED_MODEL} is not what `cargo xtask assets` makes here (rebuild it, or see BENCHMARKS.md: another kind of CPU may round differently)"
+            ));
+        }
+        eprintln!("xtask: {TRAINED_MODEL} reproduced bit for bit");
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let task = env::args().nth(1);
     let result = match task.as_deref() {
         Some("serve") => serve(),
         Some("test") => test(env::args().any(|a| a == "--native-gpu")),
         Some("bench") => bench(),
-        _ => Err("usage: cargo xtask <serve|test [--native-gpu]|bench>".into()),
+        Some("assets") => assets(env::args().any(|a| a == "--check")),
+        _ => Err("usage: cargo xtask <serve|test [--native-gpu]|bench|assets [--check]>".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

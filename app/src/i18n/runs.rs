@@ -24,6 +24,44 @@ pub struct RunsText {
     /// The workers kept dying at start-up, with the last reason.
     pub worker_down: fn(&str) -> String,
     pub fresh_on_cpu: &'static str,
+    /// A recent run reopened, at update n.
+    pub reopened_kept: fn(u64) -> String,
+    /// The trained model opened: (update, validation accuracy as written).
+    pub reopened_trained: fn(u64, &str) -> String,
+    pub trained: &'static str,
+    pub trained_help: &'static str,
+    /// The trained model could not be fetched (the browser's words).
+    pub trained_missing: fn(&str) -> String,
+    pub recent_title: &'static str,
+    pub recent_help: &'static str,
+    /// (space used, budget), both written with their unit.
+    pub recent_budget: fn(&str, &str) -> String,
+    pub recent_empty: &'static str,
+    pub reopen: &'static str,
+    pub open_now: &'static str,
+    pub forget: &'static str,
+    pub compare: &'static str,
+    pub compare_hint: &'static str,
+    pub compare_title: &'static str,
+    pub compare_caption: &'static str,
+    /// Updates done, in a run's line.
+    pub updates: fn(u64) -> String,
+    /// The last batch loss, as written.
+    pub last_loss: fn(&str) -> String,
+    /// Validation accuracy, as written.
+    pub accuracy: fn(&str) -> String,
+    pub synthetic_faces: &'static str,
+    /// An imported face set: (name, people).
+    pub imported_faces: fn(&str, usize) -> String,
+    /// What tells compared runs apart.
+    pub learning_rate: fn(&str) -> String,
+    pub batch: fn(usize) -> String,
+    pub seed: fn(u64) -> String,
+    pub shifts: &'static str,
+    pub no_shifts: &'static str,
+    /// Runs that differ in nothing the page sets: told apart by their number.
+    pub run_number: fn(u64) -> String,
+    pub megabytes: fn(&str) -> String,
 }
 
 pub static EN: RunsText = RunsText {
@@ -57,6 +95,41 @@ pub static EN: RunsText = RunsText {
         format!("The training stopped three times in a row before it could start ({why}), so it is not restarted again. A fresh run on the CPU sets the kept run aside.")
     },
     fresh_on_cpu: "Start a fresh run on the CPU",
+    reopened_kept: |step| format!("A recent run reopened: it carries on from update {step}."),
+    reopened_trained: |step, accuracy| {
+        format!("You start from a trained model: {step} updates on the built-in faces, {accuracy} of the validation images recognised. Its attention maps are those of a model that tells people apart; “Reset” gives update 0 to compare.")
+    },
+    trained: "Start from a trained model",
+    trained_help: "Opens a copy of the small model trained on the built-in faces (made by cargo xtask assets), so you see trained attention at once. The run you had stays in the recent runs.",
+    trained_missing: |why| format!("The trained model could not be loaded ({why}). Your run is untouched."),
+    recent_title: "Recent runs",
+    recent_help: "Every run is kept in this browser from its first update on, and stays here when a reset, another model, other faces or an opened file replaces it. Reopen one to carry it on where it stopped; tick two or more to lay their loss and validation curves on one chart, each named by what differs between them (the optimizer, the learning rate…). Nothing leaves this computer.",
+    recent_budget: |used, budget| {
+        format!("Kept on this computer only: {used} of {budget}. Past that, the oldest runs go first; the open one never does.")
+    },
+    recent_empty: "No run kept yet: a run is kept from its first update on.",
+    reopen: "Reopen",
+    open_now: "open",
+    forget: "Forget",
+    compare: "Compare",
+    compare_hint: "Tick two runs or more to compare their curves.",
+    compare_title: "Compared runs",
+    compare_caption: "One colour per run. Thin lines: the loss on each update's batch; thick lines and dots: the loss and the accuracy on the validation images, measured at the start and after every epoch.",
+    updates: |n| match n {
+        1 => "1 update".into(),
+        n => format!("{n} updates"),
+    },
+    last_loss: |loss| format!("loss {loss}"),
+    accuracy: |accuracy| format!("validation accuracy {accuracy}"),
+    synthetic_faces: "built-in faces",
+    imported_faces: |name, people| format!("{name} ({people} people)"),
+    learning_rate: |rate| format!("learning rate {rate}"),
+    batch: |n| format!("batch {n}"),
+    seed: |n| format!("seed {n}"),
+    shifts: "shifted images",
+    no_shifts: "images as they are",
+    run_number: |n| format!("run {n}"),
+    megabytes: |n| format!("{n} MB"),
     not_kept: |why| {
         format!("This run is not being kept in the browser ({why}). Training goes on; use “Save run…” to keep it as a file.")
     },
@@ -93,6 +166,45 @@ pub static FR: RunsText = RunsText {
         format!("L’entraînement s’est arrêté trois fois de suite avant de pouvoir démarrer ({why})\u{a0}: il n’est plus relancé. Un nouvel entraînement sur le processeur laisse de côté celui qui était conservé.")
     },
     fresh_on_cpu: "Nouvel entraînement sur le processeur",
+    reopened_kept: |step| {
+        format!("Un entraînement récent est rouvert\u{a0}: il reprend à la mise à jour {step}.")
+    },
+    reopened_trained: |step, accuracy| {
+        format!("Vous partez d’un modèle entraîné\u{a0}: {step}\u{a0}mises à jour sur les visages intégrés, {accuracy} des images de validation reconnues. Ses cartes d’attention sont celles d’un modèle qui distingue les personnes\u{a0}; «\u{a0}Réinitialiser\u{a0}» redonne la mise à jour 0 pour comparer.")
+    },
+    trained: "Partir d’un modèle entraîné",
+    trained_help: "Ouvre une copie du petit modèle entraîné sur les visages intégrés (produit par cargo xtask assets), pour voir tout de suite une attention entraînée. L’entraînement en cours reste dans les entraînements récents.",
+    trained_missing: |why| {
+        format!("Le modèle entraîné n’a pas pu être chargé ({why}). Votre entraînement n’a pas changé.")
+    },
+    recent_title: "Entraînements récents",
+    recent_help: "Chaque entraînement est conservé dans ce navigateur dès sa première mise à jour, et le reste quand une réinitialisation, un autre modèle, d’autres visages ou un fichier ouvert le remplace. Rouvrez-en un pour le reprendre là où il s’était arrêté\u{a0}; cochez-en au moins deux pour superposer leurs courbes de perte et de validation sur un même graphique, chacune nommée par ce qui les distingue (l’optimiseur, le taux d’apprentissage…). Rien ne quitte cet ordinateur.",
+    recent_budget: |used, budget| {
+        format!("Conservés sur cet ordinateur seulement\u{a0}: {used} sur {budget}. Au-delà, les plus anciens sont effacés en premier, jamais celui qui est ouvert.")
+    },
+    recent_empty: "Aucun entraînement conservé pour l’instant\u{a0}: un entraînement est conservé dès sa première mise à jour.",
+    reopen: "Rouvrir",
+    open_now: "ouvert",
+    forget: "Effacer",
+    compare: "Comparer",
+    compare_hint: "Cochez au moins deux entraînements pour comparer leurs courbes.",
+    compare_title: "Entraînements comparés",
+    compare_caption: "Une couleur par entraînement. Traits fins\u{a0}: la perte sur le lot de chaque mise à jour\u{a0}; traits épais et points\u{a0}: la perte et l’exactitude sur les images de validation, mesurées au départ et après chaque époque.",
+    updates: |n| match n {
+        0 | 1 => format!("{n}\u{a0}mise à jour"),
+        n => format!("{n}\u{a0}mises à jour"),
+    },
+    last_loss: |loss| format!("perte {loss}"),
+    accuracy: |accuracy| format!("exactitude en validation {accuracy}"),
+    synthetic_faces: "visages intégrés",
+    imported_faces: |name, people| format!("{name} ({people}\u{a0}personnes)"),
+    learning_rate: |rate| format!("taux d’apprentissage {rate}"),
+    batch: |n| format!("lot de {n}"),
+    seed: |n| format!("graine {n}"),
+    shifts: "images décalées",
+    no_shifts: "images telles quelles",
+    run_number: |n| format!("entraînement {n}"),
+    megabytes: |n| format!("{n}\u{a0}Mo"),
     not_kept: |why| {
         format!("Cet entraînement n’est pas conservé dans le navigateur ({why}). L’entraînement continue\u{a0}; utilisez «\u{a0}Enregistrer l’entraînement…\u{a0}» pour le garder dans un fichier.")
     },

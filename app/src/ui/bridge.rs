@@ -132,6 +132,7 @@ impl Bridge {
             settings: state.settings.get_untracked(),
             resume,
             kept: Vec::new(),
+            shelf: Default::default(),
         });
         self.send(Command::Inspect(state.inspect.get_untracked()));
     }

@@ -4,6 +4,7 @@
 use crate::ui::draw::measured::MeasuredCanvas;
 use leptos::html::Canvas;
 use leptos::prelude::*;
+use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
@@ -99,6 +100,30 @@ fn style(ratio: f64, size: f64) -> TextStyle<'static> {
         .color(&RGBColor(40, 40, 40))
 }
 
+/// The grid, the ticks and the axis names every chart of the page shares.
+fn draw_axes<X, Y>(
+    chart: &mut ChartContext<'_, MeasuredCanvas, Cartesian2d<X, Y>>,
+    axes: &Axes,
+) -> Result<(), Box<dyn std::error::Error>>
+where
+    X: Ranged<ValueType = f64> + ValueFormatter<f64>,
+    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    let r = axes.ratio;
+    chart
+        .configure_mesh()
+        .light_line_style(GRID)
+        .max_light_lines(1)
+        .x_label_formatter(&|x| axis_label(axes.lang, *x))
+        .y_label_formatter(&|y| axis_label(axes.lang, *y))
+        .x_desc(axes.x)
+        .y_desc(axes.y)
+        .label_style(style(r, 12.0))
+        .axis_desc_style(style(r, 13.0))
+        .draw()?;
+    Ok(())
+}
+
 /// The two loss curves and their legend's words.
 struct LossSeries<'a> {
     /// (update, loss on that update's batch).
@@ -159,17 +184,7 @@ fn draw_loss(
     macro_rules! finish {
         ($chart:expr) => {{
             let mut chart = $chart;
-            chart
-                .configure_mesh()
-                .light_line_style(GRID)
-                .max_light_lines(1)
-                .x_label_formatter(&|x| axis_label(axes.lang, *x))
-                .y_label_formatter(&|y| axis_label(axes.lang, *y))
-                .x_desc(axes.x)
-                .y_desc(axes.y)
-                .label_style(style(r, 12.0))
-                .axis_desc_style(style(r, 13.0))
-                .draw()?;
+            draw_axes(&mut chart, &axes)?;
             chart.draw_series(LineSeries::new(finite.iter().copied(), line))?;
             chart.draw_series(LineSeries::new(validation.iter().copied(), held_out))?;
             chart.draw_series(
@@ -218,17 +233,7 @@ fn draw_accuracy(
         .x_label_area_size((34.0 * r) as i32)
         .y_label_area_size((54.0 * r) as i32)
         .build_cartesian_2d(0.0..last_step * 1.02 + 0.5, 0.0..100.0)?;
-    chart
-        .configure_mesh()
-        .light_line_style(GRID)
-        .max_light_lines(1)
-        .x_label_formatter(&|x| axis_label(axes.lang, *x))
-        .y_label_formatter(&|y| axis_label(axes.lang, *y))
-        .x_desc(axes.x)
-        .y_desc(axes.y)
-        .label_style(style(r, 12.0))
-        .axis_desc_style(style(r, 13.0))
-        .draw()?;
+    draw_axes(&mut chart, &axes)?;
     let stroke = ACCURACY_COLOUR.stroke_width((2.0 * r) as u32);
     let points: Vec<(f64, f64)> = points
         .iter()
@@ -376,6 +381,134 @@ pub fn AccuracyChart(state: PageState) -> impl IntoView {
     }
 }
 
+/// Okabe–Ito colours for compared runs, in the order they are ticked.
+pub const RUN_COLOURS: [RGBColor; 6] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+];
+
+/// One kept run on the comparison charts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ComparedRun {
+    /// What tells it apart from the others.
+    pub label: String,
+    pub colour: RGBColor,
+    pub losses: Vec<(u64, f32)>,
+    pub validation_losses: Vec<(u64, f32)>,
+    pub accuracy: Vec<(u64, f32)>,
+}
+
+/// What a comparison chart plots.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Compared {
+    /// Batch loss (thin line) and validation loss (thick line with dots).
+    Loss,
+    /// Validation accuracy, in percent.
+    Accuracy,
+}
+
+fn draw_compared(
+    root: &DrawingArea<MeasuredCanvas, Shift>,
+    runs: &[ComparedRun],
+    what: Compared,
+    axes: Axes,
+) -> Result<(), Box<dyn std::error::Error>> {
+    root.fill(&WHITE)?;
+    let r = axes.ratio;
+    // Per run: (thin line, thick line with dots).
+    type Points = Vec<(f64, f64)>;
+    let series: Vec<(Points, Points)> = runs
+        .iter()
+        .map(|run| match what {
+            Compared::Loss => (
+                finite_points(&run.losses),
+                finite_points(&run.validation_losses),
+            ),
+            Compared::Accuracy => (
+                Vec::new(),
+                run.accuracy
+                    .iter()
+                    .map(|&(s, a)| (s as f64, a as f64 * 100.0))
+                    .collect(),
+            ),
+        })
+        .collect();
+    let all = || series.iter().flat_map(|(a, b)| a.iter().chain(b));
+    let last_step = all().map(|p| p.0).fold(MIN_UPDATES, f64::max);
+    let top = match what {
+        Compared::Loss => all().map(|p| p.1).fold(1e-3, f64::max) * 1.08,
+        Compared::Accuracy => 100.0,
+    };
+    let mut chart = ChartBuilder::on(root)
+        .margin((12.0 * r) as i32)
+        .x_label_area_size((34.0 * r) as i32)
+        .y_label_area_size((54.0 * r) as i32)
+        .build_cartesian_2d(0.0..last_step * 1.02 + 0.5, 0.0..top)?;
+    draw_axes(&mut chart, &axes)?;
+    for (run, (batch, held_out)) in runs.iter().zip(&series) {
+        let faint = run.colour.mix(0.45).stroke_width(r.max(1.0) as u32);
+        chart.draw_series(LineSeries::new(batch.iter().copied(), faint))?;
+        let bold = run.colour.stroke_width((2.5 * r) as u32);
+        chart.draw_series(LineSeries::new(held_out.iter().copied(), bold))?;
+        chart.draw_series(
+            held_out
+                .iter()
+                .map(|&p| Circle::new(p, (3.0 * r) as u32, run.colour.filled())),
+        )?;
+    }
+    // The legend is the page's, under the charts: run labels can be long.
+    root.present()?;
+    Ok(())
+}
+
+/// Kept runs' curves on one chart: loss (batch and validation) or validation accuracy.
+#[component]
+pub fn ComparedChart(
+    state: PageState,
+    runs: Signal<Vec<ComparedRun>>,
+    what: Compared,
+    id: &'static str,
+) -> impl IntoView {
+    let canvas = NodeRef::<Canvas>::new();
+    let size = screen_size(canvas);
+    Effect::new(move |_| {
+        let Some(size) = size.get() else { return };
+        let Some(element) = canvas.get() else { return };
+        let lang = state.lang.get();
+        let t = lang.text();
+        let runs = runs.get();
+        draw_chart_next_frame(id, element, size, move |root, ratio| {
+            let axes = Axes {
+                lang,
+                x: t.update_axis,
+                y: match what {
+                    Compared::Loss => t.loss_axis,
+                    Compared::Accuracy => t.accuracy_axis,
+                },
+                ratio,
+            };
+            draw_compared(root, &runs, what, axes)
+        });
+    });
+    let label = move || {
+        let t = state.lang.get().text();
+        match what {
+            Compared::Loss => t.loss_chart,
+            Compared::Accuracy => t.accuracy_chart,
+        }
+    };
+    view! {
+        <canvas node_ref=canvas class="chart" id=id role="img" aria-label=label
+            data-runs=move || runs.with(|r| r.len().to_string())
+            data-labels=move || runs.with(|r| serde_json::to_string(&r.iter().map(|r| &r.label).collect::<Vec<_>>()).unwrap_or_default())></canvas>
+        <ExportPng canvas=canvas name=id state />
+    }
+}
+
 /// Okabe–Ito colours, told apart with any colour vision: Wq, Wk, Wv.
 const MATRIX_COLOURS: [RGBColor; 3] = [
     RGBColor(0, 114, 178),
@@ -407,17 +540,7 @@ fn draw_gradients(
             0.0..last_step * 1.02 + 0.5,
             (min * 0.8..max * 1.25).log_scale(),
         )?;
-    chart
-        .configure_mesh()
-        .light_line_style(GRID)
-        .max_light_lines(1)
-        .x_label_formatter(&|x| axis_label(axes.lang, *x))
-        .y_label_formatter(&|y| axis_label(axes.lang, *y))
-        .x_desc(axes.x)
-        .y_desc(axes.y)
-        .label_style(style(r, 12.0))
-        .axis_desc_style(style(r, 13.0))
-        .draw()?;
+    draw_axes(&mut chart, &axes)?;
     for (i, points) in series.iter().enumerate() {
         let colour = MATRIX_COLOURS[i];
         chart.draw_series(LineSeries::new(

@@ -100,19 +100,24 @@ pub fn optimizer_name(lang: crate::i18n::Lang, choice: OptimizerChoice) -> Strin
 #[component]
 pub fn Controls(state: PageState, bridge: Link) -> impl IntoView {
     let t = move || state.lang.get().text();
-    let lr_text = RwSignal::new(format!("{}", state.settings.get_untracked().learning_rate));
+    // The rate as the learner's language writes it (0,001 in French); either mark is read.
+    let written = move |lr: f64| crate::format::rate(state.lang.get_untracked(), lr);
+    let read = |text: &str| text.trim().replace(',', ".").parse::<f64>().ok();
+    let lr_text = RwSignal::new(written(state.settings.get_untracked().learning_rate));
     let lr_invalid = RwSignal::new(false);
-    // Keep the field in step with settings changed elsewhere (a new run, another optimizer).
+    // Keep the field in step with settings changed elsewhere (a new run, another optimizer)
+    // and with the language.
     Effect::new(move |_| {
         let lr = state.settings.with(|s| s.learning_rate);
-        if lr_text.get_untracked().trim().parse::<f64>().ok() != Some(lr) {
-            lr_text.set(format!("{lr}"));
+        state.lang.track();
+        if read(&lr_text.get_untracked()) != Some(lr) || lr_text.get_untracked() != written(lr) {
+            lr_text.set(written(lr));
         }
     });
     let set_lr = move |text: String| {
         lr_text.set(text.clone());
-        match text.trim().replace(',', ".").parse::<f64>() {
-            Ok(lr) if lr.is_finite() && lr > 0.0 => {
+        match read(&text) {
+            Some(lr) if lr.is_finite() && lr > 0.0 => {
                 lr_invalid.set(false);
                 state.settings.update(|s| s.learning_rate = lr);
                 bridge.with_value(|b| b.send(Command::SetLearningRate { learning_rate: lr }));
@@ -205,7 +210,7 @@ pub fn Controls(state: PageState, bridge: Link) -> impl IntoView {
                     prop:value=move || lr_text.get()
                     on:change=move |ev| set_lr(event_target_value(&ev)) />
                 <datalist id="learning-rates">
-                    {LEARNING_RATES.into_iter().map(|lr| view! { <option value=lr.to_string()></option> }).collect_view()}
+                    {move || LEARNING_RATES.into_iter().map(|lr| view! { <option value=crate::format::rate(state.lang.get(), lr)></option> }).collect_view()}
                 </datalist>
             </label>
             <label class="advanced">{move || t().optimizer}
@@ -265,6 +270,7 @@ pub fn DeviceSwitch(state: PageState, bridge: Link) -> impl IntoView {
                 settings,
                 resume: false,
                 kept: Vec::new(),
+                shelf: Default::default(),
             })
         });
     };
@@ -297,7 +303,13 @@ pub fn DeviceSwitch(state: PageState, bridge: Link) -> impl IntoView {
 #[component]
 pub fn Progress(state: PageState) -> impl IntoView {
     let t = move || state.lang.get().text();
-    let position = move || state.report.with(|r| r.as_ref().map(|r| r.position));
+    // The last update's place; before any this session, where the reopened run had stopped.
+    let position = move || {
+        state
+            .report
+            .with(|r| r.as_ref().map(|r| r.position))
+            .or_else(|| state.run.with(|r| r.as_ref().and_then(|r| r.position)))
+    };
     let epoch = move || position().map_or(1, |p| p.epoch);
     let fraction = move || {
         position().map_or(0.0, |p| {

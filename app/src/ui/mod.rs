@@ -14,6 +14,7 @@ mod export;
 mod flow;
 mod notices;
 mod playground;
+mod recent;
 mod runs;
 pub mod state;
 mod then_now;
@@ -34,6 +35,7 @@ use dataset::{BatchView, DatasetPanel};
 use flow::FlowOfV;
 use notices::{DivergenceBanner, Notices};
 use playground::QkPlayground;
+use recent::RecentRuns;
 use runs::{install_drop, ReopenedBanner, RunFiles, WorkerDownBanner};
 pub use state::PageState;
 use then_now::ThenAndNow;
@@ -282,6 +284,9 @@ fn App() -> impl IntoView {
             </div>
             <Panel state id="dataset" title=|t| t.dataset help=|s| s.text().help_dataset.into()>
                 <DatasetPanel state bridge />
+            </Panel>
+            <Panel state id="recent" title=|t| t.runs.recent_title help=|s| s.text().runs.recent_help.into()>
+                <RecentRuns state bridge />
             </Panel>
         </main>
     }

@@ -57,6 +57,7 @@ pub fn Notices(state: PageState) -> impl IntoView {
                     Notice::Refused(reason) => ("warning", (t.refused)(&errors::refusal(lang, &reason)), Vec::new()),
                     Notice::RolledBack(step) => ("info", (t.rolled_back)(step), Vec::new()),
                     Notice::StartedAgain => ("warning", t.runs.started_again.to_string(), Vec::new()),
+                    Notice::TrainedMissing(why) => ("warning", (t.runs.trained_missing)(&why), Vec::new()),
                     Notice::NotKept(why) => ("warning", (t.runs.not_kept)(&runs::storage_error(lang, &why)), Vec::new()),
                     Notice::ImportFailed { reason, skipped } => ("warning", (t.import_failed)(&errors::refusal(lang, &reason)), skipped),
                 };

@@ -7,7 +7,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, DragEvent, File, HtmlInputElement, Url};
 
 use crate::ui::bridge::Bridge;
-use crate::ui::state::PageState;
+use crate::format::percent;
+use crate::ui::state::{Notice, PageState};
 use vocab::protocol::{Command, RunOrigin, SaveReason};
 use vocab::run_file::RUN_FILE_EXTENSION;
 
@@ -38,6 +39,45 @@ pub fn download(name: &str, bytes: &[u8]) {
         },
         std::time::Duration::from_secs(60),
     );
+}
+
+/// Where `cargo xtask assets` puts the trained model, beside the page (Trunk copies it).
+pub const TRAINED_MODEL: &str = "trained-small.vitp";
+
+/// Fetches the trained model and sends it to the worker to carry on; the run in use is kept
+/// among the recent runs. A fetch that fails is said, and nothing changes.
+fn start_from_trained(state: PageState, bridge: Link) {
+    wasm_bindgen_futures::spawn_local(async move {
+        match fetch_bytes(TRAINED_MODEL).await {
+            Ok(blob) => bridge.with_value(|b| {
+                b.send_with(
+                    Command::OpenRun {
+                        origin: RunOrigin::Trained,
+                        bytes: Vec::new(),
+                    },
+                    Array::of1(&blob).into(),
+                )
+            }),
+            Err(why) => state.notify(Notice::TrainedMissing(why)),
+        }
+    });
+}
+
+async fn fetch_bytes(url: &str) -> Result<Blob, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let described = |error: JsValue| error.as_string().unwrap_or_else(|| format!("{error:?}"));
+    let window = web_sys::window().ok_or("no window")?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(described)?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let blob = JsFuture::from(response.blob().map_err(described)?)
+        .await
+        .map_err(described)?;
+    Ok(blob.unchecked_into())
 }
 
 /// Sends a run file to the worker to carry on (the `File` travels beside the command).
@@ -127,6 +167,11 @@ pub fn RunFiles(state: PageState, bridge: Link) -> impl IntoView {
                 <input node_ref=input type="file" accept=format!(".{RUN_FILE_EXTENSION}")
                     class="visually-hidden" id="open-run" on:change=on_open />
             </label>
+            <button id="start-trained" title=move || t().trained_help
+                disabled=move || state.run.with(Option::is_none)
+                on:click=move |_| start_from_trained(state, bridge)>
+                {move || t().trained}
+            </button>
             <p class="kept" id="kept" data-step=move || state.kept.get().map(|s| s.to_string())>
                 {move || state.kept.get().map(|step| (t().kept)(step))}
             </p>
@@ -145,6 +190,14 @@ pub fn ReopenedBanner(state: PageState, bridge: Link) -> impl IntoView {
             (_, Some(lost)) => (t.runs.recovered)(reopened.steps, lost),
             (RunOrigin::Autosave, None) => (t.runs.reopened_autosave)(reopened.steps),
             (RunOrigin::File { name }, None) => (t.runs.reopened_file)(name, reopened.steps),
+            (RunOrigin::Kept { .. }, None) => (t.runs.reopened_kept)(reopened.steps),
+            (RunOrigin::Trained, None) => {
+                let lang = state.lang.get();
+                let accuracy = reopened
+                    .accuracy
+                    .map_or_else(|| "?".into(), |a| percent(lang, a as f64, 1));
+                (t.runs.reopened_trained)(reopened.steps, &accuracy)
+            }
         };
         let fresh = (reopened.origin == RunOrigin::Autosave).then(|| {
             view! {
@@ -157,7 +210,12 @@ pub fn ReopenedBanner(state: PageState, bridge: Link) -> impl IntoView {
         });
         Some(view! {
             <div class="banner info notice" id="reopened" role="status"
-                data-origin=match reopened.origin { RunOrigin::Autosave => "autosave", RunOrigin::File { .. } => "file" }>
+                data-origin=match reopened.origin {
+                    RunOrigin::Autosave => "autosave",
+                    RunOrigin::File { .. } => "file",
+                    RunOrigin::Kept { .. } => "kept",
+                    RunOrigin::Trained => "trained",
+                }>
                 <p>{text}</p>
                 {fresh}
                 <button class="dismiss" on:click=move |_| state.reopened.set(None)>{t.dismiss}</button>

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use vocab::{Backend, BackwardPath, BlockGradientNorms, StepReport};
+use vocab::shelf::Shelf;
 
 use crate::i18n::Lang;
 use crate::ui::dataset::FaceAtlas;
@@ -63,6 +64,8 @@ pub enum Notice {
     NotKept(StorageError),
     /// The worker died before the run was kept: a new one starts from the seed.
     StartedAgain,
+    /// The trained model could not be fetched, in the browser's words.
+    TrainedMissing(String),
     ImportFailed {
         reason: Refusal,
         skipped: Vec<vocab::Skipped>,
@@ -76,6 +79,8 @@ pub struct Reopened {
     pub steps: u64,
     /// After the worker died: updates done since the run was last kept, now lost.
     pub lost: Option<u64>,
+    /// Validation accuracy at its latest validation, as it was reopened.
+    pub accuracy: Option<f32>,
 }
 
 /// Every signal of the page. `Copy`, so components take it by value.
@@ -124,6 +129,8 @@ pub struct PageState {
     pub kept: RwSignal<Option<u64>>,
     /// A run reopened (from a file or the browser's storage), until the learner dismisses it.
     pub reopened: RwSignal<Option<Reopened>>,
+    /// The recent runs the browser keeps.
+    pub shelf: RwSignal<Shelf>,
     /// Why the workers kept dying at start-up, when the page stopped restarting them.
     pub worker_down: RwSignal<Option<String>>,
     /// The update the page had reached when its worker died: the reopened run says how many
@@ -198,6 +205,7 @@ impl PageState {
             weight_history: RwSignal::new(Vec::new()),
             kept: RwSignal::new(None),
             reopened: RwSignal::new(None),
+            shelf: RwSignal::new(Shelf::default()),
             lost_at: RwSignal::new(None),
             worker_down: RwSignal::new(None),
             lesson: RwSignal::new(0),
@@ -260,11 +268,13 @@ impl PageState {
                 );
                 self.gradients.set(history.gradients);
                 let lost_at = self.lost_at.get_untracked();
+                let accuracy = history.validation.last().map(|(_, e)| e.accuracy);
                 self.reopened
                     .set(run.reopened.clone().map(|origin| Reopened {
                         lost: lost_at.map(|at| at.saturating_sub(run.steps)),
                         origin,
                         steps: run.steps,
+                        accuracy,
                     }));
                 if lost_at.is_some() {
                     self.lost_at.set(None);
@@ -375,6 +385,7 @@ impl PageState {
                 }
             }
             Event::NotKept(why) => self.notify(Notice::NotKept(why)),
+            Event::Shelf(shelf) => self.shelf.set(shelf),
             Event::Refused { reason } => {
                 self.step_answered();
                 self.importing.set(false);
@@ -444,6 +455,7 @@ mod tests {
             steps: 0,
             history: Default::default(),
             reopened: None,
+            position: None,
         })
     }
 
@@ -499,7 +511,8 @@ mod tests {
             Some(Reopened {
                 origin: RunOrigin::Autosave,
                 steps: 7,
-                lost: Some(2)
+                lost: Some(2),
+                accuracy: Some(0.5)
             })
         );
         assert_eq!(state.lost_at.get_untracked(), None);
