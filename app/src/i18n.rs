@@ -151,6 +151,14 @@ pub struct Text {
     pub use_synthetic: &'static str,
     pub privacy: &'static str,
     pub importing: &'static str,
+    /// Who an import found: (people, folder or file name).
+    pub preview_found: fn(usize, &str) -> String,
+    pub preview_by_folder: &'static str,
+    pub preview_by_name: &'static str,
+    /// A person found, with their usable images.
+    pub preview_person: fn(&str, usize) -> String,
+    pub accept_import: &'static str,
+    pub discard_import: &'static str,
     pub skipped: fn(usize) -> String,
     pub people_left_out: fn(usize) -> String,
     pub import_failed: fn(&str) -> String,
@@ -419,9 +427,18 @@ pub static EN: Text = Text {
     choose_folder: "Use a folder of faces…",
     choose_file: "Use a .zip or .pack…",
     use_synthetic: "Back to the built-in faces",
-    privacy: "One folder per person (like s1/1.pgm, or Name/Name_0001.jpg); PGM, PNG, JPEG, GIF, BMP, TIFF or WebP, whatever the file names. \
+    privacy: "One folder per person (like s1/1.pgm, or Name/Name_0001.jpg), or one folder of files named by person (like subject01.happy or Name_0001.jpg); PGM, PNG, JPEG, GIF, BMP, TIFF or WebP, whatever the file names. \
         Your images stay in this browser: nothing is sent anywhere.",
     importing: "Reading your faces…",
+    preview_found: |people, name| format!("{people} people found in “{name}”."),
+    preview_by_folder: "Each image’s person was read from its folder.",
+    preview_by_name: "Each image’s person was read from its file name (subject01.happy is subject01’s).",
+    preview_person: |name, images| match images {
+        1 => format!("{name}: 1 image"),
+        n => format!("{name}: {n} images"),
+    },
+    accept_import: "Train on these faces",
+    discard_import: "Cancel",
     skipped: |n| format!("{n} file(s) left out:"),
     people_left_out: |n| {
         format!("{n} more people had enough images but are beyond the cap of this subset.")
@@ -737,9 +754,20 @@ pub static FR: Text = Text {
     choose_folder: "Utiliser un dossier de visages…",
     choose_file: "Utiliser un .zip ou un .pack…",
     use_synthetic: "Revenir aux visages intégrés",
-    privacy: "Un dossier par personne (comme s1/1.pgm ou Nom/Nom_0001.jpg)\u{202f}; PGM, PNG, JPEG, GIF, BMP, TIFF ou WebP, quel que soit le nom des fichiers. \
+    privacy: "Un dossier par personne (comme s1/1.pgm ou Nom/Nom_0001.jpg), ou un seul dossier de fichiers nommés par personne (comme subject01.happy ou Nom_0001.jpg)\u{202f}; PGM, PNG, JPEG, GIF, BMP, TIFF ou WebP, quel que soit le nom des fichiers. \
         Vos images restent dans ce navigateur\u{202f}: rien n’est envoyé nulle part.",
     importing: "Lecture de vos visages…",
+    preview_found: |people, name| {
+        format!("{people}\u{a0}personnes trouvées dans «\u{202f}{name}\u{202f}».")
+    },
+    preview_by_folder: "La personne de chaque image a été lue dans son dossier.",
+    preview_by_name: "La personne de chaque image a été lue dans le nom de son fichier (subject01.happy est à subject01).",
+    preview_person: |name, images| match images {
+        0 | 1 => format!("{name}\u{a0}: {images}\u{a0}image"),
+        n => format!("{name}\u{a0}: {n}\u{a0}images"),
+    },
+    accept_import: "Entraîner sur ces visages",
+    discard_import: "Annuler",
     skipped: |n| format!("{n} fichier(s) écarté(s)\u{202f}:"),
     people_left_out: |n| {
         format!("{n} autres personnes avaient assez d’images mais dépassent la limite de ce sous-ensemble.")

@@ -15,7 +15,7 @@ use vocab::SeededRng;
 
 use crate::resample::square_area_resize;
 use crate::set::{FaceSet, Source};
-use vocab::faces::{ImportError, SkipReason, Skipped, SourceFile};
+use vocab::faces::{ImportError, Layout, SkipReason, Skipped, SourceFile};
 
 /// How to turn a folder of photos into a training set.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -62,16 +62,6 @@ pub struct Imported {
     pub people_left_out: usize,
     /// How the files said whose face each one is.
     pub layout: Layout,
-}
-
-/// How a face set's files say whose face each one is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Layout {
-    /// One folder per person (`s1/1.pgm`): the folder that holds an image names its person.
-    PersonFolders,
-    /// Every file in one folder, the person in its name: `subject01.happy` (the Yale faces),
-    /// `12_3.png` (person 12, image 3), `George_W_Bush_0001.jpg` (LFW).
-    NamesInFiles,
 }
 
 /// Extensions an image file name may end with, dropped before reading the person's name.

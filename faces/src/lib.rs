@@ -13,12 +13,12 @@ pub mod synthetic;
 #[cfg(not(target_family = "wasm"))]
 pub use import::import_dir;
 pub use import::{
-    import_files, import_zip, person_in_file_name, ImportOptions, Imported, Layout,
+    import_files, import_zip, person_in_file_name, ImportOptions, Imported,
 };
 pub use pack::{read_pack, write_pack, PACK_VERSION};
 pub use set::{FaceSet, Source, Split};
 pub use synthetic::{generate, SyntheticConfig};
-pub use vocab::faces::{ImportError, PackError, SkipReason, Skipped, SourceFile};
+pub use vocab::faces::{ImportError, Layout, PackError, SkipReason, Skipped, SourceFile};
 
 /// The face set in use. It changes only to another complete set: a failed import or a bad
 /// pack leaves it exactly as it was.

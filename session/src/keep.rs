@@ -277,6 +277,7 @@ impl Session {
                 name,
                 ..ImportNotes::default()
             },
+            layout: None,
         });
         let mut out = vec![self.data.described()];
         let run = Run {

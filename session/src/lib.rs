@@ -112,6 +112,8 @@ pub struct Session {
     /// The kept run came from the single autosave file of earlier versions, to let go once
     /// it is kept among the recent runs.
     legacy_autosave: bool,
+    /// The learner's faces, read and shown, not yet accepted.
+    previewed: Option<Candidate>,
 }
 
 fn refused(reason: impl Into<Refusal>) -> Outgoing {
@@ -137,6 +139,7 @@ impl Session {
             kept_as: None,
             pending_storage: Vec::new(),
             legacy_autosave: false,
+            previewed: None,
         }
     }
 
@@ -268,6 +271,7 @@ impl Session {
                 let candidate = Candidate {
                     set: synthetic_faces(),
                     notes: Default::default(),
+                    layout: None,
                 };
                 self.use_faces(candidate).await
             }
@@ -281,7 +285,12 @@ impl Session {
                 };
                 let size = run.trainer.options().model.image_size;
                 match source::import(kind, name, files, size) {
-                    Ok(candidate) => self.use_faces(candidate).await,
+                    // Kept aside until the learner has seen who was found.
+                    Ok(candidate) => {
+                        let preview = candidate.preview();
+                        self.previewed = Some(candidate);
+                        vec![Event::ImportPreview(preview).into()]
+                    }
                     Err(Rejected { error, skipped }) => {
                         let mut out = self.pause();
                         out.push(
@@ -303,6 +312,14 @@ impl Session {
             Command::OpenRun { origin, bytes } => self.open_run(origin, &bytes).await,
             Command::ForgetRun { id } => {
                 self.forget(id);
+                Vec::new()
+            }
+            Command::AcceptImport => match self.previewed.take() {
+                Some(candidate) => self.use_faces(candidate).await,
+                None => Vec::new(),
+            },
+            Command::DiscardImport => {
+                self.previewed = None;
                 Vec::new()
             }
         }

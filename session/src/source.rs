@@ -5,8 +5,8 @@ use faces::{
     generate, import_files, import_zip, read_pack, CurrentFaces, FaceSet, ImportOptions,
     SyntheticConfig,
 };
-use vocab::faces::{ImportError, Skipped, SourceFile};
-use vocab::protocol::{DatasetSummary, Event, ImportKind, Outgoing};
+use vocab::faces::{ImportError, Layout, Skipped, SourceFile};
+use vocab::protocol::{DatasetSummary, Event, ImportKind, ImportPreview, Outgoing};
 
 /// The built-in faces: always there, no download.
 pub fn synthetic_faces() -> FaceSet {
@@ -27,6 +27,31 @@ pub struct ImportNotes {
 pub struct Candidate {
     pub set: FaceSet,
     pub notes: ImportNotes,
+    /// How the files said whose face each is; `None` for a pack or the built-in faces.
+    pub layout: Option<Layout>,
+}
+
+impl Candidate {
+    /// Who was found, for the learner to check before training on it.
+    pub fn preview(&self) -> ImportPreview {
+        let mut counts = vec![0; self.set.classes()];
+        for &label in self
+            .set
+            .train
+            .labels()
+            .iter()
+            .chain(self.set.validation.labels())
+        {
+            counts[label] += 1;
+        }
+        ImportPreview {
+            name: self.notes.name.clone().unwrap_or_default(),
+            layout: self.layout,
+            people: self.set.people.iter().cloned().zip(counts).collect(),
+            skipped: self.notes.skipped.clone(),
+            people_left_out: self.notes.people_left_out,
+        }
+    }
 }
 
 /// Why the learner's files gave no set, and what was skipped on the way.
@@ -72,6 +97,7 @@ pub fn import(
                         name: Some(name),
                         ..ImportNotes::default()
                     },
+                    layout: None,
                 })
                 .map_err(|error| Rejected {
                     error,
@@ -87,6 +113,7 @@ pub fn import(
                 skipped: imported.skipped,
                 people_left_out: imported.people_left_out,
             },
+            layout: Some(imported.layout),
         }),
         Err(error) => Err(Rejected {
             skipped: error.skipped().to_vec(),

@@ -353,14 +353,30 @@ fn a_good_import_replaces_the_faces_and_starts_a_new_run() {
         path: "three.pack".into(),
         bytes: pack,
     }];
-    let out = run(
-        &mut session,
-        Command::Import {
-            kind: ImportKind::Pack,
-            name: "three.pack".into(),
-            files,
-        },
+    let import = Command::Import {
+        kind: ImportKind::Pack,
+        name: "three.pack".into(),
+        files,
+    };
+    // First who was found; nothing changes until the learner accepts.
+    let out = run(&mut session, import.clone());
+    match &out[..] {
+        [Event::ImportPreview(preview)] => {
+            assert_eq!(preview.name, "three.pack");
+            let people: Vec<usize> = preview.people.iter().map(|p| p.1).collect();
+            assert_eq!(people, [4, 4, 4]);
+        }
+        other => panic!("expected a preview, got {other:?}"),
+    }
+    assert_eq!(session.steps(), 1, "a preview changes nothing");
+    assert!(run(&mut session, Command::DiscardImport).is_empty());
+    assert!(
+        run(&mut session, Command::AcceptImport).is_empty(),
+        "a discarded preview cannot be accepted"
     );
+    assert_eq!(session.steps(), 1);
+    run(&mut session, import);
+    let out = run(&mut session, Command::AcceptImport);
     let summary = out.iter().find_map(|e| match e {
         Event::Dataset(s) => Some(s.clone()),
         _ => None,

@@ -4,7 +4,8 @@
 //
 // A missing WebGPU adapter FAILS the WebGPU run: it is not skipped.
 
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveDist, launch, openPage, backendOf, stepCount, lossPoints, untilStep } from './harness.mjs';
@@ -301,6 +302,11 @@ async function runOn(browser, origin, device) {
           return;
         }
         await page.setInputFiles('#import-folder', ORL);
+        // First who was found, read from the folders; nothing changes until accepted.
+        await page.waitForSelector('#import-preview[data-people="40"][data-layout="folders"]', { timeout: 60_000 });
+        const preview = await page.textContent('#import-preview');
+        check(preview.includes('40 people found') && preview.includes('s1: 10 images'), preview);
+        await page.click('#accept-import');
         await page.waitForFunction(() => document.querySelector('#dataset-counts').textContent.includes('320 training images'), null, { timeout: 60_000 });
         const counts = await page.textContent('#dataset-counts');
         check(counts.includes('40 people') && counts.includes('80 validation images') && counts.includes('32×32'), counts);
@@ -310,6 +316,28 @@ async function runOn(browser, origin, device) {
         await untilStep(page, 1, 30_000);
         await page.click('#use-synthetic');
         await page.waitForFunction(() => document.querySelector('#dataset-counts').textContent.includes('400 training images'));
+      });
+
+      await test('cpu: a flat folder named by person is previewed with its junk, and Cancel changes nothing', async () => {
+        // As the Yale faces come: subject01.happy, … in one folder (PGM here, told by content).
+        const dir = join(mkdtempSync(join(tmpdir(), 'vitp-flat-')), 'yalefaces');
+        mkdirSync(dir);
+        const pgm = (seed) => Buffer.concat([Buffer.from('P5\n40 40\n255\n'), Buffer.from(Array.from({ length: 1600 }, (_, i) => (i * 7 + seed * 31) % 256))]);
+        let seed = 0;
+        for (const person of ['subject01', 'subject02', 'subject03']) {
+          for (const condition of ['happy', 'sad', 'glasses']) writeFileSync(join(dir, `${person}.${condition}`), pgm(seed++));
+        }
+        writeFileSync(join(dir, 'notes.png'), 'not a face');
+        writeFileSync(join(dir, 'subject03.empty'), '');
+        const counts = await page.textContent('#dataset-counts');
+        await page.setInputFiles('#import-folder', dir);
+        await page.waitForSelector('#import-preview[data-people="3"][data-layout="names"]', { timeout: 60_000 });
+        const preview = await page.textContent('#import-preview');
+        check(preview.includes('subject01: 3 images') && preview.includes('file name'), preview);
+        check(preview.includes('notes.png') && preview.includes('does not say whose face') && preview.includes('subject03.empty'), preview);
+        await page.click('#discard-import');
+        check(!(await page.$('#import-preview')), 'the preview stayed');
+        check((await page.textContent('#dataset-counts')) === counts, 'Cancel changed the faces');
       });
     }
 

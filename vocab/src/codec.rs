@@ -38,8 +38,8 @@ mod tests {
 
     // `Command::name` and `Event::name` match every variant: a new one does not build until
     // it is named, and the test below fails until a sample of it round-trips.
-    const COMMANDS: usize = 17;
-    const EVENTS: usize = 17;
+    const COMMANDS: usize = 19;
+    const EVENTS: usize = 18;
 
     fn settings() -> RunSettings {
         RunSettings {
@@ -181,6 +181,8 @@ mod tests {
                 bytes: Vec::new(),
             },
             Command::ForgetRun { id: 3 },
+            Command::AcceptImport,
+            Command::DiscardImport,
         ]
     }
 
@@ -286,6 +288,13 @@ mod tests {
                 good_steps: 5,
             }),
             Event::RolledBack { step: 5 },
+            Event::ImportPreview(ImportPreview {
+                name: "yalefaces".into(),
+                layout: Some(crate::faces::Layout::NamesInFiles),
+                people: vec![("subject01".into(), 11)],
+                skipped: Vec::new(),
+                people_left_out: 0,
+            }),
             Event::ImportFailed {
                 reason: ImportError::WrongImageSize {
                     found: 64,

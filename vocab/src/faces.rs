@@ -4,6 +4,16 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+/// How a face set's files say whose face each one is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Layout {
+    /// One folder per person (`s1/1.pgm`): the folder that holds an image names its person.
+    PersonFolders,
+    /// Every file in one folder, the person in its name: `subject01.happy` (the Yale faces),
+    /// `12_3.png` (person 12, image 3), `George_W_Bush_0001.jpg` (LFW).
+    NamesInFiles,
+}
+
 /// One file handed to the importer, with its path relative to the chosen folder.
 ///
 /// Between the page and the worker only the path is written into the message: the bytes

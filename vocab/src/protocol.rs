@@ -14,7 +14,7 @@ use crate::backend::Backend;
 use crate::config::Preset;
 use crate::data::{Augmentation, EpochPosition};
 use crate::error::{BackendError, TrainError};
-use crate::faces::{ImportError, Skipped, SourceFile};
+use crate::faces::{ImportError, Layout, Skipped, SourceFile};
 use crate::optimizer::OptimizerChoice;
 use crate::report::{BlockGradientNorms, Evaluation, StepReport};
 use crate::run_file::RunFileError;
@@ -142,8 +142,10 @@ pub enum Command {
     /// Which image, block and head the attention views look at; the worker probes it after
     /// every update from now on.
     Inspect(InspectTarget),
-    /// The learner's files. Only their paths are written into the message: the bytes travel
-    /// beside it and the worker puts them back before handing the command on.
+    /// The learner's files, read into a face set that is not used yet: the worker answers
+    /// with [`Event::ImportPreview`], who was found, for the learner to accept or discard.
+    /// Only their paths are written into the message: the bytes travel beside it and the
+    /// worker puts them back before handing the command on.
     Import {
         kind: ImportKind,
         name: String,
@@ -165,6 +167,10 @@ pub enum Command {
     ForgetRun {
         id: u64,
     },
+    /// Trains on the previewed faces: a new run on them (the run in use is kept).
+    AcceptImport,
+    /// Drops the previewed faces; nothing else changes.
+    DiscardImport,
 }
 
 /// Why the worker is on the CPU although WebGPU was asked for.
@@ -282,6 +288,22 @@ pub struct DatasetSummary {
     pub train_labels: Vec<usize>,
     pub validation_labels: Vec<usize>,
     /// Files left out of the import, and why.
+    pub skipped: Vec<Skipped>,
+    /// People with enough images beyond the cap on people.
+    pub people_left_out: usize,
+}
+
+/// The learner's files read into a face set not in use yet: who was found, and what was
+/// left out, for the learner to check before training on it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    /// The folder or file name.
+    pub name: String,
+    /// How the files said whose face each is; `None` for a `.pack`.
+    pub layout: Option<Layout>,
+    /// Each person found and their usable images, in the set's order.
+    pub people: Vec<(String, usize)>,
+    /// Files left out, and why.
     pub skipped: Vec<Skipped>,
     /// People with enough images beyond the cap on people.
     pub people_left_out: usize,
@@ -434,6 +456,8 @@ pub enum Event {
     RolledBack {
         step: u64,
     },
+    /// The learner's files read, not yet in use (see [`Command::Import`]).
+    ImportPreview(ImportPreview),
     /// An import that left the data in use untouched, and the files it skipped on the way.
     ImportFailed {
         reason: Refusal,
@@ -508,6 +532,8 @@ impl Command {
             Command::SaveRun { .. } => "save_run",
             Command::OpenRun { .. } => "open_run",
             Command::ForgetRun { .. } => "forget_run",
+            Command::AcceptImport => "accept_import",
+            Command::DiscardImport => "discard_import",
         }
     }
 }
@@ -528,6 +554,7 @@ impl Event {
             Event::Playing { .. } => "playing",
             Event::Diverged(_) => "diverged",
             Event::RolledBack { .. } => "rolled_back",
+            Event::ImportPreview(_) => "import_preview",
             Event::ImportFailed { .. } => "import_failed",
             Event::RunSaved(_) => "run_saved",
             Event::NotKept(_) => "not_kept",

@@ -14,6 +14,7 @@ use crate::ui::bridge::Bridge;
 use crate::ui::state::{DatasetView, PageState};
 use vocab::data::ImageShift;
 use vocab::protocol::{Command, ImportKind};
+use vocab::faces::Layout;
 use vocab::SourceFile;
 
 /// How many images of each person the dataset view shows.
@@ -295,6 +296,62 @@ fn send_import(
     input.set_value("");
 }
 
+/// Who the learner's files hold, before anything is trained on them: the people and their
+/// images, how each image's person was read, what was left out; train on them or cancel.
+#[component]
+fn ImportPreviewBox(state: PageState, bridge: StoredValue<Bridge, LocalStorage>) -> impl IntoView {
+    move || {
+        let preview = state.import_preview.get()?;
+        let lang = state.lang.get();
+        let t = lang.text();
+        let how = preview.layout.map(|layout| match layout {
+            Layout::PersonFolders => t.preview_by_folder,
+            Layout::NamesInFiles => t.preview_by_name,
+        });
+        let people = preview
+            .people
+            .iter()
+            .map(|(name, images)| view! { <li>{(t.preview_person)(name, *images)}</li> })
+            .collect_view();
+        let skipped = (!preview.skipped.is_empty()).then(|| {
+            let items = preview
+                .skipped
+                .iter()
+                .take(200)
+                .map(|k| view! { <li><code>{k.path.clone()}</code>{t.colon}{crate::i18n::errors::skip_reason(lang, &k.reason)}</li> })
+                .collect_view();
+            view! { <details class="skipped"><summary>{(t.skipped)(preview.skipped.len())}</summary><ul>{items}</ul></details> }
+        });
+        let left_out = (preview.people_left_out > 0).then(|| (t.people_left_out)(preview.people_left_out));
+        let accept = move |_| {
+            state.import_preview.set(None);
+            state.importing.set(true);
+            bridge.with_value(|b| b.send(Command::AcceptImport));
+        };
+        let discard = move |_| {
+            state.import_preview.set(None);
+            bridge.with_value(|b| b.send(Command::DiscardImport));
+        };
+        Some(view! {
+            <section class="import-preview" id="import-preview" data-people=preview.people.len()
+                data-layout=match preview.layout {
+                    Some(Layout::PersonFolders) => "folders",
+                    Some(Layout::NamesInFiles) => "names",
+                    None => "pack",
+                }>
+                <p><strong>{(t.preview_found)(preview.people.len(), &preview.name)}</strong>" "{how}</p>
+                <ul class="preview-people">{people}</ul>
+                <p class="note">{left_out}</p>
+                {skipped}
+                <div class="import">
+                    <button id="accept-import" class="primary" on:click=accept>{t.accept_import}</button>
+                    <button id="discard-import" on:click=discard>{t.discard_import}</button>
+                </div>
+            </section>
+        })
+    }
+}
+
 #[component]
 pub fn DatasetPanel(state: PageState, bridge: StoredValue<Bridge, LocalStorage>) -> impl IntoView {
     let folder = NodeRef::<Input>::new();
@@ -407,6 +464,7 @@ pub fn DatasetPanel(state: PageState, bridge: StoredValue<Bridge, LocalStorage>)
                 <span class="busy">{move || t().importing}</span>
             </Show>
         </div>
+        <ImportPreviewBox state bridge />
         <p class="note">{move || t().privacy}</p>
         {skipped}
         <p class="note">{move || t().samples_per_person}</p>

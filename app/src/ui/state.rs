@@ -10,7 +10,7 @@ use crate::i18n::Lang;
 use crate::ui::dataset::FaceAtlas;
 use vocab::protocol::{
     DatasetSummary, DeviceChoice, DeviceStatus, DivergenceReport, Event, GpuFallback, HeadView,
-    InitialView, InspectTarget, Refusal, RunOrigin, RunSettings, RunStarted, SaveReason,
+    ImportPreview, InitialView, InspectTarget, Refusal, RunOrigin, RunSettings, RunStarted, SaveReason,
     StorageError, WeightsView,
 };
 
@@ -111,6 +111,8 @@ pub struct PageState {
     pub divergence: RwSignal<Option<DivergenceReport>>,
     pub notices: RwSignal<Vec<Notice>>,
     pub importing: RwSignal<bool>,
+    /// The learner's faces, read and not yet accepted.
+    pub import_preview: RwSignal<Option<ImportPreview>>,
     pub log_scale: RwSignal<bool>,
     /// What the attention views look at, and what the worker last computed for it.
     pub inspect: RwSignal<InspectTarget>,
@@ -196,6 +198,7 @@ impl PageState {
             divergence: RwSignal::new(None),
             notices: RwSignal::new(Vec::new()),
             importing: RwSignal::new(false),
+            import_preview: RwSignal::new(None),
             log_scale: RwSignal::new(false),
             inspect: RwSignal::new(InspectTarget::default()),
             probe: RwSignal::new(None),
@@ -374,6 +377,10 @@ impl PageState {
                 }
                 self.step.set(step);
                 self.notify(Notice::RolledBack(step));
+            }
+            Event::ImportPreview(preview) => {
+                self.importing.set(false);
+                self.import_preview.set(Some(preview));
             }
             Event::ImportFailed { reason, skipped } => {
                 self.importing.set(false);
@@ -608,6 +615,23 @@ mod tests {
             state.notices.get_untracked(),
             vec![Notice::Refused(TrainError::BadLearningRate(-1.0).into())]
         );
+    }
+
+    #[test]
+    fn an_import_preview_ends_the_reading_and_waits_for_the_learner() {
+        let state = PageState::new(Lang::En, DeviceChoice::Cpu);
+        state.importing.set(true);
+        let preview = ImportPreview {
+            name: "yalefaces".into(),
+            layout: Some(vocab::faces::Layout::NamesInFiles),
+            people: vec![("subject01".into(), 11), ("subject02".into(), 11)],
+            skipped: Vec::new(),
+            people_left_out: 0,
+        };
+        state.apply(Event::ImportPreview(preview.clone()), None);
+        assert!(!state.importing.get_untracked());
+        assert_eq!(state.import_preview.get_untracked(), Some(preview));
+        assert!(state.dataset.get_untracked().is_none(), "nothing in use changed");
     }
 
     #[test]
