@@ -3,8 +3,11 @@
 //! memory and redraw time, and a loss spike stays visible (each thinned bucket keeps its
 //! lowest and its highest point).
 
-/// A history holds at most this many points; the newest half of them stays exact.
-pub const HISTORY_POINTS: usize = 4_096;
+/// A history holds at most this many points; the newest half of them stays exact. Reached
+/// at update 2 048, so a page left playing keeps the memory it had then (measured by
+/// `npm run bench:soak`), and a chart a few hundred pixels wide still has more points than
+/// pixels.
+pub const HISTORY_POINTS: usize = 2_048;
 
 /// Thins `points` (in update order) once it is longer than [`HISTORY_POINTS`]: the part older
 /// than the newest half (but its first point) is cut into buckets of four, each kept as its lowest and its highest

@@ -100,6 +100,18 @@ fn style(ratio: f64, size: f64) -> TextStyle<'static> {
         .color(&RGBColor(40, 40, 40))
 }
 
+/// Validations shown as dots while they can be told apart; past that, their line alone (a
+/// long run's thousand dots would only blur the line, and cost a redraw that keeps growing).
+const MAX_DOTS: usize = 120;
+
+fn dots(points: &[(f64, f64)]) -> &[(f64, f64)] {
+    if points.len() <= MAX_DOTS {
+        points
+    } else {
+        &[]
+    }
+}
+
 /// The grid, the ticks and the axis names every chart of the page shares.
 fn draw_axes<X, Y>(
     chart: &mut ChartContext<'_, MeasuredCanvas, Cartesian2d<X, Y>>,
@@ -188,7 +200,7 @@ fn draw_loss(
             chart.draw_series(LineSeries::new(finite.iter().copied(), line))?;
             chart.draw_series(LineSeries::new(validation.iter().copied(), held_out))?;
             chart.draw_series(
-                validation
+                dots(&validation)
                     .iter()
                     .map(|&p| Circle::new(p, dot, VALIDATION_LOSS_COLOUR.filled())),
             )?;
@@ -249,7 +261,7 @@ fn draw_accuracy(
     ))?;
     chart.draw_series(LineSeries::new(points.iter().copied(), stroke))?;
     chart.draw_series(
-        points
+        dots(&points)
             .iter()
             .map(|&p| Circle::new(p, (3.5 * r) as u32, ACCURACY_COLOUR.filled())),
     )?;
@@ -455,7 +467,7 @@ fn draw_compared(
         let bold = run.colour.stroke_width((2.5 * r) as u32);
         chart.draw_series(LineSeries::new(held_out.iter().copied(), bold))?;
         chart.draw_series(
-            held_out
+            dots(held_out)
                 .iter()
                 .map(|&p| Circle::new(p, (3.0 * r) as u32, run.colour.filled())),
         )?;
