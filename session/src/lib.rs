@@ -546,6 +546,10 @@ impl Session {
         let step = run.trainer.steps();
         run.history.validation.retain(|(s, _)| *s < step);
         run.history.validation.push((step, evaluation));
+        vocab::history::thin_evenly_to(
+            &mut run.history.validation,
+            vocab::history::VALIDATION_POINTS,
+        );
         Some(Event::Validation { step, evaluation }.into())
     }
 

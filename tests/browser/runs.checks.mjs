@@ -2,7 +2,8 @@
 // bit for bit, "Save run…" downloads a file that another page opens, a run file made by
 // `vitp train --save` opens and carries on, a file that is not a run is refused, and a
 // reopened run can be set aside for a fresh one, which keeps it among the recent runs (to
-// reopen, compare or forget); the trained model opens at its stated accuracy.
+// reopen, compare or forget); the trained model opens at its stated accuracy; a full storage
+// quota gives the notice and training goes on.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -187,6 +188,23 @@ export async function runsTests(browser, origin, { test, check }) {
       await untilStep(native.page, 14, 30_000);
     } finally {
       await native.context.close();
+    }
+  });
+
+  await test('runs: a full storage quota gives the notice, and training goes on', async () => {
+    const full = await openPage(browser, origin, '?device=cpu&lang=en');
+    const cdp = await full.context.newCDPSession(full.page);
+    try {
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 10_000 });
+      await ready(full.page);
+      await stepTo(full.page, 2);
+      await full.page.waitForFunction(() => [...document.querySelectorAll('.notice')].some((n) => n.textContent.includes('storage for this page is full')), null, { timeout: 30_000 });
+      await stepTo(full.page, 3);
+      check((await stepCount(full.page)) === 3, 'training stopped with the storage full');
+    } finally {
+      // Without a size, the origin's own quota again.
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin }).catch(() => {});
+      await full.context.close();
     }
   });
 }

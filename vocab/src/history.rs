@@ -13,10 +13,19 @@ pub const HISTORY_POINTS: usize = 2_048;
 /// than the newest half (but its first point) is cut into buckets of four, each kept as its lowest and its highest
 /// point, in update order. NaN and infinite values are kept (a divergence must stay visible).
 pub fn thin(points: &mut Vec<(u64, f32)>) {
-    if points.len() <= HISTORY_POINTS {
+    thin_to(points, HISTORY_POINTS);
+}
+
+/// Validations (one per epoch) kept at most: a long run's validation curve stays short in
+/// the page and in the run file kept every few seconds.
+pub const VALIDATION_POINTS: usize = 256;
+
+/// [`thin`] with a bound of its own.
+pub fn thin_to(points: &mut Vec<(u64, f32)>, max: usize) {
+    if points.len() <= max.max(4) {
         return;
     }
-    let keep_exact = HISTORY_POINTS / 2;
+    let keep_exact = max.max(4) / 2;
     let older = points.len() - keep_exact;
     let mut thinned = Vec::with_capacity(older / 2 + keep_exact + 2);
     // The first point stays: the chart starts where the run did.
@@ -45,10 +54,15 @@ pub fn thin(points: &mut Vec<(u64, f32)>) {
 /// Thins a history of values that have no order (one point per update, e.g. every block's
 /// gradient norms) by keeping every other point of its older part.
 pub fn thin_evenly<T>(points: &mut Vec<(u64, T)>) {
-    if points.len() <= HISTORY_POINTS {
+    thin_evenly_to(points, HISTORY_POINTS);
+}
+
+/// [`thin_evenly`] with a bound of its own.
+pub fn thin_evenly_to<T>(points: &mut Vec<(u64, T)>, max: usize) {
+    if points.len() <= max.max(2) {
         return;
     }
-    let older = points.len() - HISTORY_POINTS / 2;
+    let older = points.len() - max.max(2) / 2;
     let mut index = 0;
     points.retain(|_| {
         let keep = index >= older || index % 2 == 0;
@@ -133,6 +147,22 @@ mod tests {
         points[10].1 = f32::NAN;
         thin(&mut points);
         assert!(points.iter().any(|&(s, v)| s == 11 && v.is_nan()));
+    }
+
+    #[test]
+    fn validations_stay_within_their_own_bound() {
+        let mut losses = Vec::new();
+        let mut evaluations = Vec::new();
+        for epoch in 0..5_000u64 {
+            losses.push((epoch * 13, 1.0 / (epoch + 1) as f32));
+            thin_to(&mut losses, VALIDATION_POINTS);
+            evaluations.push((epoch * 13, ()));
+            thin_evenly_to(&mut evaluations, VALIDATION_POINTS);
+        }
+        assert!(losses.len() <= VALIDATION_POINTS + 1, "{}", losses.len());
+        assert!(evaluations.len() <= VALIDATION_POINTS + 1);
+        assert_eq!(losses[0].0, 0);
+        assert_eq!(evaluations.last().unwrap().0, 4_999 * 13);
     }
 
     #[test]

@@ -319,13 +319,16 @@ impl PageState {
                 self.report.set(Some(Arc::new(report)));
             }
             Event::Validation { step, evaluation } => {
+                use vocab::history::{thin_to, VALIDATION_POINTS};
                 self.accuracy.update(|points| {
                     points.retain(|(s, _)| *s < step);
                     points.push((step, evaluation.accuracy));
+                    thin_to(points, VALIDATION_POINTS);
                 });
                 self.validation_losses.update(|points| {
                     points.retain(|(s, _)| *s < step);
                     points.push((step, evaluation.loss));
+                    thin_to(points, VALIDATION_POINTS);
                 });
             }
             Event::Playing { playing } => self.playing.set(playing),
