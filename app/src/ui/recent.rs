@@ -214,7 +214,9 @@ pub fn RecentRuns(state: PageState, bridge: Link) -> impl IntoView {
     let comparison = move || {
         let t = state.lang.get().text().runs;
         if !enough.get() {
-            return view! { <p class="note">{t.compare_hint}</p> }.into_any();
+            // The hint only where there is something to compare.
+            let hint = state.shelf.with(|s| s.runs.len() >= 2).then_some(t.compare_hint);
+            return view! { <p class="note">{hint}</p> }.into_any();
         }
         view! {
             <h3>{t.compare_title}</h3>
