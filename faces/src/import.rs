@@ -261,10 +261,7 @@ pub fn import_files(
         };
         in_folders += 1;
         match decode(&file, options) {
-            Ok(pixels) => people
-                .entry(person)
-                .or_default()
-                .push((file_name, pixels)),
+            Ok(pixels) => people.entry(person).or_default().push((file_name, pixels)),
             Err(reason) => skipped.push(skip(reason)),
         }
     }

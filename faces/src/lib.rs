@@ -12,9 +12,7 @@ pub mod synthetic;
 
 #[cfg(not(target_family = "wasm"))]
 pub use import::import_dir;
-pub use import::{
-    import_files, import_zip, person_in_file_name, ImportOptions, Imported,
-};
+pub use import::{import_files, import_zip, person_in_file_name, ImportOptions, Imported};
 pub use pack::{read_pack, write_pack, PACK_VERSION};
 pub use set::{FaceSet, Source, Split};
 pub use synthetic::{generate, SyntheticConfig};

@@ -464,7 +464,10 @@ fn a_flat_folder_named_by_person_imports_with_its_junk_reported() {
     for person in ["subject01", "subject02", "subject03"] {
         for condition in ["happy", "sad", "glasses"] {
             seed += 1;
-            write(&format!("{person}.{condition}"), encoded(40, 40, seed, ImageFormat::Gif));
+            write(
+                &format!("{person}.{condition}"),
+                encoded(40, 40, seed, ImageFormat::Gif),
+            );
         }
     }
     write("subject01.gif", encoded(40, 40, 90, ImageFormat::Gif));
@@ -485,7 +488,10 @@ fn a_flat_folder_named_by_person_imports_with_its_junk_reported() {
         reason_of(skipped, "subject02.huge"),
         &SkipReason::TooManyPixels { max: 8192 }
     );
-    assert!(matches!(reason_of(skipped, "loop"), SkipReason::Unreadable(_)));
+    assert!(matches!(
+        reason_of(skipped, "loop"),
+        SkipReason::Unreadable(_)
+    ));
     assert_eq!(skipped.len(), 4, "{skipped:?}");
 }
 
@@ -493,9 +499,16 @@ fn a_flat_folder_named_by_person_imports_with_its_junk_reported() {
 fn flat_file_names_name_their_people() {
     use faces::person_in_file_name as person;
     assert_eq!(person("subject01.happy").as_deref(), Some("subject01"));
-    assert_eq!(person("subject01.gif"), None, "an extension names no one by itself");
+    assert_eq!(
+        person("subject01.gif"),
+        None,
+        "an extension names no one by itself"
+    );
     assert_eq!(person("12_3.png").as_deref(), Some("12"));
-    assert_eq!(person("George_W_Bush_0001.jpg").as_deref(), Some("George_W_Bush"));
+    assert_eq!(
+        person("George_W_Bush_0001.jpg").as_deref(),
+        Some("George_W_Bush")
+    );
     assert_eq!(person("s4-07.PGM").as_deref(), Some("s4"));
     assert_eq!(person("1.pgm"), None);
     assert_eq!(person("portrait.JPG"), None);

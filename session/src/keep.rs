@@ -9,9 +9,7 @@ use vocab::protocol::{
     Event, Outgoing, Refusal, RunHistory, RunOrigin, RunSaved, RunSettings, SaveReason,
 };
 use vocab::run_file::{RunManifest, FACES_TENSOR};
-use vocab::shelf::{
-    run_file_name, KeptRun, RunCurves, Shelf, INDEX_FILE, LEGACY_AUTOSAVE_FILE,
-};
+use vocab::shelf::{run_file_name, KeptRun, RunCurves, Shelf, INDEX_FILE, LEGACY_AUTOSAVE_FILE};
 
 use crate::source::{Candidate, ImportNotes};
 use crate::{Run, Session};
@@ -96,8 +94,8 @@ impl Session {
     pub async fn storage_work(&mut self) -> Vec<StorageWork> {
         let mut work = std::mem::take(&mut self.pending_storage);
         if self.changed_since_kept() {
-            let waiting = self.playing
-                && (self.clock)() - self.autosaved.at_ms < AUTOSAVE_INTERVAL_MS;
+            let waiting =
+                self.playing && (self.clock)() - self.autosaved.at_ms < AUTOSAVE_INTERVAL_MS;
             if !waiting {
                 work.extend(self.shelve().await);
             }
@@ -217,12 +215,10 @@ impl Session {
             _ => None,
         };
         match opened(bytes, &device) {
-            Ok(opened) => {
-                out.extend(
-                    self.reopen(opened, device, backend, Some(origin), kept_as)
-                        .await,
-                )
-            }
+            Ok(opened) => out.extend(
+                self.reopen(opened, device, backend, Some(origin), kept_as)
+                    .await,
+            ),
             Err(error) => out.push(
                 Event::Refused {
                     reason: error.into(),

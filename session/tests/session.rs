@@ -2,12 +2,12 @@
 //! command causes, as the page receives them.
 
 use futures::executor::block_on;
+use session::keep::StorageWork;
 use session::Session;
 use vocab::protocol::{
     Command, DeviceChoice, Event, ImportKind, InspectTarget, Outgoing, Refusal, RunOrigin,
     RunSettings, SaveReason,
 };
-use session::keep::StorageWork;
 use vocab::run_file::RunFileError;
 use vocab::shelf::Shelf;
 use vocab::{ImportError, OptimizerChoice, SourceFile, TrainError};
@@ -681,7 +681,10 @@ fn the_run_is_autosaved_when_it_changes_and_not_before() {
     assert!(out.iter().any(|e| matches!(e, Event::Started(s)
         if s.reopened == Some(RunOrigin::Autosave)
             && s.position.map(|p| (p.epoch, p.update_in_epoch)) == Some((1, 1)))));
-    assert!(storage(&mut later).is_empty(), "just reopened: already kept");
+    assert!(
+        storage(&mut later).is_empty(),
+        "just reopened: already kept"
+    );
     run(&mut later, Command::Step);
     assert_eq!(written(&storage(&mut later)), ["run-0.vitp", "runs.json"]);
 }
@@ -718,7 +721,9 @@ fn nothing_replaces_a_run_silently_and_a_recent_run_reopens_where_it_stopped() {
             bytes: first_run,
         },
     );
-    assert!(out.iter().any(|e| matches!(e, Event::Started(s) if s.steps == 2)));
+    assert!(out
+        .iter()
+        .any(|e| matches!(e, Event::Started(s) if s.steps == 2)));
     assert_eq!(written(&storage(&mut session)), ["runs.json"]);
     assert_eq!(steps_in(&run(&mut session, Command::Step)), [3]);
     assert_eq!(written(&storage(&mut session)), ["run-0.vitp", "runs.json"]);
@@ -782,7 +787,14 @@ fn a_start_with_a_kept_run_reopens_it_and_a_damaged_one_starts_afresh() {
     let out = run(&mut other, start(damaged));
     assert_eq!(
         kinds(&out),
-        ["device", "shelf", "refused", "dataset", "started", "validation"]
+        [
+            "device",
+            "shelf",
+            "refused",
+            "dataset",
+            "started",
+            "validation"
+        ]
     );
     assert_eq!(other.steps(), 0);
 }

@@ -112,7 +112,9 @@ impl Shelf {
 
     /// A new id for a run about to be kept for the first time.
     pub fn new_id(&mut self) -> u64 {
-        let id = self.next_id.max(self.runs.iter().map(|r| r.id + 1).max().unwrap_or(0));
+        let id = self
+            .next_id
+            .max(self.runs.iter().map(|r| r.id + 1).max().unwrap_or(0));
         self.next_id = id + 1;
         id
     }

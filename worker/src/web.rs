@@ -3,8 +3,8 @@
 use futures::channel::mpsc::{unbounded, UnboundedReceiver};
 use futures::{FutureExt, StreamExt};
 use js_sys::{Array, Promise, Uint8Array};
-use session::Session;
 use session::keep::StorageWork;
+use session::Session;
 use vocab::protocol::{Command, Event, Outgoing, Refusal, RunOrigin};
 use vocab::shelf::run_file_name;
 use vocab::wire;

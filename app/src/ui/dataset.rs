@@ -13,8 +13,8 @@ use crate::i18n::decimal;
 use crate::ui::bridge::Bridge;
 use crate::ui::state::{DatasetView, PageState};
 use vocab::data::ImageShift;
-use vocab::protocol::{Command, ImportKind};
 use vocab::faces::Layout;
+use vocab::protocol::{Command, ImportKind};
 use vocab::SourceFile;
 
 /// How many images of each person the dataset view shows.
@@ -322,7 +322,8 @@ fn ImportPreviewBox(state: PageState, bridge: StoredValue<Bridge, LocalStorage>)
                 .collect_view();
             view! { <details class="skipped"><summary>{(t.skipped)(preview.skipped.len())}</summary><ul>{items}</ul></details> }
         });
-        let left_out = (preview.people_left_out > 0).then(|| (t.people_left_out)(preview.people_left_out));
+        let left_out =
+            (preview.people_left_out > 0).then(|| (t.people_left_out)(preview.people_left_out));
         let accept = move |_| {
             state.import_preview.set(None);
             state.importing.set(true);

@@ -215,7 +215,10 @@ pub fn RecentRuns(state: PageState, bridge: Link) -> impl IntoView {
         let t = state.lang.get().text().runs;
         if !enough.get() {
             // The hint only where there is something to compare.
-            let hint = state.shelf.with(|s| s.runs.len() >= 2).then_some(t.compare_hint);
+            let hint = state
+                .shelf
+                .with(|s| s.runs.len() >= 2)
+                .then_some(t.compare_hint);
             return view! { <p class="note">{hint}</p> }.into_any();
         }
         view! {
@@ -273,7 +276,10 @@ mod tests {
         let (a, b) = (kept(0, adam.clone()), kept(1, sgd));
         assert_eq!(
             labels(Lang::En, &[&a, &b]),
-            ["Adam, learning rate 0.001", "SGD without momentum, learning rate 0.05"]
+            [
+                "Adam, learning rate 0.001",
+                "SGD without momentum, learning rate 0.05"
+            ]
         );
         assert_eq!(
             labels(Lang::Fr, &[&a, &b]),

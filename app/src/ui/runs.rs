@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, DragEvent, File, HtmlInputElement, Url};
 
-use crate::ui::bridge::Bridge;
 use crate::format::percent;
+use crate::ui::bridge::Bridge;
 use crate::ui::state::{Notice, PageState};
 use vocab::protocol::{Command, RunOrigin, SaveReason};
 use vocab::run_file::RUN_FILE_EXTENSION;

@@ -3,15 +3,15 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use vocab::{Backend, BackwardPath, BlockGradientNorms, StepReport};
 use vocab::shelf::Shelf;
+use vocab::{Backend, BackwardPath, BlockGradientNorms, StepReport};
 
 use crate::i18n::Lang;
 use crate::ui::dataset::FaceAtlas;
 use vocab::protocol::{
     DatasetSummary, DeviceChoice, DeviceStatus, DivergenceReport, Event, GpuFallback, HeadView,
-    ImportPreview, InitialView, InspectTarget, Refusal, RunOrigin, RunSettings, RunStarted, SaveReason,
-    StorageError, WeightsView,
+    ImportPreview, InitialView, InspectTarget, Refusal, RunOrigin, RunSettings, RunStarted,
+    SaveReason, StorageError, WeightsView,
 };
 
 /// The face set in use, as the worker described it, with its training images ready to show.
@@ -634,7 +634,10 @@ mod tests {
         state.apply(Event::ImportPreview(preview.clone()), None);
         assert!(!state.importing.get_untracked());
         assert_eq!(state.import_preview.get_untracked(), Some(preview));
-        assert!(state.dataset.get_untracked().is_none(), "nothing in use changed");
+        assert!(
+            state.dataset.get_untracked().is_none(),
+            "nothing in use changed"
+        );
     }
 
     #[test]
