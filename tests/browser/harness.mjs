@@ -97,3 +97,27 @@ export function untilStep(page, n, timeout) {
     (n) => Number(document.querySelector('#step-count')?.textContent) >= n, n, { timeout },
   );
 }
+
+/**
+ * The page's own time to redraw every view after single Steps (applying the events, running
+ * the effects, drawing the canvases: `<body data-redraw-ms>`), over `steps` Steps, waiting
+ * for each Step's probe of the attention views too; the median, the max and the median's parts.
+ */
+export async function redrawTimes(page, steps, timeout) {
+  const times = [];
+  const details = new Map();
+  for (let i = 0; i < steps; i += 1) {
+    const n = await stepCount(page);
+    await page.evaluate(() => { delete document.body.dataset.redrawMs; });
+    await page.click('#step');
+    await untilStep(page, n + 1, timeout);
+    await page.waitForFunction((n) => document.querySelector('#probe-caption')?.textContent.includes(`update ${n}`), n + 1, { timeout });
+    await page.waitForFunction(() => document.body.dataset.redrawMs !== undefined);
+    const ms = Number(await page.evaluate(() => document.body.dataset.redrawMs));
+    times.push(ms);
+    details.set(ms, await page.evaluate(() => document.body.dataset.redrawDetail));
+  }
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)];
+  return { median, max: times.at(-1), detail: details.get(median) };
+}

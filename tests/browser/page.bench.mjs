@@ -8,7 +8,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { serveDist, launch, openPage, backendOf, stepCount, untilStep, DIST } from './harness.mjs';
+import { serveDist, launch, openPage, backendOf, stepCount, untilStep, redrawTimes, DIST } from './harness.mjs';
 
 const DEVICES = (process.env.VITP_BACKENDS ?? 'cpu,webgpu').split(',');
 // Updates timed per preset: software WebGPU is far too slow for many.
@@ -38,27 +38,6 @@ async function timePlaying(page, updates) {
   return { done, msPerUpdate: done > 0 ? elapsed / done : NaN, workerMs: worker.trim() };
 }
 
-/** Median time to redraw every view after single Steps (apply the events, run the effects). */
-async function redrawTimes(page, steps) {
-  const times = [];
-  const details = new Map();
-  for (let i = 0; i < steps; i += 1) {
-    const n = await stepCount(page);
-    await page.evaluate(() => { delete document.body.dataset.redrawMs; });
-    await page.click('#step');
-    await untilStep(page, n + 1, LIMIT_MS);
-    // The probe of the attention views arrives right after the update: wait for it too.
-    await page.waitForFunction((n) => document.querySelector('#probe-caption')?.textContent.includes(`update ${n}`), n + 1, { timeout: LIMIT_MS });
-    await page.waitForFunction(() => document.body.dataset.redrawMs !== undefined);
-    const ms = Number(await page.evaluate(() => document.body.dataset.redrawMs));
-    times.push(ms);
-    details.set(ms, await page.evaluate(() => document.body.dataset.redrawDetail));
-  }
-  times.sort((a, b) => a - b);
-  const median = times[Math.floor(times.length / 2)];
-  return { median, max: times.at(-1), detail: details.get(median) };
-}
-
 async function bench(browser, origin, device) {
   const { page, context, loadStart } = await openPage(browser, origin, `?device=${device === 'webgpu' ? 'gpu' : 'cpu'}&lang=en`);
   try {
@@ -82,7 +61,7 @@ async function bench(browser, origin, device) {
         for (const [where, anchor] of [['top of the page', 'header'], ['attention views on screen', '#attention']]) {
           await page.locator(anchor).scrollIntoViewIfNeeded();
           await page.evaluate((a) => document.querySelector(a).scrollIntoView({ block: 'start' }), anchor);
-          const redraw = await redrawTimes(page, 15);
+          const redraw = await redrawTimes(page, 15, LIMIT_MS);
           rows.push(`| ${device} (${backend}) | ${preset}: redraw every view after a Step, ${where} (15 Steps) | median ${redraw.median.toFixed(1)} ms, max ${redraw.max.toFixed(1)} ms (median's parts, ms: ${redraw.detail}) |`);
           console.log(rows.at(-1));
         }

@@ -4,7 +4,7 @@
 // (after `trunk build --release`); the results go in BENCHMARKS.md. SOAK_UPDATES=5000 for
 // a shorter try (marks at a tenth, a half and the end).
 
-import { serveDist, launch, openPage, backendOf, stepCount, untilStep } from './harness.mjs';
+import { serveDist, launch, openPage, backendOf, stepCount, redrawTimes } from './harness.mjs';
 
 const LAST = Number(process.env.SOAK_UPDATES ?? 20_000);
 const MARKS = [LAST / 10, LAST / 2, LAST];
@@ -20,25 +20,6 @@ async function memory(page, cdp) {
   const workerWasm = await worker.evaluate(async () => (await wasm_bindgen()).memory.buffer.byteLength);
   return { heap, pageWasm, workerWasm };
 
-}
-
-/** Median and max of the redraw after single Steps (the page's own measure). */
-async function redraw(page) {
-  const times = [];
-  const details = new Map();
-  for (let i = 0; i < STEPS_TIMED; i += 1) {
-    const n = await stepCount(page);
-    await page.evaluate(() => { delete document.body.dataset.redrawMs; });
-    await page.click('#step');
-    await untilStep(page, n + 1, 60_000);
-    await page.waitForFunction(() => document.body.dataset.redrawMs !== undefined);
-    const ms = Number(await page.evaluate(() => document.body.dataset.redrawMs));
-    times.push(ms);
-    details.set(ms, await page.evaluate(() => document.body.dataset.redrawDetail));
-  }
-  times.sort((a, b) => a - b);
-  const median = times[Math.floor(times.length / 2)];
-  return { median, max: times.at(-1), detail: details.get(median) };
 }
 
 async function playUntil(page, target) {
@@ -67,7 +48,7 @@ try {
     await playUntil(page, mark);
     const at = await stepCount(page);
     const used = await memory(page, cdp);
-    const times = await redraw(page);
+    const times = await redrawTimes(page, STEPS_TIMED, 60_000);
     console.log(`| ${at} | ${MB(used.heap)} | ${MB(used.pageWasm)} | ${MB(used.workerWasm)} | ${times.median.toFixed(1)} / ${times.max.toFixed(1)} | ${times.detail} | ${((Date.now() - start) / 60_000).toFixed(1)} |`);
   }
   await context.close();

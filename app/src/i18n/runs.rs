@@ -100,7 +100,7 @@ pub static EN: RunsText = RunsText {
         format!("You start from a trained model: {step} updates on the built-in faces, {accuracy} of the validation images recognised. Its attention maps are those of a model that tells people apart; “Reset” gives update 0 to compare.")
     },
     trained: "Start from a trained model",
-    trained_help: "Opens a copy of the small model trained on the built-in faces (made by cargo xtask assets), so you see trained attention at once. The run you had stays in the recent runs.",
+    trained_help: "Opens a copy of the small model trained on the built-in faces (made by cargo xtask assets), so you see trained attention at once. A run you had trained stays in the recent runs.",
     trained_missing: |why| format!("The trained model could not be loaded ({why}). Your run is untouched."),
     recent_title: "Recent runs",
     recent_help: "Every run is kept in this browser from its first update on, and stays here when a reset, another model, other faces or an opened file replaces it. Reopen one to carry it on where it stopped; tick two or more to lay their loss and validation curves on one chart, each named by what differs between them (the optimizer, the learning rate…). Nothing leaves this computer.",
@@ -114,7 +114,7 @@ pub static EN: RunsText = RunsText {
     compare: "Compare",
     compare_hint: "Tick two runs or more to compare their curves.",
     compare_title: "Compared runs",
-    compare_caption: "One colour per run. Thin lines: the loss on each update's batch; thick lines and dots: the loss and the accuracy on the validation images, measured at the start and after every epoch.",
+    compare_caption: "One colour per run. Thin lines: the loss on each update's batch; thick lines (with dots while there are few): the loss and the accuracy on the validation images, measured at the start and after every epoch.",
     updates: |n| match n {
         1 => "1 update".into(),
         n => format!("{n} updates"),
@@ -173,7 +173,7 @@ pub static FR: RunsText = RunsText {
         format!("Vous partez d’un modèle entraîné\u{a0}: {step}\u{a0}mises à jour sur les visages intégrés, {accuracy} des images de validation reconnues. Ses cartes d’attention sont celles d’un modèle qui distingue les personnes\u{a0}; «\u{a0}Réinitialiser\u{a0}» redonne la mise à jour 0 pour comparer.")
     },
     trained: "Partir d’un modèle entraîné",
-    trained_help: "Ouvre une copie du petit modèle entraîné sur les visages intégrés (produit par cargo xtask assets), pour voir tout de suite une attention entraînée. L’entraînement en cours reste dans les entraînements récents.",
+    trained_help: "Ouvre une copie du petit modèle entraîné sur les visages intégrés (produit par cargo xtask assets), pour voir tout de suite une attention entraînée. Un entraînement déjà commencé reste dans les entraînements récents.",
     trained_missing: |why| {
         format!("Le modèle entraîné n’a pas pu être chargé ({why}). Votre entraînement n’a pas changé.")
     },
@@ -189,7 +189,7 @@ pub static FR: RunsText = RunsText {
     compare: "Comparer",
     compare_hint: "Cochez au moins deux entraînements pour comparer leurs courbes.",
     compare_title: "Entraînements comparés",
-    compare_caption: "Une couleur par entraînement. Traits fins\u{a0}: la perte sur le lot de chaque mise à jour\u{a0}; traits épais et points\u{a0}: la perte et l’exactitude sur les images de validation, mesurées au départ et après chaque époque.",
+    compare_caption: "Une couleur par entraînement. Traits fins\u{a0}: la perte sur le lot de chaque mise à jour\u{a0}; traits épais (avec des points tant qu’ils sont peu nombreux)\u{a0}: la perte et l’exactitude sur les images de validation, mesurées au départ et après chaque époque.",
     updates: |n| match n {
         0 | 1 => format!("{n}\u{a0}mise à jour"),
         n => format!("{n}\u{a0}mises à jour"),

@@ -296,6 +296,17 @@ fn send_import(
     input.set_value("");
 }
 
+/// The files an import left out, each with its reason in the learner's language (the
+/// first 200: a long list is read as "many", not one by one).
+fn skipped_items(lang: crate::i18n::Lang, skipped: &[vocab::Skipped]) -> impl IntoView {
+    let t = lang.text();
+    skipped
+        .iter()
+        .take(200)
+        .map(|k| view! { <li><code>{k.path.clone()}</code>{t.colon}{crate::i18n::errors::skip_reason(lang, &k.reason)}</li> })
+        .collect_view()
+}
+
 /// Who the learner's files hold, before anything is trained on them: the people and their
 /// images, how each image's person was read, what was left out; train on them or cancel.
 #[component]
@@ -314,12 +325,7 @@ fn ImportPreviewBox(state: PageState, bridge: StoredValue<Bridge, LocalStorage>)
             .map(|(name, images)| view! { <li>{(t.preview_person)(name, *images)}</li> })
             .collect_view();
         let skipped = (!preview.skipped.is_empty()).then(|| {
-            let items = preview
-                .skipped
-                .iter()
-                .take(200)
-                .map(|k| view! { <li><code>{k.path.clone()}</code>{t.colon}{crate::i18n::errors::skip_reason(lang, &k.reason)}</li> })
-                .collect_view();
+            let items = skipped_items(lang, &preview.skipped);
             view! { <details class="skipped"><summary>{(t.skipped)(preview.skipped.len())}</summary><ul>{items}</ul></details> }
         });
         let left_out =
@@ -420,12 +426,7 @@ pub fn DatasetPanel(state: PageState, bridge: StoredValue<Bridge, LocalStorage>)
             if s.skipped.is_empty() && s.people_left_out == 0 {
                 return None;
             }
-            let items = s
-                .skipped
-                .iter()
-                .take(200)
-                .map(|k| view! { <li><code>{k.path.clone()}</code>{t.colon}{crate::i18n::errors::skip_reason(lang, &k.reason)}</li> })
-                .collect_view();
+            let items = skipped_items(lang, &s.skipped);
             let left_out = (s.people_left_out > 0).then(|| (t.people_left_out)(s.people_left_out));
             Some(view! {
                 <details class="skipped">
