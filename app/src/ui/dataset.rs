@@ -298,7 +298,7 @@ fn send_import(
 
 /// The files an import left out, each with its reason in the learner's language (the
 /// first 200: a long list is read as "many", not one by one).
-fn skipped_items(lang: crate::i18n::Lang, skipped: &[vocab::Skipped]) -> impl IntoView {
+pub(crate) fn skipped_items(lang: crate::i18n::Lang, skipped: &[vocab::Skipped]) -> impl IntoView {
     let t = lang.text();
     skipped
         .iter()

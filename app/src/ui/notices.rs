@@ -62,11 +62,7 @@ pub fn Notices(state: PageState) -> impl IntoView {
                     Notice::ImportFailed { reason, skipped } => ("warning", (t.import_failed)(&errors::refusal(lang, &reason)), skipped),
                 };
                 let details = (!skipped.is_empty()).then(|| {
-                    let items = skipped
-                        .iter()
-                        .take(200)
-                        .map(|k| view! { <li><code>{k.path.clone()}</code>{t.colon}{errors::skip_reason(lang, &k.reason)}</li> })
-                        .collect_view();
+                    let items = crate::ui::dataset::skipped_items(lang, &skipped);
                     view! {
                         <details><summary>{(t.skipped)(skipped.len())}</summary><ul>{items}</ul></details>
                     }
