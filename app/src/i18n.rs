@@ -8,6 +8,7 @@ mod backward;
 pub mod errors;
 mod playground;
 pub mod runs;
+pub mod shape;
 mod tour;
 pub mod typography;
 
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 pub use backward::{BackwardSummary, BackwardText};
 pub use playground::{ModelPlaneNote, PlaygroundText};
 pub use runs::RunsText;
+pub use shape::ShapeText;
 pub use tour::TourText;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,6 +107,9 @@ pub struct Text {
     pub preset: &'static str,
     pub preset_tiny: &'static str,
     pub preset_small: &'static str,
+    pub preset_s14: &'static str,
+    /// A shape of the learner's own, made in the model's shape panel.
+    pub preset_shaped: &'static str,
     pub seed: &'static str,
     pub keyboard: &'static str,
     pub restart_note: &'static str,
@@ -115,6 +120,10 @@ pub struct Text {
     pub epoch: &'static str,
     pub in_epoch: fn(usize, usize) -> String,
     pub ms_per_update: &'static str,
+    /// A long update under way: (its number, time so far, the last one's time if any).
+    pub update_running: fn(u64, &str, Option<&str>) -> String,
+    /// While playing, after that: Pause waits for the update under way.
+    pub pause_after: &'static str,
     pub parameters: &'static str,
     pub help_progress: &'static str,
 
@@ -222,6 +231,7 @@ pub struct Text {
     pub playground: &'static PlaygroundText,
     pub backward: &'static BackwardText,
     pub runs: &'static RunsText,
+    pub shape: &'static ShapeText,
     pub tour: &'static TourText,
 
     pub walkthrough: &'static str,
@@ -357,6 +367,8 @@ pub static EN: Text = Text {
     preset: "Model",
     preset_tiny: "tiny: 16 patches of 8×8, width 32, 2 blocks",
     preset_small: "small: 64 patches of 4×4, width 64, 4 blocks",
+    preset_s14: "vit-s14: 256 patches of 14×14, width 384, 12 blocks (the teaching text's)",
+    preset_shaped: "your own shape (see “The model's shape”)",
     seed: "Seed",
     keyboard: "Keyboard: Space = one step, P = play / pause",
     restart_note: "Changing the model or the seed starts a new run.",
@@ -373,6 +385,11 @@ pub static EN: Text = Text {
     epoch: "Epoch",
     in_epoch: |i, n| format!("update {i} of {n} in this epoch"),
     ms_per_update: "ms per update",
+    update_running: |n, so_far, last| match last {
+        Some(last) => format!("Update {n} under way: {so_far} so far; the last one took {last}."),
+        None => format!("Update {n} under way: {so_far} so far."),
+    },
+    pause_after: "Pause stops once it is done.",
     parameters: "learned numbers",
     help_progress: "An epoch is one pass over every training image: with this batch size it takes \
         the number of updates shown. The bar shows how far the current pass has gone.",
@@ -615,6 +632,7 @@ pub static EN: Text = Text {
     playground: &playground::EN,
     backward: &backward::EN,
     runs: &runs::EN,
+    shape: &shape::EN,
     tour: &tour::EN,
 };
 
@@ -680,6 +698,8 @@ pub static FR: Text = Text {
     preset: "Modèle",
     preset_tiny: "tiny\u{202f}: 16 patchs de 8×8, largeur 32, 2 blocs",
     preset_small: "small\u{202f}: 64 patchs de 4×4, largeur 64, 4 blocs",
+    preset_s14: "vit-s14\u{202f}: 256 patchs de 14×14, largeur 384, 12 blocs (celui du texte)",
+    preset_shaped: "votre propre forme (voir «\u{a0}La forme du modèle\u{a0}»)",
     seed: "Graine",
     keyboard: "Clavier\u{202f}: Espace = un pas, P = lecture / pause",
     restart_note: "Changer de modèle ou de graine lance un nouvel entraînement.",
@@ -697,6 +717,13 @@ pub static FR: Text = Text {
     epoch: "Époque",
     in_epoch: |i, n| format!("mise à jour {i} sur {n} dans cette époque"),
     ms_per_update: "ms par mise à jour",
+    update_running: |n, so_far, last| match last {
+        Some(last) => format!(
+            "Mise à jour {n} en cours\u{a0}: {so_far} jusqu’ici\u{a0}; la précédente a pris {last}."
+        ),
+        None => format!("Mise à jour {n} en cours\u{a0}: {so_far} jusqu’ici."),
+    },
+    pause_after: "Pause arrête le jeu une fois celle-ci finie.",
     parameters: "nombres appris",
     help_progress: "Une époque est un passage sur toutes les images d’entraînement\u{202f}: avec cette \
         taille de lot, il faut le nombre de mises à jour indiqué. La barre montre où en est le \
@@ -955,6 +982,7 @@ pub static FR: Text = Text {
     playground: &playground::FR,
     backward: &backward::FR,
     runs: &runs::FR,
+    shape: &shape::FR,
     tour: &tour::FR,
 };
 

@@ -277,8 +277,8 @@ pub const LESSONS: [Lesson; 8] = [
             title: "Query, key, value: a metaphor",
             body: |x| {
                 let share = pct(Lang::En, x.cls_top_share);
-                let d = count(x.head_dim);
-                format!("The names come from information retrieval (Vaswani et al., 2017): a token's query is compared with every token's key, and their values are mixed by the result. The metaphor is true of what the computation does, but no search takes place: Q = X·Wq, K = X·Wk, V = X·Wv, scores = Q·Kᵀ/√d_head (d_head = {d}, one head's width, not the model's), shares = softmax of each row, output = shares · V. Right now CLS gives its largest share to a patch, {share}: a weighted average of values, not a lookup.")
+                let (d, w) = (count(x.head_dim), count(x.width));
+                format!("The names come from information retrieval (Vaswani et al., 2017): a token's query is compared with every token's key, and their values are mixed by the result. The metaphor is true of what the computation does, but no search takes place: Q = X·Wq, K = X·Wk, V = X·Wv, scores = Q·Kᵀ/√{d} (√d_head, d_head = {d}: one head's width, not the model's {w}), shares = softmax of each row, output = shares · V. Right now CLS gives its largest share to a patch, {share}: a weighted average of values, not a lookup.")
             },
             task: |_| {
                 "Hover the score and share maps: each cell is one dot product and its share.".into()
@@ -288,8 +288,8 @@ pub const LESSONS: [Lesson; 8] = [
             title: "Requête, clé, valeur\u{a0}: une métaphore",
             body: |x| {
                 let share = pct(Lang::Fr, x.cls_top_share);
-                let d = count(x.head_dim);
-                format!("Les noms viennent de la recherche d’information (Vaswani et al., 2017)\u{a0}: la requête d’un jeton est comparée à la clé de chaque jeton, et leurs valeurs sont mélangées selon le résultat. La métaphore est vraie de ce que fait le calcul, mais aucune recherche n’a lieu\u{a0}: Q = X·Wq, K = X·Wk, V = X·Wv, scores = Q·Kᵀ/√d_head (d_head = {d}, la largeur d’une tête, pas celle du modèle), parts = softmax de chaque ligne, sortie = parts · V. En ce moment, CLS donne sa plus grande part à un patch, {share}\u{a0}: une moyenne pondérée de valeurs, pas une consultation.")
+                let (d, w) = (count(x.head_dim), count(x.width));
+                format!("Les noms viennent de la recherche d’information (Vaswani et al., 2017)\u{a0}: la requête d’un jeton est comparée à la clé de chaque jeton, et leurs valeurs sont mélangées selon le résultat. La métaphore est vraie de ce que fait le calcul, mais aucune recherche n’a lieu\u{a0}: Q = X·Wq, K = X·Wk, V = X·Wv, scores = Q·Kᵀ/√{d} (√d_head, d_head = {d}\u{a0}: la largeur d’une tête, pas celle du modèle, {w}), parts = softmax de chaque ligne, sortie = parts · V. En ce moment, CLS donne sa plus grande part à un patch, {share}\u{a0}: une moyenne pondérée de valeurs, pas une consultation.")
             },
             task: |_| {
                 "Survolez les cartes des scores et des parts\u{a0}: chaque case est un produit scalaire et sa part.".into()
@@ -363,6 +363,32 @@ mod tests {
         // Before the run has numbers, dashes, not made-up values.
         let empty = (LESSONS[1].en.body)(&Numbers::default());
         assert!(empty.contains("Wq —"), "{empty}");
+    }
+
+    #[test]
+    fn the_teaching_text_s_own_model_is_quoted_with_its_real_dimensions() {
+        let s14 = Numbers {
+            tokens: Some(257),
+            head_dim: Some(64),
+            width: Some(384),
+            ..live()
+        };
+        let lesson = |question: u8| {
+            LESSONS
+                .iter()
+                .find(|l| l.questions.contains(&question))
+                .unwrap()
+        };
+        let metaphor = (lesson(10).en.body)(&s14);
+        assert!(
+            metaphor
+                .contains("Q·Kᵀ/√64 (√d_head, d_head = 64: one head's width, not the model's 384)"),
+            "{metaphor}"
+        );
+        let french = (lesson(10).fr.body)(&s14);
+        assert!(french.contains("Q·Kᵀ/√64"), "{french}");
+        let flow = (lesson(12).en.body)(&s14);
+        assert!(flow.contains("Each of the 257 tokens"), "{flow}");
     }
 
     #[test]

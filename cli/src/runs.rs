@@ -86,7 +86,7 @@ pub fn info(path: &Path) -> Result<(), String> {
     match &m.settings {
         Some(s) => println!(
             "page          opens as {} with {} (the page's controls)",
-            s.preset,
+            s.model.name(),
             s.optimizer.code()
         ),
         None => println!("page          the page's controls do not offer these settings"),

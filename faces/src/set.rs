@@ -131,6 +131,37 @@ impl FaceSet {
         self.people.len()
     }
 
+    /// The same faces at `size × size`, for a model with another input size: the synthetic
+    /// people drawn anew at that size (as sharp as any), the learner's images resampled
+    /// from this set's (area-averaged down, or each pixel spread over a block up: enlarging
+    /// adds no detail the import did not keep).
+    pub fn at_size(&self, size: usize) -> FaceSet {
+        if size == self.size {
+            return self.clone();
+        }
+        if let Source::Synthetic(config) = &self.source {
+            return crate::synthetic::generate(&crate::SyntheticConfig {
+                size,
+                ..config.clone()
+            });
+        }
+        let resample = |split: &Split| {
+            let pixels = (0..split.labels().len())
+                .flat_map(|i| {
+                    crate::resample::square_area_resize(split.pixels(i), self.size, self.size, size)
+                })
+                .collect();
+            Split::new(size, pixels, split.labels().to_vec())
+        };
+        FaceSet {
+            source: self.source.clone(),
+            size,
+            people: self.people.clone(),
+            train: resample(&self.train),
+            validation: resample(&self.validation),
+        }
+    }
+
     /// Whether these faces were drawn by the program rather than photographed.
     pub fn is_synthetic(&self) -> bool {
         matches!(self.source, Source::Synthetic(_))

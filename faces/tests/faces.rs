@@ -513,3 +513,46 @@ fn flat_file_names_name_their_people() {
     assert_eq!(person("1.pgm"), None);
     assert_eq!(person("portrait.JPG"), None);
 }
+
+#[test]
+fn a_set_at_another_size_keeps_its_people_and_splits() {
+    let synthetic = generate(&SyntheticConfig {
+        identities: 3,
+        images_per_identity: 3,
+        validation_per_identity: 1,
+        ..SyntheticConfig::default()
+    });
+    // Drawn anew: the same as generating at that size.
+    let drawn = synthetic.at_size(48);
+    let expected = generate(&SyntheticConfig {
+        identities: 3,
+        images_per_identity: 3,
+        validation_per_identity: 1,
+        size: 48,
+        ..SyntheticConfig::default()
+    });
+    assert_eq!(drawn, expected);
+
+    // The learner's faces are resampled: a pack's set doubled keeps labels and names, and
+    // each pixel becomes a 2×2 block of the same grey.
+    let imported = read_pack(&write_pack(&synthetic)).unwrap();
+    let imported = faces::FaceSet {
+        source: faces::Source::Imported {
+            name: "mine".into(),
+            skipped: 0,
+        },
+        ..imported
+    };
+    let doubled = imported.at_size(64);
+    assert_eq!((doubled.size, &doubled.people), (64, &imported.people));
+    assert_eq!(doubled.train.labels(), imported.train.labels());
+    assert_eq!(doubled.validation.labels(), imported.validation.labels());
+    let (small, big) = (imported.train.pixels(1), doubled.train.pixels(1));
+    for (y, x) in [(0, 0), (5, 17), (31, 31)] {
+        let grey = small[y * 32 + x];
+        for (dy, dx) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+            assert_eq!(big[(2 * y + dy) * 64 + 2 * x + dx], grey);
+        }
+    }
+    assert_eq!(imported.at_size(32), imported);
+}

@@ -246,4 +246,24 @@ mod tests {
         assert_eq!(weights.wq.shape, vec![32, 32]);
         assert!(model.attention_weights(2).is_none());
     }
+
+    #[test]
+    fn the_parameter_count_worked_out_from_a_shape_is_the_model_s() {
+        let device = default_cpu().device().unwrap();
+        let shapes = [
+            VitConfig::new(3),
+            crate::Preset::Small.config(40),
+            VitConfig::new(7)
+                .with_image_size(16)
+                .with_heads(1)
+                .with_depth(1)
+                .with_mlp_width(48),
+        ];
+        for config in shapes {
+            let model = config.init(&device).unwrap();
+            let shape = vocab::ModelShape::of(&config);
+            let cost = shape.cost(config.classes, 1, vocab::OptimizerKind::Adam);
+            assert_eq!(cost.parameters, model.parameter_count(), "{config:?}");
+        }
+    }
 }

@@ -26,30 +26,30 @@ pub fn cosine_similarity(a: &[f32], b: &[f32]) -> f32 {
 /// from the first block to the last. Returns the CLS row: what the classifier's token is
 /// made of, over all blocks.
 pub fn rollout_from_cls(blocks: &[Vec<HeadProbe>], tokens: usize) -> Vec<f32> {
-    let identity = |i: usize| if i / tokens == i % tokens { 1.0 } else { 0.0 };
-    let mut rollout: Vec<f32> = (0..tokens * tokens).map(identity).collect();
-    for heads in blocks {
-        let mut mixed = vec![0.0f32; tokens * tokens];
-        for head in heads {
-            for (m, a) in mixed.iter_mut().zip(&head.attention) {
-                *m += a / heads.len() as f32;
+    // Only CLS's row of `M_last ⋯ M_first` is wanted: carry that one row back through the
+    // blocks, `row ← row · M`, instead of multiplying whole matrices (T² per block, not T³:
+    // it matters at 257 tokens).
+    let mut row = vec![0.0f32; tokens];
+    row[0] = 1.0;
+    for heads in blocks.iter().rev() {
+        let mut next = vec![0.0f32; tokens];
+        for (from, &weight) in row.iter().enumerate() {
+            if weight == 0.0 {
+                continue;
             }
-        }
-        for (i, m) in mixed.iter_mut().enumerate() {
-            *m = (*m + identity(i)) / 2.0;
-        }
-        let mut next = vec![0.0f32; tokens * tokens];
-        for row in 0..tokens {
-            for k in 0..tokens {
-                let a = mixed[row * tokens + k];
-                for col in 0..tokens {
-                    next[row * tokens + col] += a * rollout[k * tokens + col];
+            // Row `from` of (mean over heads of A + I) / 2.
+            for head in heads {
+                let share = weight / (2.0 * heads.len() as f32);
+                let attention = &head.attention[from * tokens..(from + 1) * tokens];
+                for (n, a) in next.iter_mut().zip(attention) {
+                    *n += share * a;
                 }
             }
+            next[from] += weight / 2.0;
         }
-        rollout = next;
+        row = next;
     }
-    rollout[..tokens].to_vec()
+    row
 }
 
 #[cfg(test)]
@@ -79,6 +79,58 @@ mod tests {
         let cls = rollout_from_cls(&[block.clone(), block], 2);
         assert_eq!(cls, vec![0.25, 0.75]);
         assert!((cls.iter().sum::<f32>() - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn the_cls_row_alone_equals_the_whole_product_s_first_row() {
+        let tokens = 3;
+        // Rows that sum to 1, different in every block and head.
+        let attention = |seed: usize| -> Vec<f32> {
+            (0..tokens)
+                .flat_map(|row| {
+                    let raw: Vec<f32> = (0..tokens)
+                        .map(|col| 1.0 + ((seed * 7 + row * 3 + col * 5) % 11) as f32)
+                        .collect();
+                    let sum: f32 = raw.iter().sum();
+                    raw.into_iter().map(move |v| v / sum)
+                })
+                .collect()
+        };
+        let blocks: Vec<Vec<HeadProbe>> = (0..3)
+            .map(|b| {
+                (0..2)
+                    .map(|h| HeadProbe {
+                        q: vec![],
+                        k: vec![],
+                        v: vec![],
+                        scores: vec![],
+                        attention: attention(b * 2 + h),
+                    })
+                    .collect()
+            })
+            .collect();
+        // R = M_last ⋯ M_first, M = (mean of heads + I) / 2, multiplied whole.
+        let identity = |i: usize| if i / tokens == i % tokens { 1.0 } else { 0.0 };
+        let mut whole: Vec<f32> = (0..tokens * tokens).map(identity).collect();
+        for heads in &blocks {
+            let m: Vec<f32> = (0..tokens * tokens)
+                .map(|i| {
+                    (heads.iter().map(|h| h.attention[i]).sum::<f32>() / 2.0 + identity(i)) / 2.0
+                })
+                .collect();
+            whole = (0..tokens * tokens)
+                .map(|i| {
+                    let (r, c) = (i / tokens, i % tokens);
+                    (0..tokens)
+                        .map(|k| m[r * tokens + k] * whole[k * tokens + c])
+                        .sum()
+                })
+                .collect();
+        }
+        let cls = rollout_from_cls(&blocks, tokens);
+        for (a, b) in cls.iter().zip(&whole[..tokens]) {
+            assert!((a - b).abs() < 1e-6, "{cls:?} vs {:?}", &whole[..tokens]);
+        }
     }
 
     #[test]

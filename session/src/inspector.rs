@@ -13,6 +13,20 @@ use crate::analysis::{cosine_similarity, relative_drift, rollout_from_cls};
 /// forward pass and read-back, and the eye does not follow faster.
 pub const PROBE_INTERVAL_MS: f64 = 100.0;
 
+/// One image seen by the whole model at once: what an experiment keeps of each run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    pub image: usize,
+    pub label: usize,
+    pub predicted: usize,
+    pub probability: f32,
+    pub grid: usize,
+    /// The last block's heads: CLS's attention over the patches, one `grid²` map per head.
+    pub heads: Vec<Vec<f32>>,
+    /// The rollout from CLS over the patches.
+    pub rollout: Vec<f32>,
+}
+
 /// The inspected image, block and head, and what has been sent of them in this run.
 #[derive(Default)]
 pub struct Inspector {
@@ -111,6 +125,57 @@ impl Inspector {
             .chain(&view.wv)
             .all(|v| v.is_finite());
         finite.then(|| Event::Weights(Box::new(view)).into())
+    }
+
+    /// The inspected image (the first until the views open) through every head of the
+    /// last block, and the rollout; `None` when the weights are not sound.
+    pub async fn snapshot(&self, trainer: &Trainer, set: &FaceSet) -> Option<Snapshot> {
+        let config = &trainer.options().model;
+        let image = self
+            .target
+            .map_or(0, |t| t.image)
+            .min(set.train.labels().len().checked_sub(1)?);
+        let mut pixels = Vec::new();
+        set.train.write_image(image, &mut pixels);
+        let report = trainer
+            .model()
+            .probe(config, &pixels, trainer.device())
+            .resolve()
+            .await
+            .ok()?;
+        let tokens = report.tokens;
+        // CLS's row, without CLS's own column.
+        let cls_row = |attention: &[f32]| attention[1..tokens].to_vec();
+        let heads: Vec<Vec<f32>> = report
+            .blocks
+            .last()?
+            .iter()
+            .map(|head| cls_row(&head.attention))
+            .collect();
+        let rollout = cls_row(&rollout_from_cls(&report.blocks, tokens));
+        if !heads
+            .iter()
+            .flatten()
+            .chain(&rollout)
+            .all(|v| v.is_finite())
+        {
+            return None;
+        }
+        let (predicted, probability) = report
+            .probabilities
+            .iter()
+            .copied()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(&b.1))?;
+        Some(Snapshot {
+            image,
+            label: set.train.labels()[image],
+            predicted,
+            probability,
+            grid: config.grid_size(),
+            heads,
+            rollout,
+        })
     }
 
     /// The inspected head now, preceded by its attention at update 0 the first time a

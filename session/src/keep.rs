@@ -29,7 +29,7 @@ pub struct Autosaved {
 fn file_name(settings: &RunSettings, steps: u64) -> String {
     format!(
         "vitp-{}-{}-update-{steps}.{}",
-        settings.preset.name(),
+        settings.model.name(),
         settings.optimizer.code(),
         vocab::run_file::RUN_FILE_EXTENSION
     )
@@ -46,7 +46,7 @@ fn settings_of(manifest: &RunManifest, classes: usize) -> Result<RunSettings, Ru
         .ok_or(RunFileError::Inconsistent {
             part: RunPart::PageSettings,
         })?;
-    let mut expected = settings.preset.config(classes).with_seed(settings.seed);
+    let mut expected = settings.model.config(classes, settings.seed);
     expected.classes = training.model.classes;
     if expected != training.model {
         return Err(RunFileError::Inconsistent {

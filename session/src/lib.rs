@@ -9,9 +9,11 @@
 //!
 //! - [`source`]: the faces in use and the learner's imports;
 //! - [`inspector`]: what the attention views look at, read from the model by probes;
-//! - [`analysis`]: drift, similarity and rollout, computed from what the probes read.
+//! - [`analysis`]: drift, similarity and rollout, computed from what the probes read;
+//! - `experiment`: runs that differ in one setting, played to the same update and kept.
 
 pub mod analysis;
+mod experiment;
 pub mod inspector;
 pub mod keep;
 pub mod source;
@@ -64,8 +66,8 @@ fn trainer_for(
     faces: &faces::FaceSet,
     device: &Device,
 ) -> Result<Trainer, TrainError> {
-    let mut config = settings.preset.config(faces.classes());
-    config.seed = settings.seed;
+    fits_page(settings, faces.classes())?;
+    let config = settings.model.config(faces.classes(), settings.seed);
     if config.image_size != faces.size {
         return Err(TrainError::ImageShapeMismatch {
             got: faces.size * faces.size,
@@ -78,6 +80,28 @@ fn trainer_for(
     options.batch_size = settings.batch_size;
     options.augmentation = settings.augmentation;
     Trainer::new(options, faces.train.labels().len(), device.clone())
+}
+
+/// Multiply-adds a validation before the first update may cost: about 7 s in the page on a
+/// slow machine's single core. The teaching text's `vit-s14` needs some 490 billion for the
+/// 80 built-in validation faces (over a minute there), so it is validated at the end of each
+/// epoch only; its untrained accuracy is chance, one in the number of people.
+const START_VALIDATION_MULTIPLY_ADDS: u64 = 50_000_000_000;
+
+fn validation_is_quick(config: &vocab::VitConfig, images: usize) -> bool {
+    // The forward pass's cost does not depend on the optimizer.
+    let adam = vocab::OptimizerKind::Adam;
+    let cost = vocab::ModelShape::of(config).cost(config.classes, 1, adam);
+    cost.forward_multiply_adds.saturating_mul(images as u64) <= START_VALIDATION_MULTIPLY_ADDS
+}
+
+/// Refuses, before anything is made, a run the page cannot hold: an impossible shape, too
+/// large an image, or more memory than the worker can have.
+pub(crate) fn fits_page(settings: &RunSettings, classes: usize) -> Result<(), TrainError> {
+    settings
+        .model
+        .check_for_page(classes, settings.batch_size, settings.optimizer.kind())?;
+    Ok(())
 }
 
 /// The run in progress: its device, the settings it was started with, its trainer, and
@@ -114,9 +138,10 @@ pub struct Session {
     legacy_autosave: bool,
     /// The learner's faces, read and shown, not yet accepted.
     previewed: Option<Candidate>,
+    experiment: Option<experiment::Experiment>,
 }
 
-fn refused(reason: impl Into<Refusal>) -> Outgoing {
+pub(crate) fn refused(reason: impl Into<Refusal>) -> Outgoing {
     Event::Refused {
         reason: reason.into(),
     }
@@ -140,6 +165,7 @@ impl Session {
             pending_storage: Vec::new(),
             legacy_autosave: false,
             previewed: None,
+            experiment: None,
         }
     }
 
@@ -163,6 +189,9 @@ impl Session {
 
     /// Carries out one command, and returns every event it causes, in order.
     pub async fn handle(&mut self, command: Command) -> Vec<Outgoing> {
+        if experiment::ends_experiment(&command) {
+            self.experiment = None;
+        }
         match command {
             Command::Start {
                 device,
@@ -173,16 +202,9 @@ impl Session {
             } => self.start(device, settings, kept, shelf).await,
             Command::Reset { settings } => {
                 let mut out = self.pause();
-                let Some(run) = &self.run else {
-                    return vec![refused(Refusal::NotReady)];
-                };
-                match trainer_for(&settings, self.data.set(), &run.device) {
-                    Ok(trainer) => {
-                        let (device, backend) = (run.device.clone(), run.backend);
-                        self.set_aside().await;
-                        out.extend(self.begin(device, backend, settings, trainer).await);
-                    }
-                    Err(e) => out.push(refused(e)),
+                match self.fresh_run(settings).await {
+                    Ok(events) => out.extend(events),
+                    Err(refusal) => out.push(refused(refusal)),
                 }
                 out
             }
@@ -235,7 +257,12 @@ impl Session {
                 let Some(run) = &mut self.run else {
                     return vec![refused(Refusal::NotReady)];
                 };
-                match run.trainer.set_batch_size(batch_size) {
+                let larger = RunSettings {
+                    batch_size,
+                    ..run.settings.clone()
+                };
+                let fits = fits_page(&larger, self.data.set().classes());
+                match fits.and_then(|()| run.trainer.set_batch_size(batch_size)) {
                     Ok(()) => {
                         run.settings.batch_size = batch_size;
                         Vec::new()
@@ -268,8 +295,9 @@ impl Session {
                 out
             }
             Command::UseSynthetic => {
+                let size = self.data.set().size;
                 let candidate = Candidate {
-                    set: synthetic_faces(),
+                    set: synthetic_faces(size),
                     notes: Default::default(),
                     layout: None,
                 };
@@ -322,6 +350,7 @@ impl Session {
                 self.previewed = None;
                 Vec::new()
             }
+            Command::RunExperiment { arms, updates } => self.run_experiment(arms, updates).await,
         }
     }
 
@@ -380,12 +409,47 @@ impl Session {
                 Err(error) => out.push(refused(error)),
             }
         }
+        match self.faces_for(&settings) {
+            Ok(Some(set)) => self.data.resize(set),
+            Ok(None) => {}
+            Err(error) => {
+                out.push(self.data.described());
+                out.push(refused(error));
+                return out;
+            }
+        }
         out.push(self.data.described());
         match trainer_for(&settings, self.data.set(), &device) {
             Ok(trainer) => out.extend(self.begin(device, status.backend, settings, trainer).await),
             Err(error) => out.push(refused(error)),
         }
         out
+    }
+
+    /// A run from the seed with `settings`, on the device and faces in use (made at its
+    /// input size if needed); the run it replaces is kept. Nothing changes when it cannot
+    /// be made.
+    async fn fresh_run(&mut self, settings: RunSettings) -> Result<Vec<Outgoing>, Refusal> {
+        let run = self.run.as_ref().ok_or(Refusal::NotReady)?;
+        let (device, backend) = (run.device.clone(), run.backend);
+        let resized = self.faces_for(&settings)?;
+        let faces = resized.as_ref().unwrap_or(self.data.set());
+        let trainer = trainer_for(&settings, faces, &device)?;
+        self.set_aside().await;
+        let mut out = Vec::new();
+        if let Some(set) = resized {
+            self.data.resize(set);
+            out.push(self.data.described());
+        }
+        out.extend(self.begin(device, backend, settings, trainer).await);
+        Ok(out)
+    }
+
+    /// The faces a run with `settings` needs, when they are not the ones in use (another
+    /// input size); a run the page cannot hold is refused first, before any face is drawn.
+    fn faces_for(&self, settings: &RunSettings) -> Result<Option<faces::FaceSet>, TrainError> {
+        fits_page(settings, self.data.set().classes())?;
+        Ok(self.data.at_size(settings.model.image_size))
     }
 
     /// Switches to another complete face set and starts a new run on it; a set the model
@@ -415,8 +479,8 @@ impl Session {
         out
     }
 
-    /// A new run: announced, validated once before any update (so the accuracy chart starts
-    /// at chance level), and probed when the views are open.
+    /// A new run: announced, validated once before any update when that is quick (so the
+    /// accuracy chart starts at chance level), and probed when the views are open.
     async fn begin(
         &mut self,
         device: Device,
@@ -431,9 +495,13 @@ impl Session {
             trainer,
             history: RunHistory::default(),
         };
+        let images = self.data.set().validation.labels().len();
+        let quick = validation_is_quick(&run.trainer.options().model, images);
         let mut out = self.show(run, None).await;
         self.now_open(None);
-        out.extend(self.validate().await);
+        if quick {
+            out.extend(self.validate().await);
+        }
         out.extend(self.probe().await);
         out
     }
@@ -465,7 +533,9 @@ impl Session {
         if !self.playing {
             return Vec::new();
         }
-        self.step(StepExtras::default()).await
+        let mut out = self.step(StepExtras::default()).await;
+        out.extend(self.after_update_in_experiment().await);
+        out
     }
 
     fn play(&mut self) -> Vec<Outgoing> {
@@ -561,5 +631,18 @@ impl Session {
         self.inspector
             .probe(&run.trainer, self.data.set(), now)
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vocab::Preset;
+
+    #[test]
+    fn only_the_teaching_text_s_model_skips_the_validation_before_its_first_update() {
+        assert!(validation_is_quick(&Preset::Tiny.config(40), 80));
+        assert!(validation_is_quick(&Preset::Small.config(40), 80));
+        assert!(!validation_is_quick(&Preset::VitS14.config(40), 80));
     }
 }

@@ -8,9 +8,12 @@ use faces::{
 use vocab::faces::{ImportError, Layout, Skipped, SourceFile};
 use vocab::protocol::{DatasetSummary, Event, ImportKind, ImportPreview, Outgoing};
 
-/// The built-in faces: always there, no download.
-pub fn synthetic_faces() -> FaceSet {
-    generate(&SyntheticConfig::default())
+/// The built-in faces at `size × size`: always there, no download.
+pub fn synthetic_faces(size: usize) -> FaceSet {
+    generate(&SyntheticConfig {
+        size,
+        ..SyntheticConfig::default()
+    })
 }
 
 /// Where the data in use came from, beyond the set itself.
@@ -126,31 +129,48 @@ pub fn import(
 pub struct DataSource {
     faces: CurrentFaces,
     notes: ImportNotes,
+    /// The faces at the open run's input size, when that differs from their own.
+    resized: Option<FaceSet>,
 }
 
 impl Default for DataSource {
     fn default() -> Self {
         Self {
-            faces: CurrentFaces::new(synthetic_faces()),
+            faces: CurrentFaces::new(synthetic_faces(SyntheticConfig::default().size)),
             notes: ImportNotes::default(),
+            resized: None,
         }
     }
 }
 
 impl DataSource {
+    /// The faces the open run trains on.
     pub fn set(&self) -> &FaceSet {
-        &self.faces.get()
+        self.resized.as_ref().unwrap_or(self.faces.get())
+    }
+
+    /// The faces at `size × size` when the set in use has another size: made at it
+    /// ([`FaceSet::at_size`]) from the faces as they came. `None` when no change is needed.
+    pub fn at_size(&self, size: usize) -> Option<FaceSet> {
+        (self.set().size != size).then(|| self.faces.get().at_size(size))
+    }
+
+    /// Trains on `set`, the same faces at another size (from [`DataSource::at_size`]),
+    /// from now on.
+    pub fn resize(&mut self, set: FaceSet) {
+        self.resized = (set.size != self.faces.get().size).then_some(set);
     }
 
     pub fn replace(&mut self, candidate: Candidate) {
         self.faces.replace(candidate.set);
         self.notes = candidate.notes;
+        self.resized = None;
     }
 
     /// The set described for the dataset view, its pixels beside: the training images,
     /// then the validation images, `size × size` bytes each.
     pub fn described(&self) -> Outgoing {
-        let set = self.faces.get();
+        let set = self.set();
         let mut bytes = set.train.all_pixels().to_vec();
         bytes.extend_from_slice(set.validation.all_pixels());
         Outgoing {

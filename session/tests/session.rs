@@ -824,3 +824,166 @@ fn the_page_shifts_training_faces_by_default_and_reports_each_shift() {
     assert!(report.augmented.is_empty());
     assert_eq!(session.settings().unwrap().augmentation, off);
 }
+
+/// The default settings with another shape.
+fn shaped(change: impl FnOnce(&mut vocab::ModelShape)) -> RunSettings {
+    let mut settings = RunSettings {
+        batch_size: 8,
+        ..RunSettings::default()
+    };
+    change(&mut settings.model);
+    settings
+}
+
+#[test]
+fn a_shaped_model_trains_on_faces_made_at_its_size_and_an_impossible_one_changes_nothing() {
+    let (mut session, _) = session();
+    // 16×16 faces, patches of 8: 4 patches and CLS, one head.
+    let small_images = shaped(|shape| {
+        shape.image_size = 16;
+        shape.heads = 1;
+        shape.depth = 1;
+    });
+    let out = run(
+        &mut session,
+        Command::Reset {
+            settings: small_images.clone(),
+        },
+    );
+    assert_eq!(kinds(&out)[..3], ["dataset", "started", "validation"]);
+    let Event::Dataset(summary) = &out[0] else {
+        panic!("the faces at the new size")
+    };
+    assert_eq!((summary.size, summary.people.len()), (16, 40));
+    run(&mut session, Command::Inspect(InspectTarget::default()));
+    let stepped = run(&mut session, Command::Step);
+    assert_eq!(steps_in(&stepped), [1]);
+    let probe = stepped
+        .iter()
+        .find_map(|e| match e {
+            Event::Probe(view) => Some(view),
+            _ => None,
+        })
+        .expect("a probe");
+    assert_eq!((probe.tokens, probe.grid, probe.head_dim), (5, 2, 32));
+    assert_eq!(probe.attention.len(), 25);
+
+    // Impossible shapes are refused with their reason; the run and its faces stay.
+    for (bad, reason) in [
+        (
+            shaped(|shape| shape.heads = 3),
+            vocab::ConfigError::HeadsDoNotDivideWidth {
+                width: 32,
+                heads: 3,
+            },
+        ),
+        (
+            shaped(|shape| shape.image_size = 1024),
+            vocab::ConfigError::ImageTooLarge {
+                image_size: 1024,
+                largest: vocab::MAX_PAGE_IMAGE_SIZE,
+            },
+        ),
+    ] {
+        assert_eq!(
+            run(&mut session, Command::Reset { settings: bad }),
+            vec![Event::Refused {
+                reason: TrainError::from(reason).into()
+            }]
+        );
+    }
+    assert_eq!(session.settings(), Some(&small_images));
+    assert_eq!(session.steps(), 1);
+    // Back to the page's own size: the faces follow.
+    let out = run(
+        &mut session,
+        Command::Reset {
+            settings: RunSettings::default(),
+        },
+    );
+    let Event::Dataset(summary) = &out[0] else {
+        panic!("the faces at 32×32 again")
+    };
+    assert_eq!(summary.size, 32);
+}
+
+#[test]
+fn an_experiment_plays_each_arm_to_the_same_update_and_keeps_them_all() {
+    let (mut session, _) = session();
+    run(&mut session, Command::Inspect(InspectTarget::default()));
+    let arms = vec![
+        shaped(|shape| shape.heads = 1),
+        shaped(|shape| shape.heads = 2),
+    ];
+    let mut out = run(
+        &mut session,
+        Command::RunExperiment {
+            arms: arms.clone(),
+            updates: 2,
+        },
+    );
+    assert!(
+        kinds(&out).ends_with(&["arm_started", "playing"]),
+        "{:?}",
+        kinds(&out)
+    );
+    while session.playing() {
+        out.extend(events(block_on(session.play_one())));
+    }
+    let done: Vec<_> = out
+        .iter()
+        .filter_map(|e| match e {
+            Event::ArmDone(done) => Some(done),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(done.len(), 2);
+    for (i, arm) in done.iter().enumerate() {
+        assert_eq!((arm.arm, arm.arms, arm.step), (i, 2, 2));
+        assert_eq!(arm.settings, arms[i]);
+        assert_eq!(arm.heads.len(), arms[i].model.heads);
+        assert!(arm.heads.iter().all(|map| map.len() == 16));
+        assert_eq!(arm.rollout.len(), 16);
+        assert_eq!(arm.validation.map(|v| v.images), Some(80));
+        assert!(arm.loss.is_finite());
+    }
+    // Both arms are among the recent runs, at update 2.
+    let (a, b) = (done[0].kept.unwrap(), done[1].kept.unwrap());
+    assert_ne!(a, b);
+    for id in [a, b] {
+        let kept = session.shelf().runs.iter().find(|r| r.id == id).unwrap();
+        assert_eq!(kept.steps, 2);
+    }
+    // It ends paused, on the last arm.
+    assert_eq!(kinds(&out).last(), Some(&"weights"));
+    assert_eq!(session.settings(), Some(&arms[1]));
+
+    // Pause ends an experiment where it is: no more arms.
+    run(
+        &mut session,
+        Command::RunExperiment {
+            arms: arms.clone(),
+            updates: 50,
+        },
+    );
+    block_on(session.play_one());
+    run(&mut session, Command::Pause);
+    assert!(!session.playing());
+    assert_eq!(events(block_on(session.play_one())), Vec::new());
+    assert_eq!(session.settings(), Some(&arms[0]));
+
+    // An impossible arm is refused before anything starts.
+    let steps = session.steps();
+    let refused = run(
+        &mut session,
+        Command::RunExperiment {
+            arms: vec![arms[0].clone(), shaped(|shape| shape.patch_size = 5)],
+            updates: 2,
+        },
+    );
+    assert!(
+        matches!(refused[..], [Event::Refused { .. }]),
+        "{refused:?}"
+    );
+    assert_eq!(session.steps(), steps);
+}

@@ -12,6 +12,7 @@ import { serveDist, launch, openPage, backendOf, stepCount, lossPoints, untilSte
 import { playgroundTests } from './playground.checks.mjs';
 import { lessonTests, contrastTest } from './lessons.checks.mjs';
 import { runsTests } from './runs.checks.mjs';
+import { shapeTests } from './shape.checks.mjs';
 
 // The ORL faces sit beside the repository (never inside it: they are not ours to ship).
 const ORL = process.env.VITP_ORL ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data', 'orl_faces');
@@ -385,6 +386,7 @@ try {
   }
   if (RUNS.includes('cpu')) {
     await runsTests(browser, server.origin, { test, check });
+    await shapeTests(browser, server.origin, { test, check });
     await withoutWebGpu(server.origin);
   }
 } finally {

@@ -38,8 +38,8 @@ mod tests {
 
     // `Command::name` and `Event::name` match every variant: a new one does not build until
     // it is named, and the test below fails until a sample of it round-trips.
-    const COMMANDS: usize = 19;
-    const EVENTS: usize = 18;
+    const COMMANDS: usize = 20;
+    const EVENTS: usize = 20;
 
     fn settings() -> RunSettings {
         RunSettings {
@@ -183,6 +183,10 @@ mod tests {
             Command::ForgetRun { id: 3 },
             Command::AcceptImport,
             Command::DiscardImport,
+            Command::RunExperiment {
+                arms: vec![RunSettings::default(), RunSettings::default()],
+                updates: 100,
+            },
         ]
     }
 
@@ -288,6 +292,27 @@ mod tests {
                 good_steps: 5,
             }),
             Event::RolledBack { step: 5 },
+            Event::ArmStarted {
+                arm: 1,
+                arms: 2,
+                updates: 100,
+            },
+            Event::ArmDone(Box::new(ArmDone {
+                arm: 1,
+                arms: 2,
+                settings: RunSettings::default(),
+                step: 100,
+                kept: Some(4),
+                loss: NAN,
+                validation: None,
+                image: 0,
+                label: 1,
+                predicted: 2,
+                probability: INF,
+                grid: 1,
+                heads: vec![vec![NAN]],
+                rollout: vec![-INF],
+            })),
             Event::ImportPreview(ImportPreview {
                 name: "yalefaces".into(),
                 layout: Some(crate::faces::Layout::NamesInFiles),

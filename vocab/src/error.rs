@@ -20,6 +20,17 @@ pub enum ConfigError {
     HeadsDoNotDivideWidth { width: usize, heads: usize },
     #[error("the LayerNorm epsilon must be a positive finite number, not {0}")]
     BadLayerNormEpsilon(f64),
+    #[error("the page trains on images of at most {largest}×{largest} pixels, not {image_size}×{image_size}")]
+    ImageTooLarge { image_size: usize, largest: usize },
+    #[error(
+        "one update would need about {:.1} GB of memory, more than the {:.1} GB the page's WebAssembly can address",
+        *.estimated_bytes as f64 / 1e9,
+        *.limit_bytes as f64 / 1e9
+    )]
+    TooLargeForPage {
+        estimated_bytes: u64,
+        limit_bytes: u64,
+    },
     #[error("unknown preset `{0}` (expected tiny, small or vit-s14)")]
     UnknownPreset(String),
 }

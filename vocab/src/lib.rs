@@ -3,7 +3,8 @@
 //! The page, the training worker, `vitp` and the `model` and `faces` crates all use these
 //! types, so the page program can read what the worker reports without linking Burn:
 //!
-//! - [`config`]: a model's shape ([`VitConfig`]) and the named [`Preset`]s, as data;
+//! - [`config`], [`shape`]: a model's shape ([`VitConfig`]), the named [`Preset`]s and what
+//!   the learner may change ([`ModelShape`]) with its cost, as data;
 //! - [`data`]: what the trainer needs of a data set ([`ImageSet`]), batches and epochs;
 //! - [`report`]: what one update reports ([`StepReport`]);
 //! - [`optimizer`], [`backend`]: the choices a run is made of;
@@ -26,6 +27,7 @@ pub mod protocol;
 pub mod report;
 pub mod rng;
 pub mod run_file;
+pub mod shape;
 pub mod shelf;
 pub mod training;
 #[cfg(feature = "wire")]
@@ -43,4 +45,5 @@ pub use report::{
     OptimizerState, StepReport, TrackedEntry, TrackedValue,
 };
 pub use rng::SeededRng;
+pub use shape::{ModelShape, ShapeCost, MAX_PAGE_IMAGE_SIZE, WASM_MEMORY_LIMIT_BYTES};
 pub use training::TrainingOptions;

@@ -18,6 +18,7 @@ use crate::faces::{ImportError, Layout, Skipped, SourceFile};
 use crate::optimizer::OptimizerChoice;
 use crate::report::{BlockGradientNorms, Evaluation, StepReport};
 use crate::run_file::RunFileError;
+use crate::shape::ModelShape;
 use crate::shelf::Shelf;
 use crate::training::TrainingOptions;
 
@@ -31,10 +32,13 @@ pub enum DeviceChoice {
     Cpu,
 }
 
-/// Everything that fixes a run: changing the preset or the seed starts a new one.
+/// Everything that fixes a run: changing the model's shape or the seed starts a new one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunSettings {
-    pub preset: Preset,
+    /// Written `preset` (a preset's name, or the shape's numbers when no preset has it), as
+    /// run files of earlier versions wrote it.
+    #[serde(rename = "preset")]
+    pub model: ModelShape,
     pub seed: u64,
     pub optimizer: OptimizerChoice,
     pub learning_rate: f64,
@@ -47,7 +51,7 @@ pub struct RunSettings {
 impl Default for RunSettings {
     fn default() -> Self {
         Self {
-            preset: Preset::Tiny,
+            model: Preset::Tiny.into(),
             seed: 0,
             optimizer: OptimizerChoice::Adam,
             learning_rate: OptimizerChoice::Adam.usual_learning_rate(),
@@ -58,15 +62,17 @@ impl Default for RunSettings {
 }
 
 impl RunSettings {
-    /// The page's controls for a trainer's options: `None` for a shape no preset has or an
-    /// optimizer the page does not offer (`vitp` can train both).
+    /// The page's controls for a trainer's options: `None` for a model the page cannot
+    /// shape (colour, another LayerNorm epsilon) or an optimizer it does not offer (`vitp`
+    /// can train both).
     pub fn from_training(options: &TrainingOptions) -> Option<RunSettings> {
         let model = &options.model;
-        let preset = Preset::ALL
-            .into_iter()
-            .find(|p| p.config(model.classes).with_seed(model.seed) == *model)?;
+        let shape = ModelShape::of(model);
+        if shape.config(model.classes, model.seed) != *model {
+            return None;
+        }
         Some(RunSettings {
-            preset,
+            model: shape,
             seed: model.seed,
             optimizer: OptimizerChoice::from_kind(options.optimizer)?,
             learning_rate: options.learning_rate,
@@ -171,6 +177,43 @@ pub enum Command {
     AcceptImport,
     /// Drops the previewed faces; nothing else changes.
     DiscardImport,
+    /// Trains one fresh run per arm, one after the other, each played to `updates` and kept
+    /// among the recent runs, so runs that differ in one setting can be compared at the
+    /// same update ([`Event::ArmStarted`], [`Event::ArmDone`]). Pause, or anything that
+    /// replaces the run, ends the experiment where it is.
+    RunExperiment {
+        arms: Vec<RunSettings>,
+        updates: u64,
+    },
+}
+
+/// What one run of an experiment looked like at its last update, for the page to show
+/// beside the others: the inspected image, the last block's heads and the rollout.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ArmDone {
+    /// Which arm (from 0) of how many.
+    pub arm: usize,
+    pub arms: usize,
+    pub settings: RunSettings,
+    /// Updates done: the experiment's count, or fewer when it stopped early.
+    pub step: u64,
+    /// Its id among the recent runs, when the browser could keep it.
+    pub kept: Option<u64>,
+    /// The loss of its last update, and its validation after it.
+    pub loss: f32,
+    pub validation: Option<Evaluation>,
+    /// The training image looked at (the attention views' image).
+    pub image: usize,
+    pub label: usize,
+    pub predicted: usize,
+    pub probability: f32,
+    /// Patches per side: each map below is `grid × grid`.
+    pub grid: usize,
+    /// The last block's heads: how much CLS attends to each patch (its attention row, CLS
+    /// itself left out), one map per head.
+    pub heads: Vec<Vec<f32>>,
+    /// The rollout from CLS over the patches, through every block.
+    pub rollout: Vec<f32>,
 }
 
 /// Why the worker is on the CPU although WebGPU was asked for.
@@ -456,6 +499,14 @@ pub enum Event {
     RolledBack {
         step: u64,
     },
+    /// An experiment's run `arm` (from 0) of `arms` started; it plays to `updates`.
+    ArmStarted {
+        arm: usize,
+        arms: usize,
+        updates: u64,
+    },
+    /// An experiment's run reached its last update (or was stopped).
+    ArmDone(Box<ArmDone>),
     /// The learner's files read, not yet in use (see [`Command::Import`]).
     ImportPreview(ImportPreview),
     /// An import that left the data in use untouched, and the files it skipped on the way.
@@ -534,6 +585,7 @@ impl Command {
             Command::ForgetRun { .. } => "forget_run",
             Command::AcceptImport => "accept_import",
             Command::DiscardImport => "discard_import",
+            Command::RunExperiment { .. } => "run_experiment",
         }
     }
 }
@@ -554,6 +606,8 @@ impl Event {
             Event::Playing { .. } => "playing",
             Event::Diverged(_) => "diverged",
             Event::RolledBack { .. } => "rolled_back",
+            Event::ArmStarted { .. } => "arm_started",
+            Event::ArmDone(_) => "arm_done",
             Event::ImportPreview(_) => "import_preview",
             Event::ImportFailed { .. } => "import_failed",
             Event::RunSaved(_) => "run_saved",

@@ -7,6 +7,7 @@ use vocab::run_file::{RunFileError, RunPart};
 use vocab::{BackendError, ConfigError, ImportError, PackError, SkipReason, TrainError};
 
 use super::{rate, Lang};
+use crate::format::decimal;
 
 /// Why a command changed nothing.
 pub fn refusal(lang: Lang, reason: &Refusal) -> String {
@@ -85,6 +86,20 @@ fn config_fr(error: &ConfigError) -> String {
         ConfigError::BadLayerNormEpsilon(value) => format!(
             "l’epsilon de LayerNorm doit être un nombre fini strictement positif, pas {}",
             rate(Lang::Fr, *value)
+        ),
+        ConfigError::ImageTooLarge {
+            image_size,
+            largest,
+        } => format!(
+            "la page entraîne sur des images d’au plus {largest}\u{a0}×\u{a0}{largest}\u{a0}pixels, pas {image_size}\u{a0}×\u{a0}{image_size}"
+        ),
+        ConfigError::TooLargeForPage {
+            estimated_bytes,
+            limit_bytes,
+        } => format!(
+            "une mise à jour demanderait environ {}\u{a0}Go de mémoire, plus que les {}\u{a0}Go que le WebAssembly de la page peut adresser",
+            decimal(Lang::Fr, *estimated_bytes as f64 / 1e9, 1),
+            decimal(Lang::Fr, *limit_bytes as f64 / 1e9, 1)
         ),
         ConfigError::UnknownPreset(name) => {
             format!("modèle «\u{a0}{name}\u{a0}» inconnu (tiny, small ou vit-s14 attendu)")

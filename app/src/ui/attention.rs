@@ -210,12 +210,12 @@ pub fn AttentionPanel(
     let depth = move || {
         state
             .run
-            .with(|r| r.as_ref().map_or(1, |r| r.settings.preset.config(2).depth))
+            .with(|r| r.as_ref().map_or(1, |r| r.settings.model.depth))
     };
     let heads = move || {
         state
             .run
-            .with(|r| r.as_ref().map_or(1, |r| r.settings.preset.config(2).heads))
+            .with(|r| r.as_ref().map_or(1, |r| r.settings.model.heads))
     };
     let images = move || {
         state

@@ -13,7 +13,8 @@ use vocab::{Augmentation, OptimizerChoice};
 
 /// Learning rates offered beside the free field, from timid to absurd.
 const LEARNING_RATES: [f64; 9] = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 1.0, 100.0];
-const BATCH_SIZES: [usize; 5] = [8, 16, 32, 64, 128];
+/// Batch sizes on offer: the small ones for large models (the teaching text's `vit-s14`).
+pub const BATCH_SIZES: [usize; 8] = [1, 2, 4, 8, 16, 32, 64, 128];
 /// Delays between updates while playing, in ms (0: as fast as the device goes).
 const SPEEDS: [u32; 4] = [0, 100, 500, 1000];
 
@@ -156,7 +157,12 @@ pub fn Controls(state: PageState, bridge: Link) -> impl IntoView {
     };
     let on_preset = move |ev| {
         if let Ok(preset) = event_target_value(&ev).parse::<Preset>() {
-            reset_with(state, bridge, |s| s.preset = preset);
+            let classes = state
+                .dataset
+                .with_untracked(|d| d.as_ref().map_or(40, |d| d.summary.people.len().max(1)));
+            reset_with(state, bridge, |s| {
+                *s = crate::ui::shape::settings_for(preset.into(), s, classes)
+            });
         }
     };
     let on_seed = move |ev| {
@@ -237,8 +243,10 @@ pub fn Controls(state: PageState, bridge: Link) -> impl IntoView {
             </label>
             <label>{move || t().preset}
                 <select id="preset" on:change=on_preset>
-                    <option value="tiny" selected=move || state.settings.with(|s| s.preset == Preset::Tiny)>{move || t().preset_tiny}</option>
-                    <option value="small" selected=move || state.settings.with(|s| s.preset == Preset::Small)>{move || t().preset_small}</option>
+                    <option value="tiny" selected=move || state.settings.with(|s| s.model.preset() == Some(Preset::Tiny))>{move || t().preset_tiny}</option>
+                    <option value="small" selected=move || state.settings.with(|s| s.model.preset() == Some(Preset::Small))>{move || t().preset_small}</option>
+                    <option value="vit-s14" selected=move || state.settings.with(|s| s.model.preset() == Some(Preset::VitS14))>{move || t().preset_s14}</option>
+                    <option value="shaped" disabled selected=move || state.settings.with(|s| s.model.preset().is_none())>{move || t().preset_shaped}</option>
                 </select>
             </label>
             <label class="advanced">{move || t().seed}
@@ -332,6 +340,51 @@ pub fn Progress(state: PageState) -> impl IntoView {
             .map(|m| decimal(lang, m, if m < 10.0 { 1 } else { 0 }))
     };
     let parameters = move || state.run.with(|r| r.as_ref().map(|r| r.parameters));
+    // A long update (the teaching text's model takes seconds): how long it has run so far.
+    let busy = move || state.playing.get() || state.steps_in_flight.get() > 0;
+    let since = RwSignal::new(None::<f64>);
+    let clock = RwSignal::new(0.0);
+    Effect::new(move |_| {
+        state.step.track();
+        state.run.track();
+        since.set(busy().then(crate::ui::draw::frame::now));
+    });
+    let ticking = set_interval_with_handle(
+        move || {
+            if since.get_untracked().is_some() {
+                clock.set(crate::ui::draw::frame::now());
+            }
+        },
+        std::time::Duration::from_millis(500),
+    )
+    .ok();
+    on_cleanup(move || {
+        if let Some(handle) = ticking {
+            handle.clear();
+        }
+    });
+    let running = move || {
+        let lang = state.lang.get();
+        let elapsed = clock.get() - since.get()?;
+        if elapsed < 1000.0 {
+            return None;
+        }
+        let t = lang.text();
+        let last = state
+            .millis
+            .get()
+            .map(|ms| crate::ui::shape::duration_text(lang, ms));
+        let mut line = (t.update_running)(
+            state.step.get() + 1,
+            &crate::ui::shape::duration_text(lang, elapsed),
+            last.as_deref(),
+        );
+        if state.playing.get() {
+            line.push(' ');
+            line.push_str(t.pause_after);
+        }
+        Some(line)
+    };
     view! {
         <div class="counters">
             <div class="counter"><span class="counter-label">{move || t().update}</span>
@@ -348,5 +401,6 @@ pub fn Progress(state: PageState) -> impl IntoView {
             <div class="epoch-fill" style:width=move || format!("{:.1}%", fraction() * 100.0)></div>
         </div>
         <p class="note" id="epoch-progress">{in_epoch}</p>
+        <p class="note" id="update-running" aria-live="polite">{running}</p>
     }
 }

@@ -16,6 +16,7 @@ mod notices;
 mod playground;
 mod recent;
 mod runs;
+mod shape;
 pub mod state;
 mod then_now;
 mod tour;
@@ -37,6 +38,7 @@ use notices::{DivergenceBanner, Notices};
 use playground::QkPlayground;
 use recent::RecentRuns;
 use runs::{install_drop, ReopenedBanner, RunFiles, WorkerDownBanner};
+use shape::ShapePanel;
 pub use state::PageState;
 use then_now::ThenAndNow;
 use tour::Tour;
@@ -84,10 +86,9 @@ fn apply_address(state: PageState) {
         .classroom
         .set(query("classroom").as_deref() == Some("1"));
     state.settings.update(|settings| {
-        match query("model").as_deref() {
-            Some("small") => settings.preset = vocab::Preset::Small,
-            Some("tiny") => settings.preset = vocab::Preset::Tiny,
-            _ => {}
+        if let Some(shape) = query("model").and_then(|m| m.parse::<vocab::ModelShape>().ok()) {
+            // The built-in faces' 40 people until the worker says otherwise.
+            *settings = shape::settings_for(shape, settings, 40);
         }
         if let Some(seed) = query("seed").and_then(|s| s.parse().ok()) {
             settings.seed = seed;
@@ -101,7 +102,7 @@ fn follow_in_address(state: PageState) {
         let lesson = state.lesson.get() + 1;
         let lang = state.lang.get().code();
         let classroom = state.classroom.get();
-        let (preset, seed) = state.settings.with(|s| (s.preset, s.seed));
+        let (shape, seed) = state.settings.with(|s| (s.model, s.seed));
         // Only the built-in faces can be reopened from an address; imported ones stay local.
         let synthetic = state
             .dataset
@@ -116,13 +117,7 @@ fn follow_in_address(state: PageState) {
         };
         params.set("lesson", &lesson.to_string());
         params.set("lang", lang);
-        params.set(
-            "model",
-            match preset {
-                vocab::Preset::Small => "small",
-                _ => "tiny",
-            },
-        );
+        params.set("model", &shape.name());
         params.set("seed", &seed.to_string());
         if synthetic {
             params.set("data", "synthetic");
@@ -284,6 +279,9 @@ fn App() -> impl IntoView {
             </div>
             <Panel state id="dataset" title=|t| t.dataset help=|s| s.text().help_dataset.into()>
                 <DatasetPanel state bridge />
+            </Panel>
+            <Panel state id="shape" title=|t| t.shape.title help=|s| s.text().shape.help.into()>
+                <ShapePanel state bridge />
             </Panel>
             <Panel state id="recent" title=|t| t.runs.recent_title help=|s| s.text().runs.recent_help.into()>
                 <RecentRuns state bridge />

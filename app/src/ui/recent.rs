@@ -36,8 +36,21 @@ fn faces(lang: Lang, run: &KeptRun) -> String {
 /// their number.
 pub fn labels(lang: Lang, runs: &[&KeptRun]) -> Vec<String> {
     let t = lang.text().runs;
-    let parts: [fn(Lang, &KeptRun) -> String; 7] = [
-        |_, run| run.settings.preset.name().to_string(),
+    type Part = fn(Lang, &KeptRun) -> String;
+    // Presets by their names; a shaped model by the numbers that differ.
+    let shape: Vec<Part> = if runs.iter().all(|run| run.settings.model.preset().is_some()) {
+        vec![|_, run| run.settings.model.name()]
+    } else {
+        vec![
+            |lang, run| (lang.text().runs.image_size)(run.settings.model.image_size),
+            |lang, run| (lang.text().runs.patch)(run.settings.model.patch_size),
+            |lang, run| (lang.text().runs.width)(run.settings.model.width),
+            |lang, run| (lang.text().runs.heads)(run.settings.model.heads),
+            |lang, run| (lang.text().runs.depth)(run.settings.model.depth),
+            |lang, run| (lang.text().runs.mlp)(run.settings.model.mlp_width),
+        ]
+    };
+    let settings: [Part; 6] = [
         |lang, run| optimizer_name(lang, run.settings.optimizer),
         |lang, run| (lang.text().runs.learning_rate)(&rate(lang, run.settings.learning_rate)),
         |lang, run| (lang.text().runs.batch)(run.settings.batch_size),
@@ -53,7 +66,7 @@ pub fn labels(lang: Lang, runs: &[&KeptRun]) -> Vec<String> {
         faces,
     ];
     let mut labels = vec![Vec::new(); runs.len()];
-    for part in parts {
+    for part in shape.into_iter().chain(settings) {
         let words: Vec<String> = runs.iter().map(|run| part(lang, run)).collect();
         if words.iter().any(|w| *w != words[0]) {
             for (label, word) in labels.iter_mut().zip(words) {
@@ -94,8 +107,9 @@ fn thumbnail(losses: &[(u64, f32)]) -> String {
 /// The list of recent runs, and the comparison of those ticked.
 #[component]
 pub fn RecentRuns(state: PageState, bridge: Link) -> impl IntoView {
-    // Ticked runs, in the order they were ticked (their colours follow it).
-    let ticked = RwSignal::new(Vec::<u64>::new());
+    // Ticked runs, in the order they were ticked (their colours follow it); an experiment
+    // ticks its own runs.
+    let ticked = state.compared;
     // A run let go is no longer ticked.
     Effect::new(move |_| {
         let ids: Vec<u64> = state.shelf.with(|s| s.runs.iter().map(|r| r.id).collect());
@@ -153,7 +167,7 @@ pub fn RecentRuns(state: PageState, bridge: Link) -> impl IntoView {
                 }
                 let title = format!(
                     "{} · {} · {}",
-                    run.settings.preset.name(),
+                    &run.settings.model.name(),
                     optimizer_name(lang, run.settings.optimizer),
                     faces(lang, run)
                 );

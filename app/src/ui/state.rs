@@ -9,9 +9,9 @@ use vocab::{Backend, BackwardPath, BlockGradientNorms, StepReport};
 use crate::i18n::Lang;
 use crate::ui::dataset::FaceAtlas;
 use vocab::protocol::{
-    DatasetSummary, DeviceChoice, DeviceStatus, DivergenceReport, Event, GpuFallback, HeadView,
-    ImportPreview, InitialView, InspectTarget, Refusal, RunOrigin, RunSettings, RunStarted,
-    SaveReason, StorageError, WeightsView,
+    ArmDone, DatasetSummary, DeviceChoice, DeviceStatus, DivergenceReport, Event, GpuFallback,
+    HeadView, ImportPreview, InitialView, InspectTarget, Refusal, RunOrigin, RunSettings,
+    RunStarted, SaveReason, StorageError, WeightsView,
 };
 
 /// The face set in use, as the worker described it, with its training images ready to show.
@@ -83,6 +83,24 @@ pub struct Reopened {
     pub accuracy: Option<f32>,
 }
 
+/// An experiment the worker is playing, and the runs it has finished.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExperimentProgress {
+    pub arms: usize,
+    pub updates: u64,
+    /// The run playing now (from 0).
+    pub arm: usize,
+    pub done: Vec<Arc<ArmDone>>,
+    /// The learner stopped it before its last run was done.
+    pub stopped: bool,
+}
+
+impl ExperimentProgress {
+    pub fn running(&self) -> bool {
+        self.done.len() < self.arms && !self.stopped
+    }
+}
+
 /// Every signal of the page. `Copy`, so components take it by value.
 #[derive(Clone, Copy)]
 pub struct PageState {
@@ -133,6 +151,10 @@ pub struct PageState {
     pub reopened: RwSignal<Option<Reopened>>,
     /// The recent runs the browser keeps.
     pub shelf: RwSignal<Shelf>,
+    /// Recent runs ticked for the comparison charts, in the order they were ticked.
+    pub compared: RwSignal<Vec<u64>>,
+    /// The experiment under way or last finished.
+    pub experiment: RwSignal<Option<ExperimentProgress>>,
     /// Why the workers kept dying at start-up, when the page stopped restarting them.
     pub worker_down: RwSignal<Option<String>>,
     /// The update the page had reached when its worker died: the reopened run says how many
@@ -149,18 +171,18 @@ impl PageState {
         self.lang.get().text()
     }
 
-    /// The shape of the model in training: the running run's preset (the controls may hold
+    /// The shape of the model in training: the running run's (the controls may hold
     /// another until the next run), with one class per person of the faces in use.
     pub fn model_shape(&self) -> vocab::VitConfig {
-        let preset = self.run.with(|run| {
+        let (shape, seed) = self.run.with(|run| {
             run.as_ref()
-                .map(|r| r.settings.preset)
-                .unwrap_or_else(|| self.settings.with(|s| s.preset))
+                .map(|r| (r.settings.model, r.settings.seed))
+                .unwrap_or_else(|| self.settings.with(|s| (s.model, s.seed)))
         });
         let people = self
             .dataset
             .with(|d| d.as_ref().map_or(1, |d| d.summary.people.len().max(1)));
-        preset.config(people)
+        shape.config(people, seed)
     }
 
     /// Claims a place for one more Step: false when one is running and another waits.
@@ -209,6 +231,8 @@ impl PageState {
             kept: RwSignal::new(None),
             reopened: RwSignal::new(None),
             shelf: RwSignal::new(Shelf::default()),
+            compared: RwSignal::new(Vec::new()),
+            experiment: RwSignal::new(None),
             lost_at: RwSignal::new(None),
             worker_down: RwSignal::new(None),
             lesson: RwSignal::new(0),
@@ -331,7 +355,46 @@ impl PageState {
                     thin_to(points, VALIDATION_POINTS);
                 });
             }
-            Event::Playing { playing } => self.playing.set(playing),
+            Event::Playing { playing } => {
+                if !playing {
+                    self.experiment.update(|e| {
+                        if let Some(e) = e.as_mut().filter(|e| e.running()) {
+                            e.stopped = true;
+                        }
+                    });
+                }
+                self.playing.set(playing);
+            }
+            Event::ArmStarted { arm, arms, updates } => self.experiment.update(|e| match e {
+                Some(e) if arm > 0 && e.arms == arms => e.arm = arm,
+                _ => {
+                    *e = Some(ExperimentProgress {
+                        arms,
+                        updates,
+                        arm,
+                        done: Vec::new(),
+                        stopped: false,
+                    })
+                }
+            }),
+            Event::ArmDone(done) => {
+                let last = done.arm + 1 == done.arms;
+                self.experiment.update(|e| {
+                    if let Some(e) = e {
+                        e.done.push(Arc::from(done));
+                    }
+                });
+                // Its runs, ticked for the comparison charts.
+                if last {
+                    let kept: Vec<u64> = self.experiment.with_untracked(|e| {
+                        e.iter()
+                            .flat_map(|e| &e.done)
+                            .filter_map(|d| d.kept)
+                            .collect()
+                    });
+                    self.compared.set(kept);
+                }
+            }
             Event::Probe(view) => self.probe.set(Some(Arc::from(view))),
             Event::Initial(view) => self.initial.set(Some(Arc::from(view))),
             Event::Weights(view) => {

@@ -139,30 +139,24 @@ pub fn draw_matrix(
     }
 }
 
-/// The face with a patch grid, the attention of one query token spread over the patches,
-/// and the hovered query and key patches outlined.
-pub fn draw_face(
+/// The face with a patch grid and `shares` (one per patch, row by row) spread over the
+/// patches: the strongest full colour, unless the caller shares one `scale` between faces.
+pub fn draw_face_shares(
     canvas: &HtmlCanvasElement,
     (pixels, size): (&[u8], usize),
-    view: &HeadView,
-    row: &[f32],
-    query: usize,
-    key: Option<usize>,
+    grid: usize,
+    shares: &[f32],
     scale: Option<f32>,
-) {
-    let Some((context, _)) = square_context(canvas) else {
-        return;
-    };
+) -> Option<CanvasRenderingContext2d> {
+    let (context, _) = square_context(canvas)?;
     paint_cells(&context, (size, size), (0.0, 0.0, VIEW_PX, VIEW_PX), |i| {
         let p = pixels.get(i).copied().unwrap_or(0);
         [p, p, p]
     });
-    let grid = view.grid;
     let patch = VIEW_PX / grid as f64;
-    // The strongest patch is full colour, unless the caller shares one scale between faces.
-    let top = scale.unwrap_or_else(|| row[1..].iter().copied().fold(f32::MIN_POSITIVE, f32::max));
-    for p in 0..grid * grid {
-        let share = row[p + 1] / top;
+    let top = scale.unwrap_or_else(|| shares.iter().copied().fold(f32::MIN_POSITIVE, f32::max));
+    for (p, &share) in shares.iter().enumerate().take(grid * grid) {
+        let share = share / top;
         let [r, g, b] = sequential(share);
         context.set_fill_style_str(&format!("rgba({r},{g},{b},{:.3})", 0.15 + 0.55 * share));
         context.fill_rect(
@@ -172,13 +166,35 @@ pub fn draw_face(
             patch,
         );
     }
-    context.set_stroke_style_str("rgba(255,255,255,0.35)");
-    context.set_line_width(1.0);
-    for i in 1..grid {
-        let at = i as f64 * patch;
-        context.stroke_rect(at, 0.0, 0.0, VIEW_PX);
-        context.stroke_rect(0.0, at, VIEW_PX, 0.0);
+    // Grid lines only while they leave the face visible between them.
+    if grid <= 32 {
+        context.set_stroke_style_str("rgba(255,255,255,0.35)");
+        context.set_line_width(1.0);
+        for i in 1..grid {
+            let at = i as f64 * patch;
+            context.stroke_rect(at, 0.0, 0.0, VIEW_PX);
+            context.stroke_rect(0.0, at, VIEW_PX, 0.0);
+        }
     }
+    Some(context)
+}
+
+/// The face with a patch grid, the attention of one query token spread over the patches,
+/// and the hovered query and key patches outlined.
+pub fn draw_face(
+    canvas: &HtmlCanvasElement,
+    face: (&[u8], usize),
+    view: &HeadView,
+    row: &[f32],
+    query: usize,
+    key: Option<usize>,
+    scale: Option<f32>,
+) {
+    let grid = view.grid;
+    let Some(context) = draw_face_shares(canvas, face, grid, &row[1..], scale) else {
+        return;
+    };
+    let patch = VIEW_PX / grid as f64;
     let outline = |token: usize, colour: &str, dash: bool| {
         if token == 0 {
             return;
