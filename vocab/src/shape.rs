@@ -33,9 +33,11 @@ pub struct ModelShape {
 pub struct ShapeCost {
     /// Weights and biases, all learned.
     pub parameters: usize,
-    /// Bytes one update needs at this batch size: the weights, their gradients, the
-    /// optimizer's memory and what the backward pass keeps of the forward one (an estimate:
-    /// the exact figure depends on the backend).
+    /// Bytes the training worker needs for a run at this batch size (an estimate; the
+    /// exact figure depends on the backend, and BENCHMARKS.md sets it beside measured ones):
+    /// the program itself; the weights, their gradients and the optimizer's memory; the
+    /// weights of update 0 and the last good ones; the kept run on its way to storage (its
+    /// bytes and their copy); and what the backward pass keeps of the forward one.
     pub training_bytes: u64,
     /// Multiply-adds of one forward pass over one image.
     pub forward_multiply_adds: u64,
@@ -44,6 +46,10 @@ pub struct ShapeCost {
 /// The largest image side the page trains on: its faces are kept at that size, every one
 /// of them, beside the model.
 pub const MAX_PAGE_IMAGE_SIZE: usize = 256;
+
+/// The training worker's program, its faces and its buffers before any model: measured
+/// about 8 MB with `tiny`.
+pub const WORKER_BASE_BYTES: u64 = 8_000_000;
 
 /// The most memory a page's WebAssembly program can address (wasm32: 65 536 pages of
 /// 64 KiB); the training worker's whole run must fit in it.
@@ -171,8 +177,11 @@ impl ModelShape {
         // values' input).
         let per_block = 12 * t * w + 3 * t * m + 3 * self.heads * t * t;
         let per_image = depth * per_block + 4 * t * w + self.image_size * self.image_size;
-        let floats = parameters * (2 + memories) + batch * per_image;
-        let training_bytes = 4 * floats as u64;
+        let training = 2 + memories; // weights, gradients, the optimizer's memory
+        let kept = 2; // the weights of update 0 ("then") and the last good ones (rollback)
+        let saving = 2 * (1 + memories); // the kept run file: its bytes and their copy
+        let floats = parameters * (training + kept + saving) + batch * per_image;
+        let training_bytes = WORKER_BASE_BYTES + 4 * floats as u64;
 
         let heads_work = 2 * t * t * w; // Q·Kᵀ and A·V, over all heads
         let per_block_work = t * 4 * w * w + heads_work + 2 * t * w * m;

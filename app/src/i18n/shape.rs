@@ -84,7 +84,7 @@ pub static EN: ShapeText = ShapeText {
     parameters: |n| format!("{n} learned parameters."),
     memory: |batch, optimizer, size, limit| {
         format!(
-            "One update on batches of {batch} with {optimizer} needs about {size} of memory (an estimate: weights, gradients, the optimizer's memory and what the backward pass keeps), of the {limit} the page's WebAssembly can address."
+            "Training on batches of {batch} with {optimizer} needs about {size} of memory in the page's training program (an estimate: the weights, their gradients, the optimizer's memory, the weights of update 0 and the last good ones, the run kept on its way to storage, and what the backward pass keeps), of the {limit} the page's WebAssembly can address."
         )
     },
     measured: |ms| format!("Its last update took {ms}, measured in this page."),
@@ -158,7 +158,7 @@ pub static FR: ShapeText = ShapeText {
     parameters: |n| format!("{n}\u{a0}paramètres appris."),
     memory: |batch, optimizer, size, limit| {
         format!(
-            "Une mise à jour sur des lots de {batch} avec {optimizer} demande environ {size} de mémoire (une estimation\u{a0}: poids, gradients, mémoire de l’optimiseur et ce que garde la rétropropagation), sur les {limit} que le WebAssembly de la page peut adresser."
+            "Entraîner sur des lots de {batch} avec {optimizer} demande environ {size} de mémoire au programme d’entraînement de la page (une estimation\u{a0}: les poids, leurs gradients, la mémoire de l’optimiseur, les poids de la mise à jour 0 et les derniers bons, l’entraînement gardé en route vers le stockage, et ce que garde la rétropropagation), sur les {limit} que le WebAssembly de la page peut adresser."
         )
     },
     measured: |ms| format!("Sa dernière mise à jour a pris {ms}, mesurée dans cette page."),

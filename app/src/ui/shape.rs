@@ -22,9 +22,10 @@ use vocab::protocol::Refusal;
 
 type Link = StoredValue<Bridge, LocalStorage>;
 
-/// The most memory the page lets one update take unasked: a batch is lowered until the
-/// estimate fits, so the learner's browser is not pushed to its 4 GiB edge.
-pub const COMFORTABLE_BYTES: u64 = 1 << 30;
+/// The most memory the page lets a run take unasked, half of what wasm32 can address: a
+/// batch is lowered until the estimate fits, so the learner's browser is not pushed to its
+/// 4 GiB edge.
+pub const COMFORTABLE_BYTES: u64 = 2 << 30;
 
 /// The batch a run of `shape` uses: the learner's, or the largest smaller one the page
 /// offers whose update stays within [`COMFORTABLE_BYTES`] (the smallest offered at worst).
