@@ -5,6 +5,7 @@
 //! the numbers are always the live ones.
 
 mod backward;
+pub mod camera;
 pub mod errors;
 mod playground;
 pub mod runs;
@@ -15,6 +16,7 @@ pub mod typography;
 use serde::{Deserialize, Serialize};
 
 pub use backward::{BackwardSummary, BackwardText};
+pub use camera::CameraText;
 pub use playground::{ModelPlaneNote, PlaygroundText};
 pub use runs::RunsText;
 pub use shape::ShapeText;
@@ -232,6 +234,7 @@ pub struct Text {
     pub backward: &'static BackwardText,
     pub runs: &'static RunsText,
     pub shape: &'static ShapeText,
+    pub camera: &'static CameraText,
     pub tour: &'static TourText,
 
     pub walkthrough: &'static str,
@@ -633,6 +636,7 @@ pub static EN: Text = Text {
     backward: &backward::EN,
     runs: &runs::EN,
     shape: &shape::EN,
+    camera: &camera::EN,
     tour: &tour::EN,
 };
 
@@ -983,6 +987,7 @@ pub static FR: Text = Text {
     backward: &backward::FR,
     runs: &runs::FR,
     shape: &shape::FR,
+    camera: &camera::FR,
     tour: &tour::FR,
 };
 

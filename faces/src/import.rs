@@ -188,6 +188,16 @@ fn decode(file: &SourceFile, options: &ImportOptions) -> Result<Vec<u8>, SkipRea
     ))
 }
 
+/// A camera frame (`width × height` RGBA bytes, row by row) as the model sees a face: the
+/// imported files' own way to grey, square crop and area-averaged `size × size`. `None`
+/// for bytes that are not such a frame.
+pub fn frame_face(rgba: &[u8], width: u32, height: u32, size: usize) -> Option<Vec<u8>> {
+    let frame = image::RgbaImage::from_raw(width, height, rgba.to_vec())?;
+    let gray = image::DynamicImage::ImageRgba8(frame).to_luma8();
+    (width > 0 && height > 0)
+        .then(|| square_area_resize(gray.as_raw(), width as usize, height as usize, size))
+}
+
 /// Imports faces from files laid out one folder per person (the folder that directly holds
 /// an image names its person). Unusable files are skipped and reported; an import with
 /// nothing usable is an error, and never a half-loaded set.

@@ -12,9 +12,11 @@ pub mod synthetic;
 
 #[cfg(not(target_family = "wasm"))]
 pub use import::import_dir;
-pub use import::{import_files, import_zip, person_in_file_name, ImportOptions, Imported};
+pub use import::{
+    frame_face, import_files, import_zip, person_in_file_name, ImportOptions, Imported,
+};
 pub use pack::{read_pack, write_pack, PACK_VERSION};
-pub use set::{FaceSet, Source, Split};
+pub use set::{model_input, FaceSet, Source, Split};
 pub use synthetic::{generate, SyntheticConfig};
 pub use vocab::faces::{ImportError, Layout, PackError, SkipReason, Skipped, SourceFile};
 

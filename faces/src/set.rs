@@ -62,6 +62,12 @@ impl Split {
     }
 }
 
+/// Pixels scaled from [0, 255] to [-1, 1], the range the model is initialised for: every
+/// image the model sees goes through here, a camera frame as a training face.
+pub fn model_input(pixels: &[u8], out: &mut Vec<f32>) {
+    out.extend(pixels.iter().map(|&p| p as f32 / 127.5 - 1.0));
+}
+
 impl ImageSet for Split {
     fn len(&self) -> usize {
         self.labels.len()
@@ -71,9 +77,8 @@ impl ImageSet for Split {
         self.size * self.size
     }
 
-    /// Pixels scaled from [0, 255] to [-1, 1], the range the model is initialised for.
     fn write_image(&self, index: usize, out: &mut Vec<f32>) {
-        out.extend(self.pixels(index).iter().map(|&p| p as f32 / 127.5 - 1.0));
+        model_input(self.pixels(index), out);
     }
 
     fn label(&self, index: usize) -> usize {

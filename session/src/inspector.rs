@@ -4,7 +4,9 @@
 
 use faces::FaceSet;
 use model::{AttentionWeights, Trainer};
-use vocab::protocol::{Event, HeadView, InitialView, InspectTarget, Outgoing, WeightsView};
+use vocab::protocol::{
+    Event, HeadView, InitialView, InspectTarget, Outgoing, Recognition, WeightsView,
+};
 use vocab::{HeadTarget, ImageSet};
 
 use crate::analysis::{cosine_similarity, relative_drift, rollout_from_cls};
@@ -174,6 +176,40 @@ impl Inspector {
             probability,
             grid: config.grid_size(),
             heads,
+            rollout,
+        })
+    }
+
+    /// A camera frame (`size × size` grey, as [`faces::frame_face`] makes it) through the
+    /// model, inference only: who it is, and where CLS looks in the inspected head and
+    /// through every block.
+    pub async fn recognise(&self, trainer: &Trainer, seen: Vec<u8>) -> Option<Recognition> {
+        let config = &trainer.options().model;
+        let mut input = Vec::with_capacity(seen.len());
+        faces::model_input(&seen, &mut input);
+        let report = trainer
+            .model()
+            .probe(config, &input, trainer.device())
+            .resolve()
+            .await
+            .ok()?;
+        let tokens = report.tokens;
+        let target = HeadTarget {
+            block: self.head_target().block.min(config.depth - 1),
+            head: self.head_target().head.min(config.heads - 1),
+        };
+        let head = report.blocks.get(target.block)?.get(target.head)?.attention[1..tokens].to_vec();
+        let rollout = rollout_from_cls(&report.blocks, tokens)[1..].to_vec();
+        let mut top: Vec<(usize, f32)> = report.probabilities.iter().copied().enumerate().collect();
+        top.sort_by(|a, b| b.1.total_cmp(&a.1));
+        top.truncate(3);
+        Some(Recognition {
+            top,
+            size: config.image_size,
+            seen,
+            grid: config.grid_size(),
+            target,
+            head,
             rollout,
         })
     }

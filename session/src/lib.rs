@@ -351,6 +351,23 @@ impl Session {
                 Vec::new()
             }
             Command::RunExperiment { arms, updates } => self.run_experiment(arms, updates).await,
+            Command::Recognise {
+                width,
+                height,
+                rgba,
+            } => {
+                // Inference only: training waits while the camera is live.
+                let mut out = self.pause();
+                let Some(run) = &self.run else {
+                    return vec![refused(Refusal::NotReady)];
+                };
+                let size = run.trainer.options().model.image_size;
+                if let Some(seen) = faces::frame_face(&rgba, width, height, size) {
+                    let recognised = self.inspector.recognise(&run.trainer, seen).await;
+                    out.extend(recognised.map(|r| Event::Recognised(Box::new(r)).into()));
+                }
+                out
+            }
         }
     }
 

@@ -987,3 +987,55 @@ fn an_experiment_plays_each_arm_to_the_same_update_and_keeps_them_all() {
     );
     assert_eq!(session.steps(), steps);
 }
+
+#[test]
+fn a_camera_frame_goes_through_the_model_as_a_training_face_does_and_changes_nothing() {
+    let (mut session, _) = session();
+    run(&mut session, Command::Step);
+    run(&mut session, Command::Play { delay_ms: 0 });
+    // A training face of the built-in set, sent as a camera sends it: RGBA, grey on all three.
+    let set = session::synthetic_faces(32);
+    let face = set.train.pixels(3);
+    let rgba: Vec<u8> = face.iter().flat_map(|&g| [g, g, g, 255]).collect();
+    let out = run(
+        &mut session,
+        Command::Recognise {
+            width: 32,
+            height: 32,
+            rgba,
+        },
+    );
+    assert_eq!(
+        kinds(&out),
+        ["playing", "recognised"],
+        "training pauses while live"
+    );
+    let Event::Recognised(seen) = &out[1] else {
+        panic!("a recognition")
+    };
+    assert_eq!(
+        seen.seen, face,
+        "the same grey, crop and size as the face itself"
+    );
+    assert_eq!(seen.top.len(), 3);
+    assert!(seen.top.windows(2).all(|p| p[0].1 >= p[1].1));
+    assert!(seen
+        .top
+        .iter()
+        .all(|(person, p)| *person < 40 && (0.0..=1.0).contains(p)));
+    assert_eq!(
+        (seen.grid, seen.head.len(), seen.rollout.len()),
+        (4, 16, 16)
+    );
+    // Inference only: the run has not moved, and a frame of the wrong size is ignored.
+    assert_eq!(session.steps(), 1);
+    let wrong = run(
+        &mut session,
+        Command::Recognise {
+            width: 32,
+            height: 32,
+            rgba: vec![0; 10],
+        },
+    );
+    assert_eq!(wrong, Vec::new());
+}

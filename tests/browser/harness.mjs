@@ -44,11 +44,19 @@ export async function serveDist() {
   return { origin, served, close: () => new Promise((ok) => server.close(ok)) };
 }
 
-/** Headless Chromium with a software WebGPU adapter (SwiftShader): see shared/docs/toolchain.md. */
-export async function launch({ webgpu = true } = {}) {
+/**
+ * Headless Chromium with a software WebGPU adapter (SwiftShader): see shared/docs/toolchain.md.
+ * `camera`: a fake camera, granted without asking, playing this .y4m clip (or Chromium's own
+ * test pattern for `true`).
+ */
+export async function launch({ webgpu = true, camera = null } = {}) {
   const gpu = webgpu
     ? ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-angle=swiftshader', '--enable-webgpu-developer-features']
     : ['--use-angle=swiftshader'];
+  if (camera) {
+    gpu.push('--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream');
+    if (typeof camera === 'string') gpu.push(`--use-file-for-fake-video-capture=${camera}`);
+  }
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

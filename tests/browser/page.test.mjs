@@ -13,6 +13,7 @@ import { playgroundTests } from './playground.checks.mjs';
 import { lessonTests, contrastTest } from './lessons.checks.mjs';
 import { runsTests } from './runs.checks.mjs';
 import { shapeTests } from './shape.checks.mjs';
+import { cameraTests } from './camera.checks.mjs';
 
 // The ORL faces sit beside the repository (never inside it: they are not ours to ship).
 const ORL = process.env.VITP_ORL ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data', 'orl_faces');
@@ -387,6 +388,7 @@ try {
   if (RUNS.includes('cpu')) {
     await runsTests(browser, server.origin, { test, check });
     await shapeTests(browser, server.origin, { test, check });
+    await cameraTests(server.origin, ORL, { test, check });
     await withoutWebGpu(server.origin);
   }
 } finally {

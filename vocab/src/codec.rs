@@ -38,8 +38,8 @@ mod tests {
 
     // `Command::name` and `Event::name` match every variant: a new one does not build until
     // it is named, and the test below fails until a sample of it round-trips.
-    const COMMANDS: usize = 20;
-    const EVENTS: usize = 20;
+    const COMMANDS: usize = 21;
+    const EVENTS: usize = 21;
 
     fn settings() -> RunSettings {
         RunSettings {
@@ -187,6 +187,11 @@ mod tests {
                 arms: vec![RunSettings::default(), RunSettings::default()],
                 updates: 100,
             },
+            Command::Recognise {
+                width: 2,
+                height: 1,
+                rgba: Vec::new(),
+            },
         ]
     }
 
@@ -312,6 +317,15 @@ mod tests {
                 grid: 1,
                 heads: vec![vec![NAN]],
                 rollout: vec![-INF],
+            })),
+            Event::Recognised(Box::new(Recognition {
+                top: vec![(3, NAN), (1, INF)],
+                size: 1,
+                seen: vec![7],
+                grid: 1,
+                target: HeadTarget::default(),
+                head: vec![-INF],
+                rollout: vec![NAN],
             })),
             Event::ImportPreview(ImportPreview {
                 name: "yalefaces".into(),

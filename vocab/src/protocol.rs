@@ -16,7 +16,7 @@ use crate::data::{Augmentation, EpochPosition};
 use crate::error::{BackendError, TrainError};
 use crate::faces::{ImportError, Layout, Skipped, SourceFile};
 use crate::optimizer::OptimizerChoice;
-use crate::report::{BlockGradientNorms, Evaluation, StepReport};
+use crate::report::{BlockGradientNorms, Evaluation, HeadTarget, StepReport};
 use crate::run_file::RunFileError;
 use crate::shape::ModelShape;
 use crate::shelf::Shelf;
@@ -185,6 +185,15 @@ pub enum Command {
         arms: Vec<RunSettings>,
         updates: u64,
     },
+    /// One camera frame through the model, inference only (training pauses): answered by
+    /// [`Event::Recognised`]. The frame's RGBA bytes, `width × height`, travel beside the
+    /// message.
+    Recognise {
+        width: u32,
+        height: u32,
+        #[serde(skip)]
+        rgba: Vec<u8>,
+    },
 }
 
 /// What one run of an experiment looked like at its last update, for the page to show
@@ -212,6 +221,24 @@ pub struct ArmDone {
     /// The last block's heads: how much CLS attends to each patch (its attention row, CLS
     /// itself left out), one map per head.
     pub heads: Vec<Vec<f32>>,
+    /// The rollout from CLS over the patches, through every block.
+    pub rollout: Vec<f32>,
+}
+
+/// What the model made of one camera frame: who, and where CLS looked.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Recognition {
+    /// The three most probable people (or fewer), most probable first: (person, probability).
+    pub top: Vec<(usize, f32)>,
+    /// The frame as the model saw it: `size × size` grey bytes.
+    pub size: usize,
+    pub seen: Vec<u8>,
+    /// Patches per side of every map below.
+    pub grid: usize,
+    /// The block and head of the attention views.
+    pub target: HeadTarget,
+    /// CLS's attention over the patches in that head (its own column left out).
+    pub head: Vec<f32>,
     /// The rollout from CLS over the patches, through every block.
     pub rollout: Vec<f32>,
 }
@@ -507,6 +534,8 @@ pub enum Event {
     },
     /// An experiment's run reached its last update (or was stopped).
     ArmDone(Box<ArmDone>),
+    /// A camera frame through the model (see [`Command::Recognise`]).
+    Recognised(Box<Recognition>),
     /// The learner's files read, not yet in use (see [`Command::Import`]).
     ImportPreview(ImportPreview),
     /// An import that left the data in use untouched, and the files it skipped on the way.
@@ -586,6 +615,7 @@ impl Command {
             Command::AcceptImport => "accept_import",
             Command::DiscardImport => "discard_import",
             Command::RunExperiment { .. } => "run_experiment",
+            Command::Recognise { .. } => "recognise",
         }
     }
 }
@@ -608,6 +638,7 @@ impl Event {
             Event::RolledBack { .. } => "rolled_back",
             Event::ArmStarted { .. } => "arm_started",
             Event::ArmDone(_) => "arm_done",
+            Event::Recognised(_) => "recognised",
             Event::ImportPreview(_) => "import_preview",
             Event::ImportFailed { .. } => "import_failed",
             Event::RunSaved(_) => "run_saved",

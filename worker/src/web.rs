@@ -159,6 +159,12 @@ async fn drive(mut commands: UnboundedReceiver<(Command, JsValue)>) {
                     .unwrap_or_default()
             }
             Command::OpenRun { bytes, .. } => *bytes = read_file(&beside).await,
+            // A camera frame's pixels, beside the message.
+            Command::Recognise { rgba, .. } => {
+                if let Some(pixels) = beside.dyn_ref::<Uint8Array>() {
+                    *rgba = pixels.to_vec();
+                }
+            }
             // The list of recent runs is read at every start, so it is never written over;
             // the open run only when the page asks to resume it.
             Command::Start {

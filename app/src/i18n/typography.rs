@@ -130,6 +130,7 @@ mod tests {
         all.extend(literals(include_str!("backward.rs"), "pub static FR", None));
         all.extend(literals(include_str!("runs.rs"), "pub static FR", None));
         all.extend(literals(include_str!("shape.rs"), "pub static FR", None));
+        all.extend(literals(include_str!("camera.rs"), "pub static FR", None));
         all.extend(literals(
             include_str!("errors.rs"),
             "Lang::Fr =>",

@@ -6,6 +6,7 @@ mod attention;
 mod backward;
 mod breakdown;
 mod bridge;
+mod camera;
 mod charts;
 mod controls;
 mod dataset;
@@ -30,6 +31,7 @@ use attention::AttentionPanel;
 use backward::BackwardPathPanel;
 use breakdown::TokenBreakdown;
 use bridge::Bridge;
+use camera::CameraPanel;
 use charts::{AccuracyChart, GradientChart, LossChart};
 use controls::{install_keyboard, Controls, DeviceSwitch, Progress};
 use dataset::{BatchView, DatasetPanel};
@@ -277,6 +279,9 @@ fn App() -> impl IntoView {
                     <FlowOfV state />
                 </Panel>
             </div>
+            <Panel state id="camera" title=|t| t.camera.title help=|s| s.text().camera.help.into()>
+                <CameraPanel state bridge />
+            </Panel>
             <Panel state id="dataset" title=|t| t.dataset help=|s| s.text().help_dataset.into()>
                 <DatasetPanel state bridge />
             </Panel>

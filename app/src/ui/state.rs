@@ -10,8 +10,8 @@ use crate::i18n::Lang;
 use crate::ui::dataset::FaceAtlas;
 use vocab::protocol::{
     ArmDone, DatasetSummary, DeviceChoice, DeviceStatus, DivergenceReport, Event, GpuFallback,
-    HeadView, ImportPreview, InitialView, InspectTarget, Refusal, RunOrigin, RunSettings,
-    RunStarted, SaveReason, StorageError, WeightsView,
+    HeadView, ImportPreview, InitialView, InspectTarget, Recognition, Refusal, RunOrigin,
+    RunSettings, RunStarted, SaveReason, StorageError, WeightsView,
 };
 
 /// The face set in use, as the worker described it, with its training images ready to show.
@@ -153,6 +153,8 @@ pub struct PageState {
     pub shelf: RwSignal<Shelf>,
     /// Recent runs ticked for the comparison charts, in the order they were ticked.
     pub compared: RwSignal<Vec<u64>>,
+    /// The last camera frame the model saw, and what it made of it.
+    pub recognition: RwSignal<Option<Arc<Recognition>>>,
     /// The experiment under way or last finished.
     pub experiment: RwSignal<Option<ExperimentProgress>>,
     /// Why the workers kept dying at start-up, when the page stopped restarting them.
@@ -233,6 +235,7 @@ impl PageState {
             shelf: RwSignal::new(Shelf::default()),
             compared: RwSignal::new(Vec::new()),
             experiment: RwSignal::new(None),
+            recognition: RwSignal::new(None),
             lost_at: RwSignal::new(None),
             worker_down: RwSignal::new(None),
             lesson: RwSignal::new(0),
@@ -377,6 +380,7 @@ impl PageState {
                     })
                 }
             }),
+            Event::Recognised(seen) => self.recognition.set(Some(Arc::from(seen))),
             Event::ArmDone(done) => {
                 let last = done.arm + 1 == done.arms;
                 self.experiment.update(|e| {

@@ -153,6 +153,35 @@ pub fn draw_face_shares(
         let p = pixels.get(i).copied().unwrap_or(0);
         [p, p, p]
     });
+    overlay_shares(&context, grid, shares, scale);
+    Some(context)
+}
+
+/// A camera frame (`side × side` RGBA) with `shares` spread over its patches, as
+/// [`draw_face_shares`] draws a face.
+pub fn draw_frame_shares(
+    canvas: &HtmlCanvasElement,
+    (rgba, side): (&[u8], usize),
+    grid: usize,
+    shares: &[f32],
+) -> Option<()> {
+    let (context, _) = square_context(canvas)?;
+    paint_cells(&context, (side, side), (0.0, 0.0, VIEW_PX, VIEW_PX), |i| {
+        let p = rgba.get(4 * i..4 * i + 3).unwrap_or(&[0, 0, 0]);
+        [p[0], p[1], p[2]]
+    });
+    overlay_shares(&context, grid, shares, None);
+    Some(())
+}
+
+/// Each patch tinted by its share (the strongest full colour, unless `scale` is shared
+/// between views), with the patch grid while it leaves the picture visible.
+fn overlay_shares(
+    context: &CanvasRenderingContext2d,
+    grid: usize,
+    shares: &[f32],
+    scale: Option<f32>,
+) {
     let patch = VIEW_PX / grid as f64;
     let top = scale.unwrap_or_else(|| shares.iter().copied().fold(f32::MIN_POSITIVE, f32::max));
     for (p, &share) in shares.iter().enumerate().take(grid * grid) {
@@ -176,7 +205,6 @@ pub fn draw_face_shares(
             context.stroke_rect(0.0, at, VIEW_PX, 0.0);
         }
     }
-    Some(context)
 }
 
 /// The face with a patch grid, the attention of one query token spread over the patches,
