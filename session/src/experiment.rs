@@ -109,7 +109,7 @@ impl Session {
 
     async fn arm_done(&self, arm: usize, arms: usize) -> Option<ArmDone> {
         let run = self.run.as_ref()?;
-        let snapshot = self
+        let view = self
             .inspector
             .snapshot(&run.trainer, self.data.set())
             .await?;
@@ -125,13 +125,7 @@ impl Session {
                 .last()
                 .map_or(f32::NAN, |(_, loss)| *loss),
             validation: run.history.validation.last().map(|(_, e)| *e),
-            image: snapshot.image,
-            label: snapshot.label,
-            predicted: snapshot.predicted,
-            probability: snapshot.probability,
-            grid: snapshot.grid,
-            heads: snapshot.heads,
-            rollout: snapshot.rollout,
+            view,
         })
     }
 }

@@ -3,9 +3,9 @@
 //! inspected block's learned Wq, Wk, Wv.
 
 use faces::FaceSet;
-use model::{AttentionWeights, Trainer};
+use model::{AttentionWeights, ProbeReport, Trainer};
 use vocab::protocol::{
-    Event, HeadView, InitialView, InspectTarget, Outgoing, Recognition, WeightsView,
+    Event, HeadView, InitialView, InspectTarget, LastBlockView, Outgoing, Recognition, WeightsView,
 };
 use vocab::{HeadTarget, ImageSet};
 
@@ -15,18 +15,24 @@ use crate::analysis::{cosine_similarity, relative_drift, rollout_from_cls};
 /// forward pass and read-back, and the eye does not follow faster.
 pub const PROBE_INTERVAL_MS: f64 = 100.0;
 
-/// One image seen by the whole model at once: what an experiment keeps of each run.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Snapshot {
-    pub image: usize,
-    pub label: usize,
-    pub predicted: usize,
-    pub probability: f32,
-    pub grid: usize,
-    /// The last block's heads: CLS's attention over the patches, one `grid²` map per head.
-    pub heads: Vec<Vec<f32>>,
-    /// The rollout from CLS over the patches.
-    pub rollout: Vec<f32>,
+/// One image (normalised, as the model takes it) through the trained model with every probe.
+async fn probed(trainer: &Trainer, image: &[f32]) -> Option<ProbeReport> {
+    let config = &trainer.options().model;
+    trainer
+        .model()
+        .probe(config, image, trainer.device())
+        .resolve()
+        .await
+        .ok()
+}
+
+/// The model's answer: the most probable person and its probability.
+fn most_probable(probabilities: &[f32]) -> Option<(usize, f32)> {
+    probabilities
+        .iter()
+        .copied()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
 /// The inspected image, block and head, and what has been sent of them in this run.
@@ -131,7 +137,7 @@ impl Inspector {
 
     /// The inspected image (the first until the views open) through every head of the
     /// last block, and the rollout; `None` when the weights are not sound.
-    pub async fn snapshot(&self, trainer: &Trainer, set: &FaceSet) -> Option<Snapshot> {
+    pub async fn snapshot(&self, trainer: &Trainer, set: &FaceSet) -> Option<LastBlockView> {
         let config = &trainer.options().model;
         let image = self
             .target
@@ -139,12 +145,7 @@ impl Inspector {
             .min(set.train.labels().len().checked_sub(1)?);
         let mut pixels = Vec::new();
         set.train.write_image(image, &mut pixels);
-        let report = trainer
-            .model()
-            .probe(config, &pixels, trainer.device())
-            .resolve()
-            .await
-            .ok()?;
+        let report = probed(trainer, &pixels).await?;
         let tokens = report.tokens;
         // CLS's row, without CLS's own column.
         let cls_row = |attention: &[f32]| attention[1..tokens].to_vec();
@@ -163,13 +164,8 @@ impl Inspector {
         {
             return None;
         }
-        let (predicted, probability) = report
-            .probabilities
-            .iter()
-            .copied()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(&b.1))?;
-        Some(Snapshot {
+        let (predicted, probability) = most_probable(&report.probabilities)?;
+        Some(LastBlockView {
             image,
             label: set.train.labels()[image],
             predicted,
@@ -187,12 +183,7 @@ impl Inspector {
         let config = &trainer.options().model;
         let mut input = Vec::with_capacity(seen.len());
         faces::model_input(&seen, &mut input);
-        let report = trainer
-            .model()
-            .probe(config, &input, trainer.device())
-            .resolve()
-            .await
-            .ok()?;
+        let report = probed(trainer, &input).await?;
         let tokens = report.tokens;
         let target = HeadTarget {
             block: self.head_target().block.min(config.depth - 1),
@@ -231,12 +222,7 @@ impl Inspector {
         };
         let mut image = Vec::new();
         set.train.write_image(target.image, &mut image);
-        let report = trainer
-            .model()
-            .probe(config, &image, trainer.device())
-            .resolve()
-            .await
-            .ok()?;
+        let report = probed(trainer, &image).await?;
         self.last_probe = Some(now);
         let head = report.blocks.get(target.block)?.get(target.head)?;
         if !head.scores.iter().all(|v| v.is_finite()) {
@@ -268,12 +254,7 @@ impl Inspector {
             self.initial_sent = Some(target);
         }
         let input = report.block_inputs.get(target.block)?.clone();
-        let (predicted, probability) = report
-            .probabilities
-            .iter()
-            .copied()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(&b.1))?;
+        let (predicted, probability) = most_probable(&report.probabilities)?;
         out.push(
             Event::Probe(Box::new(HeadView {
                 step: trainer.steps(),

@@ -941,9 +941,9 @@ fn an_experiment_plays_each_arm_to_the_same_update_and_keeps_them_all() {
     for (i, arm) in done.iter().enumerate() {
         assert_eq!((arm.arm, arm.arms, arm.step), (i, 2, 2));
         assert_eq!(arm.settings, arms[i]);
-        assert_eq!(arm.heads.len(), arms[i].model.heads);
-        assert!(arm.heads.iter().all(|map| map.len() == 16));
-        assert_eq!(arm.rollout.len(), 16);
+        assert_eq!(arm.view.heads.len(), arms[i].model.heads);
+        assert!(arm.view.heads.iter().all(|map| map.len() == 16));
+        assert_eq!(arm.view.rollout.len(), 16);
         assert_eq!(arm.validation.map(|v| v.images), Some(80));
         assert!(arm.loss.is_finite());
     }

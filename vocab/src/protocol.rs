@@ -211,6 +211,13 @@ pub struct ArmDone {
     /// The loss of its last update, and its validation after it.
     pub loss: f32,
     pub validation: Option<Evaluation>,
+    pub view: LastBlockView,
+}
+
+/// One training image seen by the whole model at once: the model's answer, every head of
+/// the last block and the rollout.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LastBlockView {
     /// The training image looked at (the attention views' image).
     pub image: usize,
     pub label: usize,

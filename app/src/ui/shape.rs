@@ -347,13 +347,15 @@ fn Experiments(state: PageState, bridge: Link) -> impl IntoView {
         let labels = arm_labels(lang, &done);
         let step = done[0].step;
         let person = state.dataset.with(|d| {
-            d.as_ref()
-                .map_or_else(|| "?".to_string(), |d| d.person(done[0].label).to_string())
+            d.as_ref().map_or_else(
+                || "?".to_string(),
+                |d| d.person(done[0].view.label).to_string(),
+            )
         });
         // One colour scale for every map, so a stronger share looks stronger anywhere.
         let scale = done
             .iter()
-            .flat_map(|d| d.heads.iter().flatten().chain(&d.rollout))
+            .flat_map(|d| d.view.heads.iter().flatten().chain(&d.view.rollout))
             .copied()
             .fold(f32::MIN_POSITIVE, f32::max);
         let finished = done.len() == done[0].arms;
@@ -409,11 +411,12 @@ fn ArmFigure(state: PageState, arm: Arc<ArmDone>, label: String, scale: f32) -> 
     let lang = state.lang.get_untracked();
     let t = lang.text().shape;
     let maps: Vec<(String, Vec<f32>)> = arm
+        .view
         .heads
         .iter()
         .enumerate()
         .map(|(h, map)| ((t.head)(h + 1), map.clone()))
-        .chain([(t.rollout.to_string(), arm.rollout.clone())])
+        .chain([(t.rollout.to_string(), arm.view.rollout.clone())])
         .collect();
     let accuracy = arm
         .validation
@@ -422,8 +425,8 @@ fn ArmFigure(state: PageState, arm: Arc<ArmDone>, label: String, scale: f32) -> 
     let answer = state.dataset.with_untracked(|d| {
         d.as_ref().map(|d| {
             (t.arm_answer)(
-                d.person(arm.predicted),
-                &percent(lang, arm.probability as f64, 1),
+                d.person(arm.view.predicted),
+                &percent(lang, arm.view.probability as f64, 1),
             )
         })
     });
@@ -431,8 +434,8 @@ fn ArmFigure(state: PageState, arm: Arc<ArmDone>, label: String, scale: f32) -> 
         .into_iter()
         .map(|(name, map)| {
             let canvas = NodeRef::<Canvas>::new();
-            let grid = arm.grid;
-            let image = arm.image;
+            let grid = arm.view.grid;
+            let image = arm.view.image;
             let json = serde_json::to_string(&map).unwrap_or_default();
             Effect::new(move |_| {
                 let face = state.dataset.with(|d| {
@@ -457,7 +460,7 @@ fn ArmFigure(state: PageState, arm: Arc<ArmDone>, label: String, scale: f32) -> 
         })
         .collect_view();
     view! {
-        <section class="arm" data-arm=arm.arm data-heads=arm.heads.len() data-step=arm.step>
+        <section class="arm" data-arm=arm.arm data-heads=arm.view.heads.len() data-step=arm.step>
             <h4>{label}</h4>
             <p class="note">{(t.arm_facts)(&accuracy, &loss)}{answer.map(|a| format!(" · {a}"))}</p>
             <div class="arm-maps">{figures}</div>
