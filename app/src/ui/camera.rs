@@ -504,6 +504,12 @@ fn Live(
             request_animation_frame(send_frame);
         }
     });
+    // Play (or a Step) means training again: Live stops rather than pausing it at once.
+    Effect::new(move |_| {
+        if (state.playing.get() || state.steps_in_flight.get() > 0) && live.get_untracked() {
+            live.set(false);
+        }
+    });
     let toggle = move |_| {
         let now = !live.get_untracked();
         live.set(now);
