@@ -109,10 +109,11 @@ impl StoredTensor {
     }
 
     /// Little-endian bytes, as safetensors stores them.
-    fn raw(&self) -> Vec<u8> {
+    /// Its bytes as the file stores them: floats written out, bytes borrowed.
+    fn raw(&self) -> std::borrow::Cow<'_, [u8]> {
         match &self.values {
             TensorValues::F32(values) => values.iter().flat_map(|v| v.to_le_bytes()).collect(),
-            TensorValues::U8(bytes) => bytes.clone(),
+            TensorValues::U8(bytes) => std::borrow::Cow::Borrowed(bytes),
         }
     }
 
@@ -181,8 +182,36 @@ pub enum RunPart {
 /// The same file with its header's keys in order: the safetensors crate writes the metadata
 /// from a `HashMap`, whose order changes from one map to the next, and the same run must
 /// make the same bytes (the trained model is reproduced bit for bit).
-fn header_in_key_order(bytes: Vec<u8>) -> Vec<u8> {
-    let length = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")) as usize;
+///
+/// Only the keys move, so the header keeps its length and is rewritten in place: no second
+/// copy of the run's bytes (a large part of the worker's peak memory when it keeps a run).
+fn header_in_key_order(mut bytes: Vec<u8>) -> Vec<u8> {
+    let length = header_length(&bytes);
+    let header = ordered_header(&bytes);
+    if header.len() == length {
+        bytes[8..8 + length].copy_from_slice(&header);
+        return bytes;
+    }
+    with_header(&bytes, &header)
+}
+
+fn header_length(bytes: &[u8]) -> usize {
+    u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")) as usize
+}
+
+/// `bytes` with `header` (padded) in place of its own.
+fn with_header(bytes: &[u8], header: &[u8]) -> Vec<u8> {
+    let data = &bytes[8 + header_length(bytes)..];
+    let mut out = Vec::with_capacity(8 + header.len() + data.len());
+    out.extend_from_slice(&(header.len() as u64).to_le_bytes());
+    out.extend_from_slice(header);
+    out.extend_from_slice(data);
+    out
+}
+
+/// The file's header with its keys (and its metadata's) in order, padded as safetensors pads.
+fn ordered_header(bytes: &[u8]) -> Vec<u8> {
+    let length = header_length(bytes);
     let header: BTreeMap<String, serde_json::Value> =
         serde_json::from_slice(&bytes[8..8 + length]).expect("safetensors wrote JSON");
     let ordered: BTreeMap<String, serde_json::Value> = header
@@ -202,12 +231,7 @@ fn header_in_key_order(bytes: Vec<u8>) -> Vec<u8> {
     let mut header = serde_json::to_vec(&ordered).expect("JSON is JSON");
     // As safetensors does: spaces up to a multiple of 8 bytes, so the data stays aligned.
     header.resize(header.len().next_multiple_of(8), b' ');
-    let data = &bytes[8 + length..];
-    let mut out = Vec::with_capacity(8 + header.len() + data.len());
-    out.extend_from_slice(&(header.len() as u64).to_le_bytes());
-    out.extend_from_slice(&header);
-    out.extend_from_slice(data);
-    out
+    header
 }
 
 /// CRC-32 of the manifest and of every tensor, by name, its shape and its bytes.
@@ -229,13 +253,13 @@ fn checksum<'a>(
 }
 
 /// A tensor as `safetensors::serialize` takes it.
-struct Raw {
+struct Raw<'a> {
     dtype: Dtype,
     shape: Vec<usize>,
-    bytes: Vec<u8>,
+    bytes: std::borrow::Cow<'a, [u8]>,
 }
 
-impl safetensors::View for &Raw {
+impl safetensors::View for &Raw<'_> {
     fn dtype(&self) -> Dtype {
         self.dtype
     }
@@ -243,7 +267,7 @@ impl safetensors::View for &Raw {
         &self.shape
     }
     fn data(&self) -> std::borrow::Cow<'_, [u8]> {
-        std::borrow::Cow::Borrowed(&self.bytes)
+        std::borrow::Cow::Borrowed(&self.bytes[..])
     }
     fn data_len(&self) -> usize {
         self.bytes.len()
@@ -277,7 +301,7 @@ impl RunFile {
         let sum = checksum(
             &manifest,
             raw.iter()
-                .map(|(name, r)| (name.as_str(), r.shape.as_slice(), r.bytes.as_slice())),
+                .map(|(name, r)| (name.as_str(), r.shape.as_slice(), &r.bytes[..])),
         );
         let metadata = [
             (FORMAT_KEY.to_string(), FORMAT_NAME.to_string()),
@@ -505,6 +529,9 @@ mod tests {
         for _ in 0..8 {
             assert_eq!(sample().to_bytes(), bytes);
         }
+        // Its header was put in order where it stood, as a rebuilt file would have it.
+        assert_eq!(ordered_header(&bytes).len(), header_length(&bytes));
+        assert_eq!(with_header(&bytes, &ordered_header(&bytes)), bytes);
     }
 
     #[test]
@@ -534,7 +561,7 @@ mod tests {
                 &Raw {
                     dtype: Dtype::U8,
                     shape: vec![1],
-                    bytes: vec![0],
+                    bytes: vec![0].into(),
                 },
             )],
             None,
