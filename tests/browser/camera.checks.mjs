@@ -118,7 +118,8 @@ export async function cameraTests(origin, orl, { test, check }) {
         shares.add(last.shares);
       }
       check(shares.size > 1, 'the attention did not follow the camera');
-      check(seen.size === 2, `over 10 s the model saw only ${[...seen]}`);
+      // Chromium's own test pattern (no ORL faces here) shows nobody in particular.
+      if (video !== true) check(seen.size === 2, `over 10 s the model saw only ${[...seen]}`);
       console.log(`browser: live on tiny (CPU): ${last.fps}; top guesses over 10 s: ${[...seen].join(', ')}`);
       await page.click('#live');
       check(await stepCount(page) === steps, 'Live changed the run');

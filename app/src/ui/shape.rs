@@ -175,7 +175,9 @@ fn ShapeEditor(state: PageState, bridge: Link) -> impl IntoView {
     // The shape being edited: the settings' until the learner changes a number, and again
     // whenever a run starts with another.
     let draft = RwSignal::new(state.settings.get_untracked().model);
-    Effect::new(move |_| draft.set(state.settings.with(|s| s.model)));
+    // A memo: another learning rate or batch must not undo the learner's numbers.
+    let model = Memo::new(move |_| state.settings.with(|s| s.model));
+    Effect::new(move |_| draft.set(model.get()));
     let classes = move || {
         state
             .dataset
@@ -233,7 +235,8 @@ fn ShapeEditor(state: PageState, bridge: Link) -> impl IntoView {
                 if settings.batch_size != wanted {
                     lines.push((lang.text().shape.batch_lowered)(settings.batch_size));
                 }
-                if shape.image_size != 32 {
+                let faces_size = state.dataset.with(|d| d.as_ref().map(|d| d.summary.size));
+                if faces_size.is_some_and(|size| size != shape.image_size) {
                     lines.push((lang.text().shape.faces_at)(shape.image_size));
                 }
                 // Measured, not estimated: only for the shape of the run in the page.
