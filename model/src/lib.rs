@@ -21,6 +21,7 @@ mod optimizer_memory;
 pub mod params;
 pub mod readback;
 pub mod run_file;
+pub mod share;
 pub mod trainer;
 pub mod vit;
 
@@ -42,7 +43,8 @@ pub use report::{
     OptimizerState, StepReport, TrackedEntry, TrackedValue,
 };
 pub use run_file::SavedTrainer;
-pub use trainer::{Divergence, OptimizerKind, StepExtras, Trainer, TrainingOptions};
+pub use share::{ShareGradients, ShareJob, ShareWorker};
+pub use trainer::{Divergence, OptimizerKind, SharedUpdate, StepExtras, Trainer, TrainingOptions};
 pub use vit::{Vit, VitInit, VitOutput, VitProbes};
 
 /// Burn, re-exported so the page and `vitp` use exactly the model's version.

@@ -3,7 +3,7 @@
 use burn::module::{Module, Param};
 use burn::optim::GradientsParams;
 use burn::tensor::activation::log_softmax;
-use burn::tensor::{Device, Gradients, Int, Tensor, TensorData, Transaction};
+use burn::tensor::{Device, Int, Tensor, TensorData, Transaction};
 
 use crate::backward::{backward_pieces, read_backward_path};
 use crate::data::{Batch, EpochPosition, EpochSampler, ImageSet, ImageShift};
@@ -16,6 +16,7 @@ use crate::report::{
     TrackedEntry, TrackedValue,
 };
 use crate::rng::SeededRng;
+use crate::share::{ShareGradients, ShareJob};
 use crate::vit::{Vit, VitInit};
 pub use vocab::training::TrainingOptions;
 use vocab::training::{check_learning_rate, check_tracked};
@@ -49,6 +50,33 @@ pub struct StepExtras {
     /// One head's backward pass through attention, for the batch's first image (the
     /// page's single Step). A head outside the model is ignored.
     pub backward_path: Option<HeadTarget>,
+}
+
+/// This worker's share of an update: its gradients, not yet added to the others'.
+struct OwnShare {
+    /// The weights the gradients were taken at.
+    model: Vit,
+    grads: GradientsParams,
+    /// `[1]`: the whole batch's mean loss, or this share's part of it.
+    loss: Tensor<1>,
+    true_log_prob: Tensor<1>,
+    log_probs: Tensor<2>,
+    backward: Option<(HeadTarget, Vec<Tensor<1>>)>,
+}
+
+/// An update whose batch is split between this worker and helpers (see [`crate::share`]):
+/// made by [`Trainer::share_next`], finished by [`Trainer::finish_shared`].
+pub struct SharedUpdate {
+    batch: Batch,
+    own_share: Batch,
+    position: EpochPosition,
+    augmented: Vec<ImageShift>,
+    checkpoint: Checkpoint,
+    /// One per helper, in share order (empty when the batch was not split).
+    pub jobs: Vec<ShareJob>,
+    /// The weights every share's gradients are taken at, flat in module order.
+    pub weights: Vec<f32>,
+    own: Option<Result<OwnShare, TrainError>>,
 }
 
 /// Owns the model and its optimizer and runs exactly one update per call.
@@ -310,6 +338,122 @@ impl Trainer {
         }
     }
 
+    /// Starts the next update with its batch split in `parts` shares (fewer if the batch
+    /// is smaller): the first share is this worker's, the others are the update's
+    /// [`SharedUpdate::jobs`], for helpers to compute from [`SharedUpdate::weights`].
+    pub fn share_next(
+        &mut self,
+        data: &impl ImageSet,
+        parts: usize,
+    ) -> Result<SharedUpdate, TrainError> {
+        self.check_data(data)?;
+        if let Some(Divergence { step, loss, .. }) = self.diverged {
+            return Err(TrainError::Diverged { step, loss });
+        }
+        let weights = crate::share::flat_weights(&self.model)?;
+        let checkpoint = self.checkpoint();
+        let (indices, position) = self.sampler.next_batch();
+        let mut batch = Batch::gather(data, &indices);
+        let config = &self.options.model;
+        let mut rng = SeededRng::for_stream(config.seed, &format!("augment.{}", self.steps + 1));
+        let augmented = self.options.augmentation.apply(
+            &mut batch,
+            config.channels,
+            config.image_size,
+            &mut rng,
+        );
+        let ranges = crate::share::share_ranges(batch.len(), parts);
+        let image_len = config.image_len();
+        let part = |range: &std::ops::Range<usize>| Batch {
+            images: batch.images[range.start * image_len..range.end * image_len].to_vec(),
+            labels: batch.labels[range.clone()].to_vec(),
+            indices: batch.indices[range.clone()].to_vec(),
+        };
+        let jobs = ranges[1..]
+            .iter()
+            .map(|range| {
+                let share = part(range);
+                ShareJob {
+                    config: config.clone(),
+                    batch_size: batch.len(),
+                    images: share.images,
+                    labels: share.labels,
+                }
+            })
+            .collect();
+        Ok(SharedUpdate {
+            own_share: part(&ranges[0]),
+            batch,
+            position,
+            augmented,
+            checkpoint,
+            jobs,
+            weights,
+            own: None,
+        })
+    }
+
+    /// This worker's share of `update`: called once the jobs are with the helpers, so that
+    /// every worker computes at the same time.
+    pub fn compute_own_share(&self, update: &mut SharedUpdate, extras: StepExtras) {
+        update.own = Some(self.backward_share(&update.own_share, update.batch.len(), extras));
+    }
+
+    /// Adds the helpers' gradients (one per job, in order) to this worker's share and
+    /// makes the update. On any error the trainer is as it was before [`Trainer::share_next`].
+    pub fn finish_shared(
+        &mut self,
+        update: SharedUpdate,
+        extras: StepExtras,
+        others: Vec<ShareGradients>,
+    ) -> Result<Pending<StepReport>, TrainError> {
+        let SharedUpdate {
+            batch,
+            position,
+            augmented,
+            checkpoint,
+            jobs,
+            own,
+            ..
+        } = update;
+        let pending = match own {
+            _ if others.len() != jobs.len() => Err(TrainError::Readback(format!(
+                "{} shares computed for {} sent",
+                others.len(),
+                jobs.len()
+            ))),
+            None => Err(TrainError::Readback(
+                "this worker's share was not computed".into(),
+            )),
+            Some(Err(error)) => Err(error),
+            Some(Ok(own)) => self.update_from(own, others, &batch, position, extras, augmented),
+        };
+        match pending {
+            Ok(pending) => {
+                self.remember(checkpoint);
+                Ok(pending)
+            }
+            Err(error) => {
+                self.sampler = checkpoint.sampler;
+                Err(error)
+            }
+        }
+    }
+
+    /// [`Trainer::finish_shared`], awaiting the read-back (the browser).
+    pub async fn finish_shared_async(
+        &mut self,
+        update: SharedUpdate,
+        extras: StepExtras,
+        others: Vec<ShareGradients>,
+    ) -> Result<StepReport, TrainError> {
+        let report = self
+            .finish_shared(update, extras, others)?
+            .resolve()
+            .await?;
+        Ok(self.settle(report))
+    }
+
     /// Keeps the state before an update, and the one before that.
     fn remember(&mut self, checkpoint: Checkpoint) {
         if self.checkpoints.len() == 2 {
@@ -403,9 +547,20 @@ impl Trainer {
         extras: StepExtras,
         augmented: Vec<ImageShift>,
     ) -> Result<Pending<StepReport>, TrainError> {
-        let (images, labels) = self.batch_tensors(batch, &self.device)?;
+        let own = self.backward_share(batch, batch.len(), extras)?;
+        self.update_from(own, Vec::new(), batch, position, extras, augmented)
+    }
+
+    /// The forward and backward pass of `share` (the whole batch, or this worker's first
+    /// part of it, see [`crate::share`]), with the loss divided by `whole` images.
+    fn backward_share(
+        &self,
+        share: &Batch,
+        whole: usize,
+        extras: StepExtras,
+    ) -> Result<OwnShare, TrainError> {
+        let (images, labels) = self.batch_tensors(share, &self.device)?;
         let model = self.model.clone();
-        let tracked = self.options.tracked;
 
         // Forward and loss; with a backward path asked for, a tap on that block's
         // attention output (see `Vit::forward_tapped`).
@@ -415,21 +570,70 @@ impl Trainer {
             .filter(|t| t.block < config.depth && t.head < config.heads);
         let tap = target.map(|t| {
             let zeros =
-                Tensor::<3>::zeros([batch.len(), config.tokens(), config.width], &self.device);
+                Tensor::<3>::zeros([share.len(), config.tokens(), config.width], &self.device);
             (t.block, zeros.require_grad())
         });
         let output = model.forward_tapped(images, tap.is_some(), tap.clone());
-        let logits = output.logits;
-        let log_probs = log_softmax(logits, 1);
-        let batch_len = batch.len();
+        let log_probs = log_softmax(output.logits, 1);
+        let len = share.len();
         let true_log_prob = log_probs
             .clone()
-            .gather(1, labels.clone().reshape([batch_len, 1]))
-            .reshape([batch_len]);
-        let loss = true_log_prob.clone().mean().neg();
+            .gather(1, labels.reshape([len, 1]))
+            .reshape([len]);
+        // The whole batch's mean; a share's sum over the whole batch's size, so that the
+        // shares' gradients add up to the batch's.
+        let loss = if len == whole {
+            true_log_prob.clone().mean().neg()
+        } else {
+            true_log_prob.clone().sum().neg() / whole as f32
+        };
 
-        // Backward: read what the report needs before the optimizer consumes the gradients.
-        let grads = loss.backward();
+        // Backward: what the tap received is read before the gradients are handed over.
+        let mut grads = loss.backward();
+        let backward = match (target, tap, output.probes) {
+            (Some(target), Some((_, leaf)), Some(probes)) => {
+                let d_output = leaf
+                    .grad_remove(&mut grads)
+                    .expect("the tap is on the loss's path");
+                Some((
+                    target,
+                    backward_pieces(&probes.blocks[target.block], d_output, target),
+                ))
+            }
+            _ => None,
+        };
+        let grads = GradientsParams::from_grads(grads, &model);
+        Ok(OwnShare {
+            model,
+            grads,
+            loss: loss.inner().reshape([1]),
+            true_log_prob: true_log_prob.inner(),
+            log_probs: log_probs.inner(),
+            backward,
+        })
+    }
+
+    /// Adds the other shares' gradients to this worker's, makes the update, and queues
+    /// the report's one read.
+    fn update_from(
+        &mut self,
+        own: OwnShare,
+        others: Vec<ShareGradients>,
+        batch: &Batch,
+        position: EpochPosition,
+        extras: StepExtras,
+        augmented: Vec<ImageShift>,
+    ) -> Result<Pending<StepReport>, TrainError> {
+        let OwnShare {
+            model,
+            mut grads,
+            loss,
+            true_log_prob,
+            log_probs,
+            backward,
+        } = own;
+        crate::share::add_shares(&model, &mut grads, &others)?;
+        let tracked = self.options.tracked;
         let norms = gradient_norms(&model, &grads);
         let tracked_weight = |m: &Vit| {
             m.blocks[tracked.block]
@@ -446,9 +650,7 @@ impl Trainer {
         let wq_grads: Vec<Tensor<2>> = model
             .blocks
             .iter()
-            .map(|block| {
-                grad_or_zeros(block.attn.wq.weight.val().grad(&grads), width, &self.device)
-            })
+            .map(|block| grad_or_zeros(grad_of(&block.attn.wq.weight, &grads), width, &self.device))
             .collect();
         let tracked_grad = wq_grads[tracked.block]
             .clone()
@@ -460,20 +662,8 @@ impl Trainer {
         let full_grads = extras
             .attention_gradients
             .then(|| attention_gradients(&model, &grads));
-        let backward = match (target, tap, output.probes) {
-            (Some(target), Some((_, leaf)), Some(probes)) => {
-                let d_output = leaf.grad(&grads).expect("the tap is on the loss's path");
-                Some(backward_pieces(
-                    &probes.blocks[target.block],
-                    d_output,
-                    target,
-                ))
-            }
-            _ => None,
-        };
 
         // Update.
-        let grads = GradientsParams::from_grads(grads, &model);
         self.model = self
             .optimizer
             .step(self.options.learning_rate, model, grads);
@@ -481,15 +671,15 @@ impl Trainer {
         let after = tracked_weight(&self.model);
 
         // One read for everything.
-        let log_probs = log_probs.inner();
+        let own_len = true_log_prob.dims()[0];
         let predicted = log_probs.clone().argmax(1);
         let predicted_probability = log_probs
             .gather(1, predicted.clone())
-            .reshape([batch_len])
+            .reshape([own_len])
             .exp();
         let mut floats_to_read = vec![
-            loss.inner().reshape([1]),
-            true_log_prob.inner().exp(),
+            loss,
+            true_log_prob,
             predicted_probability,
             norms,
             before,
@@ -498,26 +688,29 @@ impl Trainer {
         ];
         floats_to_read.extend(memory);
         floats_to_read.extend(full_grads);
-        if let Some(pieces) = backward {
+        let target = backward.as_ref().map(|(target, _)| *target);
+        if let Some((_, pieces)) = backward {
             floats_to_read.extend(pieces);
         }
         let transaction = Transaction::default()
             .register(Tensor::cat(floats_to_read, 0))
-            .register(predicted.reshape([batch_len]));
+            .register(predicted.reshape([own_len]));
 
         let step = self.steps;
         let learning_rate = self.options.learning_rate;
-        let depth = self.options.model.depth;
+        let config = &self.options.model;
+        let depth = config.depth;
+        let batch_len = batch.len();
         let labels = batch.labels.clone();
         let batch_indices = batch.indices.clone();
         let (tokens, head_dim, width) = (config.tokens(), config.head_dim(), config.width);
         Ok(Pending::new(transaction, move |data| {
             let values = floats(&data[0]);
-            let predicted = indices(&data[1]);
+            let mut predicted = indices(&data[1]);
             let mut cursor = Cursor::new(&values);
-            let loss = cursor.one();
-            let true_class_probability = cursor.take(batch_len).to_vec();
-            let predicted_probability = cursor.take(batch_len).to_vec();
+            let own_loss = cursor.one();
+            let mut true_log_prob = cursor.take(own_len).to_vec();
+            let mut predicted_probability = cursor.take(own_len).to_vec();
             let gradient_norms = read_gradient_norms(&mut cursor, depth);
             let tracked = TrackedValue {
                 entry: tracked,
@@ -546,6 +739,18 @@ impl Trainer {
                     width,
                 ))
             });
+            // The other shares' images follow this worker's, in share order.
+            for other in &others {
+                true_log_prob.extend(&other.true_log_prob);
+                predicted.extend(&other.predicted);
+                predicted_probability.extend(&other.predicted_probability);
+            }
+            let loss = if others.is_empty() {
+                own_loss
+            } else {
+                let sum: f64 = true_log_prob.iter().map(|&v| v as f64).sum();
+                (-sum / batch_len as f64) as f32
+            };
             let correct = predicted
                 .iter()
                 .zip(&labels)
@@ -560,7 +765,7 @@ impl Trainer {
                 accuracy: correct as f32 / batch_len as f32,
                 indices: batch_indices,
                 labels,
-                true_class_probability,
+                true_class_probability: true_log_prob.iter().map(|v| v.exp()).collect(),
                 predicted,
                 predicted_probability,
                 gradient_norms,
@@ -632,17 +837,24 @@ fn grad_or_zeros(grad: Option<Tensor<2>>, width: usize, device: &Device) -> Tens
     grad.unwrap_or_else(|| Tensor::zeros([width, width], &device.clone().inner()))
 }
 
+/// The gradient of `weight`, if the loss reaches it.
+fn grad_of<const D: usize>(
+    weight: &Param<Tensor<D>>,
+    grads: &GradientsParams,
+) -> Option<Tensor<D>> {
+    grads.get::<D>(weight.id)
+}
+
 /// `‖∂loss/∂W‖₂`; a weight the loss does not reach has a zero gradient.
-fn l2<const D: usize>(weight: &Param<Tensor<D>>, grads: &Gradients) -> Tensor<1> {
-    let value = weight.val();
-    match value.grad(grads) {
+fn l2<const D: usize>(weight: &Param<Tensor<D>>, grads: &GradientsParams) -> Tensor<1> {
+    match grad_of(weight, grads) {
         Some(g) => g.square().sum().sqrt(),
-        None => Tensor::<1>::zeros([1], &value.device().inner()),
+        None => Tensor::<1>::zeros([1], &weight.val().device().inner()),
     }
 }
 
 /// Every weight matrix's gradient norm, in the order [`read_gradient_norms`] expects.
-fn gradient_norms(model: &Vit, grads: &Gradients) -> Tensor<1> {
+fn gradient_norms(model: &Vit, grads: &GradientsParams) -> Tensor<1> {
     let mut norms = Vec::new();
     for block in &model.blocks {
         norms.push(l2(&block.attn.wq.weight, grads));
@@ -659,7 +871,7 @@ fn gradient_norms(model: &Vit, grads: &Gradients) -> Tensor<1> {
     Tensor::cat(norms, 0)
 }
 
-fn attention_gradients(model: &Vit, grads: &Gradients) -> Tensor<1> {
+fn attention_gradients(model: &Vit, grads: &GradientsParams) -> Tensor<1> {
     let mut flat = Vec::new();
     for block in &model.blocks {
         let attn = &block.attn;
@@ -670,9 +882,7 @@ fn attention_gradients(model: &Vit, grads: &Gradients) -> Tensor<1> {
             &attn.wo.weight,
         ] {
             let [rows, cols] = weight.val().dims();
-            let grad = weight
-                .val()
-                .grad(grads)
+            let grad = grad_of(weight, grads)
                 .unwrap_or_else(|| Tensor::zeros([rows, cols], &weight.val().device().inner()));
             flat.push(grad.reshape([rows * cols]));
         }

@@ -69,6 +69,10 @@ pub enum TrainError {
     NothingToRollBack,
     #[error("reading results back from the device failed: {0}")]
     Readback(String),
+    /// Weights or gradients sent between the workers that share an update do not match
+    /// the model (a helper built another shape).
+    #[error("a share of the update does not fit the model: {got} numbers for {expected}")]
+    ShareDoesNotFit { got: usize, expected: usize },
 }
 
 /// A backend that could not be started.

@@ -130,6 +130,9 @@ fn train_fr(error: &TrainError) -> String {
         ),
         TrainError::NothingToRollBack => "aucune mise à jour antérieure où revenir".into(),
         TrainError::Readback(_) => "la relecture des résultats du calcul a échoué".into(),
+        TrainError::ShareDoesNotFit { got, expected } => format!(
+            "une part de la mise à jour ne correspond pas au modèle\u{a0}: {got}\u{a0}nombres pour {expected}"
+        ),
     }
 }
 
