@@ -10,13 +10,15 @@
 //! - [`source`]: the faces in use and the learner's imports;
 //! - [`inspector`]: what the attention views look at, read from the model by probes;
 //! - [`analysis`]: drift, similarity and rollout, computed from what the probes read;
-//! - `experiment`: runs that differ in one setting, played to the same update and kept.
+//! - `experiment`: runs that differ in one setting, played to the same update and kept;
+//! - [`workers`]: helpers that compute shares of an update's batch, one per core.
 
 pub mod analysis;
 mod experiment;
 pub mod inspector;
 pub mod keep;
 pub mod source;
+pub mod workers;
 
 use model::burn::tensor::Device;
 use model::{
@@ -31,6 +33,7 @@ use vocab::shelf::Shelf;
 
 use crate::inspector::Inspector;
 use crate::source::{Candidate, DataSource, Rejected};
+use crate::workers::{HelperLost, Helpers, ShareGradients, ShareJob, ShareWorker};
 
 pub use source::synthetic_faces;
 
@@ -44,6 +47,8 @@ pub async fn open_device(choice: DeviceChoice) -> Result<(Device, DeviceStatus),
                 let status = DeviceStatus {
                     backend: Backend::Wgpu,
                     fallback: None,
+                    workers: 1,
+                    helpers_lost: None,
                 };
                 return Ok((device, status));
             }
@@ -56,6 +61,8 @@ pub async fn open_device(choice: DeviceChoice) -> Result<(Device, DeviceStatus),
     let status = DeviceStatus {
         backend: cpu,
         fallback,
+        workers: 1,
+        helpers_lost: None,
     };
     Ok((device_async(cpu).await?, status))
 }
@@ -139,6 +146,12 @@ pub struct Session {
     /// The learner's faces, read and shown, not yet accepted.
     previewed: Option<Candidate>,
     experiment: Option<experiment::Experiment>,
+    /// Workers the page asked to share each update (1: this one alone).
+    workers: usize,
+    /// The other workers, where the program can start them (see [`workers`]).
+    helpers: Option<Box<dyn Helpers>>,
+    /// The device in use as the page was last told.
+    status: Option<DeviceStatus>,
 }
 
 pub(crate) fn refused(reason: impl Into<Refusal>) -> Outgoing {
@@ -166,7 +179,62 @@ impl Session {
             legacy_autosave: false,
             previewed: None,
             experiment: None,
+            workers: 1,
+            helpers: None,
+            status: None,
         }
+    }
+
+    /// This session with `helpers` to share its updates with, once the page asks for more
+    /// than one worker.
+    pub fn with_helpers(mut self, helpers: Box<dyn Helpers>) -> Self {
+        self.helpers = Some(helpers);
+        self
+    }
+
+    /// Starts or stops helpers to match the workers asked for on this backend (the CPU's
+    /// only: WebGPU has its own parallelism), and says how many workers share an update.
+    fn arrange_helpers(&mut self, backend: Backend) -> usize {
+        let wanted = match backend {
+            Backend::Wgpu => 0,
+            Backend::Flex | Backend::NdArray => self.workers - 1,
+        };
+        match &mut self.helpers {
+            Some(helpers) => {
+                helpers.set_count(wanted);
+                1 + helpers.ready().min(wanted)
+            }
+            None => 1,
+        }
+    }
+
+    /// The shares the next update's batch is split in: one per worker asked for, on the
+    /// CPU. Fixed by the setting alone, never by which helpers happen to be ready, so that
+    /// the sums are taken in the same order every time: a run resumed from a file makes
+    /// the same updates, bit for bit, as one never stopped.
+    fn shares(&self) -> usize {
+        match self.status.as_ref().map(|s| s.backend) {
+            Some(Backend::Flex | Backend::NdArray) if self.helpers.is_some() => self.workers,
+            _ => 1,
+        }
+    }
+
+    /// Tells the page when the workers sharing updates changed (helpers that finished
+    /// loading).
+    fn workers_changed(&mut self, parts: usize) -> Option<Outgoing> {
+        let status = self.status.as_mut()?;
+        if status.workers == parts || status.helpers_lost.is_some() {
+            return None;
+        }
+        status.workers = parts;
+        Some(Event::Device(status.clone()).into())
+    }
+
+    /// The device status with the workers in use now.
+    fn device_status(&mut self, mut status: DeviceStatus) -> Outgoing {
+        status.workers = self.arrange_helpers(status.backend);
+        self.status = Some(status.clone());
+        Event::Device(status).into()
     }
 
     pub fn playing(&self) -> bool {
@@ -232,6 +300,16 @@ impl Session {
             Command::SetSpeed { delay_ms } => {
                 self.delay_ms = delay_ms;
                 Vec::new()
+            }
+            Command::SetWorkers { count } => {
+                self.workers = count.clamp(1, workers::MAX_WORKERS);
+                match self.status.clone() {
+                    Some(status) => vec![self.device_status(DeviceStatus {
+                        helpers_lost: None,
+                        ..status
+                    })],
+                    None => Vec::new(),
+                }
             }
             Command::SetLearningRate { learning_rate } => {
                 let Some(run) = &mut self.run else {
@@ -404,7 +482,7 @@ impl Session {
                 return out;
             }
         };
-        out.push(Event::Device(status.clone()).into());
+        out.push(self.device_status(status.clone()));
         if let Some(bytes) = moving {
             out.extend(self.carry_over(device, status.backend, &bytes).await);
             return out;
@@ -581,12 +659,24 @@ impl Session {
     }
 
     async fn step(&mut self, extras: StepExtras) -> Vec<Outgoing> {
+        let parts = self.shares();
         let Some(run) = &mut self.run else {
             return vec![refused(Refusal::NotReady)];
         };
         let start = (self.clock)();
-        let report = match run.trainer.step_async(&self.data.set().train, extras).await {
-            Ok(report) => report,
+        let data = &self.data.set().train;
+        let stepped = match &mut self.helpers {
+            Some(helpers) if parts > 1 => {
+                shared_step(&mut run.trainer, helpers.as_mut(), data, extras, parts).await
+            }
+            _ => run
+                .trainer
+                .step_async(data, extras)
+                .await
+                .map(|report| (report, Shared::alone())),
+        };
+        let (report, shared) = match stepped {
+            Ok(stepped) => stepped,
             Err(e) => {
                 let mut out = self.pause();
                 out.push(refused(e));
@@ -612,6 +702,10 @@ impl Session {
             millis,
         }
         .into()];
+        match shared.lost {
+            Some(lost) => out.extend(self.helpers_lost(lost)),
+            None => out.extend(self.workers_changed(shared.in_parallel)),
+        }
         if epoch_done {
             out.extend(self.validate().await);
         }
@@ -620,6 +714,19 @@ impl Session {
             out.extend(self.probe().await);
         }
         out
+    }
+
+    /// A helper failed (its share was computed here instead): the run carries on with this
+    /// worker alone, and the page is told why.
+    fn helpers_lost(&mut self, lost: HelperLost) -> Option<Outgoing> {
+        if let Some(helpers) = &mut self.helpers {
+            helpers.set_count(0);
+        }
+        let mut status = self.status.clone()?;
+        status.workers = 1;
+        status.helpers_lost = Some(lost.to_string());
+        self.status = Some(status.clone());
+        Some(Event::Device(status).into())
     }
 
     /// Loss and accuracy on the validation images, after the latest update.
@@ -649,6 +756,61 @@ impl Session {
             .probe(&run.trainer, self.data.set(), now)
             .await
     }
+}
+
+/// How an update was shared.
+struct Shared {
+    /// Workers that computed at the same time: this one and the helpers that were ready.
+    in_parallel: usize,
+    /// Why the helpers were let go, if one failed.
+    lost: Option<HelperLost>,
+}
+
+impl Shared {
+    /// An update this worker made alone.
+    fn alone() -> Self {
+        Self {
+            in_parallel: 1,
+            lost: None,
+        }
+    }
+}
+
+/// One update with its batch split in `parts` shares (see [`workers`]): the helpers ready
+/// get theirs first, so that all compute at once; the shares left over (helpers still
+/// loading, or failed) are computed here, with the same code and so the same numbers.
+async fn shared_step(
+    trainer: &mut Trainer,
+    helpers: &mut dyn Helpers,
+    data: &impl model::ImageSet,
+    extras: StepExtras,
+    parts: usize,
+) -> Result<(vocab::StepReport, Shared), TrainError> {
+    let mut update = trainer.share_next(data, parts)?;
+    let handed = helpers.ready().min(update.jobs.len());
+    let answers = helpers.compute(&update.jobs[..handed], &update.weights);
+    trainer.compute_own_share(&mut update, extras);
+    let mut here = None;
+    let mut compute_here = |jobs: &[ShareJob]| -> Result<Vec<ShareGradients>, TrainError> {
+        let worker = here.get_or_insert_with(|| ShareWorker::new(trainer.device().clone()));
+        jobs.iter()
+            .map(|job| worker.compute(job, &update.weights))
+            .collect()
+    };
+    let left_over = compute_here(&update.jobs[handed..]);
+    let (mut others, lost) = match answers.await {
+        Ok(answers) => (answers, None),
+        Err(lost) => (
+            compute_here(&update.jobs[..handed]).unwrap_or_default(),
+            Some(lost),
+        ),
+    };
+    // A share that cannot be computed here leaves `others` short: `finish_shared` refuses
+    // the update and puts the trainer back as it was.
+    others.extend(left_over.unwrap_or_default());
+    let report = trainer.finish_shared_async(update, extras, others).await?;
+    let in_parallel = if lost.is_some() { 1 } else { 1 + handed };
+    Ok((report, Shared { in_parallel, lost }))
 }
 
 #[cfg(test)]

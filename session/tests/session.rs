@@ -1039,3 +1039,185 @@ fn a_camera_frame_goes_through_the_model_as_a_training_face_does_and_changes_not
     );
     assert_eq!(wrong, Vec::new());
 }
+
+/// A CPU session whose updates are shared between `workers` (its helpers in this thread:
+/// the same code the page's helper workers run), on `optimizer`.
+fn shared_session(workers: usize, optimizer: OptimizerChoice) -> Session {
+    use model::BackendDevice;
+    let device = model::default_cpu().device().unwrap();
+    let helpers = session::workers::InThread::new(device);
+    let mut session = Session::new(clock).with_helpers(Box::new(helpers));
+    let settings = RunSettings {
+        optimizer,
+        ..RunSettings::default()
+    };
+    block_on(session.handle(Command::Start {
+        device: DeviceChoice::Cpu,
+        settings,
+        resume: false,
+        kept: Vec::new(),
+        shelf: Shelf::default(),
+    }));
+    let told = run(&mut session, Command::SetWorkers { count: workers });
+    assert!(
+        told.iter()
+            .any(|e| matches!(e, Event::Device(s) if s.workers == workers)),
+        "{told:?}"
+    );
+    session
+}
+
+fn reports(session: &mut Session, updates: usize) -> Vec<vocab::StepReport> {
+    (0..updates)
+        .map(|_| {
+            run(session, Command::Step)
+                .into_iter()
+                .find_map(|e| match e {
+                    Event::Step { report, .. } => Some(*report),
+                    _ => None,
+                })
+                .expect("a step report")
+        })
+        .collect()
+}
+
+fn close(a: f32, b: f32) -> bool {
+    (a - b).abs() <= 1e-4 * a.abs().max(b.abs()).max(1e-3)
+}
+
+#[test]
+fn an_update_shared_between_workers_is_the_one_worker_update() {
+    for optimizer in [OptimizerChoice::Sgd, OptimizerChoice::Adam] {
+        let mut alone = shared_session(1, optimizer);
+        let mut three = shared_session(3, optimizer);
+        let (a, b) = (reports(&mut alone, 10), reports(&mut three, 10));
+        for (a, b) in a.iter().zip(&b) {
+            let step = a.step;
+            assert!(
+                close(a.loss, b.loss),
+                "{optimizer:?} update {step}: {} vs {}",
+                a.loss,
+                b.loss
+            );
+            // The same batch, the same people guessed, in batch order.
+            assert_eq!(a.indices, b.indices);
+            assert_eq!(a.predicted, b.predicted, "update {step}");
+            for (x, y) in a
+                .true_class_probability
+                .iter()
+                .zip(&b.true_class_probability)
+            {
+                assert!(close(*x, *y), "update {step}: p {x} vs {y}");
+            }
+            for (x, y) in a.gradient_norms.blocks.iter().zip(&b.gradient_norms.blocks) {
+                for (g, h) in [
+                    (x.wq, y.wq),
+                    (x.wk, y.wk),
+                    (x.wv, y.wv),
+                    (x.wo, y.wo),
+                    (x.mlp_fc1, y.mlp_fc1),
+                    (x.mlp_fc2, y.mlp_fc2),
+                ] {
+                    assert!(close(g, h), "{optimizer:?} update {step}: ‖∇‖ {g} vs {h}");
+                }
+            }
+            for (g, h) in [
+                (a.gradient_norms.patch_embed, b.gradient_norms.patch_embed),
+                (a.gradient_norms.cls_token, b.gradient_norms.cls_token),
+                (a.gradient_norms.pos_embed, b.gradient_norms.pos_embed),
+                (a.gradient_norms.head, b.gradient_norms.head),
+            ] {
+                assert!(close(g, h), "{optimizer:?} update {step}: ‖∇‖ {g} vs {h}");
+            }
+            assert!(close(a.tracked.after, b.tracked.after));
+        }
+        // The single Step's backward path comes from the training worker's share, which
+        // holds the batch's first image.
+        let path = |r: &vocab::StepReport| r.backward.clone().expect("a single Step's path");
+        let (p, q) = (path(&a[9]), path(&b[9]));
+        assert_eq!(p.image, q.image);
+        for (x, y) in p.x.iter().zip(&q.x) {
+            assert!(close(*x, *y), "the path's X: {x} vs {y}");
+        }
+    }
+}
+
+#[test]
+fn shared_runs_are_reproducible_and_the_workers_in_use_follow_the_device() {
+    let mut first = shared_session(2, OptimizerChoice::Adam);
+    let mut again = shared_session(2, OptimizerChoice::Adam);
+    let losses = |r: Vec<vocab::StepReport>| r.iter().map(|r| r.loss.to_bits()).collect::<Vec<_>>();
+    assert_eq!(
+        losses(reports(&mut first, 5)),
+        losses(reports(&mut again, 5))
+    );
+    // One worker alone when asked for 1; never more than the batch has images.
+    let told = run(&mut first, Command::SetWorkers { count: 1 });
+    assert!(told
+        .iter()
+        .any(|e| matches!(e, Event::Device(s) if s.workers == 1)));
+    let after = run(&mut first, Command::Step);
+    assert!(
+        !after.iter().any(|e| matches!(e, Event::Device(_))),
+        "one worker asked, one in use: nothing to tell: {after:?}"
+    );
+    run(&mut first, Command::SetBatchSize { batch_size: 2 });
+    run(&mut first, Command::SetWorkers { count: 4 });
+    let step = reports(&mut first, 1);
+    assert_eq!(step[0].batch_size, 2);
+    assert_eq!(step[0].predicted.len(), 2);
+    // Without helpers (native `Session::new`) a session always trains alone.
+    let (mut plain, _) = session();
+    let told = run(&mut plain, Command::SetWorkers { count: 4 });
+    assert!(told
+        .iter()
+        .any(|e| matches!(e, Event::Device(s) if s.workers == 1)));
+}
+
+/// Helpers that never finish loading: every share is computed by the training worker.
+struct StillLoading;
+
+impl session::workers::Helpers for StillLoading {
+    fn set_count(&mut self, _count: usize) {}
+    fn count(&self) -> usize {
+        1
+    }
+    fn ready(&self) -> usize {
+        0
+    }
+    fn compute(
+        &mut self,
+        jobs: &[session::workers::ShareJob],
+        _weights: &[f32],
+    ) -> session::workers::Answers {
+        assert!(jobs.is_empty(), "a job for a helper that is not ready");
+        Box::pin(std::future::ready(Ok(Vec::new())))
+    }
+}
+
+#[test]
+fn a_shared_update_is_the_same_bit_for_bit_whichever_helpers_were_ready() {
+    let mut ready = shared_session(2, OptimizerChoice::Adam);
+    let mut loading = Session::new(clock).with_helpers(Box::new(StillLoading));
+    block_on(loading.handle(Command::Start {
+        device: DeviceChoice::Cpu,
+        settings: RunSettings {
+            optimizer: OptimizerChoice::Adam,
+            ..RunSettings::default()
+        },
+        resume: false,
+        kept: Vec::new(),
+        shelf: Shelf::default(),
+    }));
+    // Asked for 2, one computes: the page is told 1 worker, and the batch is still split in 2.
+    let told = run(&mut loading, Command::SetWorkers { count: 2 });
+    assert!(told
+        .iter()
+        .any(|e| matches!(e, Event::Device(s) if s.workers == 1)));
+    let bits = |r: Vec<vocab::StepReport>| {
+        r.iter()
+            .map(|r| (r.loss.to_bits(), r.tracked.after.to_bits()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(bits(reports(&mut ready, 5)), bits(reports(&mut loading, 5)));
+}

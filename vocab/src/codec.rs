@@ -38,7 +38,7 @@ mod tests {
 
     // `Command::name` and `Event::name` match every variant: a new one does not build until
     // it is named, and the test below fails until a sample of it round-trips.
-    const COMMANDS: usize = 21;
+    const COMMANDS: usize = 22;
     const EVENTS: usize = 21;
 
     fn settings() -> RunSettings {
@@ -145,6 +145,7 @@ mod tests {
             Command::Step,
             Command::Play { delay_ms: 100 },
             Command::Pause,
+            Command::SetWorkers { count: 4 },
             Command::SetSpeed { delay_ms: 0 },
             Command::SetLearningRate {
                 learning_rate: f64::INFINITY,
@@ -204,6 +205,8 @@ mod tests {
                 fallback: Some(GpuFallback::Failed {
                     message: "lost".into(),
                 }),
+                workers: 2,
+                helpers_lost: Some("out of memory".into()),
             }),
             Event::Dataset(DatasetSummary {
                 imported_from: Some("faces".into()),

@@ -125,6 +125,12 @@ pub enum Command {
         delay_ms: u32,
     },
     Pause,
+    /// Splits each update's batch between `count` workers, one per core (the CPU backend
+    /// only): the same update, computed in parallel (see `model::share`). Answered by
+    /// [`Event::Device`] with the number in use.
+    SetWorkers {
+        count: usize,
+    },
     SetSpeed {
         delay_ms: u32,
     },
@@ -352,7 +358,22 @@ pub struct ParameterDrift {
 pub struct DeviceStatus {
     pub backend: Backend,
     pub fallback: Option<GpuFallback>,
+    /// Workers that share each update (one per core, see `Command::SetWorkers`): 1 on
+    /// WebGPU, and wherever no more were asked for or could be started.
+    #[serde(default = "one_worker")]
+    pub workers: usize,
+    /// Why the helper workers were let go, when one failed (the run went on without them).
+    #[serde(default)]
+    pub helpers_lost: Option<String>,
 }
+
+fn one_worker() -> usize {
+    1
+}
+
+/// The most workers a run may share its updates between: each holds a copy of the model,
+/// and beyond this the copies of the weights sent each update cost more than the shares save.
+pub const MAX_WORKERS: usize = 16;
 
 /// The face set in use, described for the dataset view. Its pixels travel beside the
 /// event: the training images, then the validation images, `size × size` bytes each.
@@ -607,6 +628,7 @@ impl Command {
             Command::Step => "step",
             Command::Play { .. } => "play",
             Command::Pause => "pause",
+            Command::SetWorkers { .. } => "set_workers",
             Command::SetSpeed { .. } => "set_speed",
             Command::SetLearningRate { .. } => "set_learning_rate",
             Command::SetOptimizer { .. } => "set_optimizer",

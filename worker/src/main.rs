@@ -6,7 +6,15 @@
 //! command never runs in the middle of an update: while paused it waits for the next
 //! command; while playing it runs an update, then waits for a command or for the speed
 //! setting's delay, whichever comes first.
+//!
+//! The same program runs the training worker's helpers (see `helper`): started by the
+//! training worker under another name, each computes one share of an update's batch at a
+//! time, so that one run uses several cores (`pool` starts them and hands out the shares).
 
+#[cfg(target_family = "wasm")]
+mod helper;
+#[cfg(target_family = "wasm")]
+mod pool;
 #[cfg(target_family = "wasm")]
 mod storage;
 #[cfg(target_family = "wasm")]
@@ -16,6 +24,10 @@ fn main() {
     #[cfg(target_family = "wasm")]
     {
         web::run_constructors();
-        web::start();
+        if helper::is_helper() {
+            helper::start();
+        } else {
+            web::start();
+        }
     }
 }

@@ -112,7 +112,7 @@ async fn carry_out(work: &StorageWork) -> Result<(), vocab::protocol::StorageErr
 }
 
 async fn drive(mut commands: UnboundedReceiver<(Command, JsValue)>) {
-    let mut session = Session::new(now);
+    let mut session = Session::new(now).with_helpers(Box::new(crate::pool::Pool::default()));
     let mut storage_reported = false;
     // At full speed, updates run back to back and the worker looks for commands every
     // YIELD_MS: often enough for Pause to feel instant, rarely enough to cost nothing.
