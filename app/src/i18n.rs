@@ -76,6 +76,13 @@ pub struct Text {
     pub device_running: fn(&str) -> String,
     pub device_starting: &'static str,
     pub device_switch_note: &'static str,
+    /// The cores control: how many workers share each update.
+    pub workers: &'static str,
+    /// How sharing works, with the number of cores the browser reports.
+    pub workers_note: fn(usize) -> String,
+    pub workers_on_gpu: &'static str,
+    pub workers_in_use: fn(usize) -> String,
+    pub workers_lost: fn(&str) -> String,
     pub gpu_fallback: fn(&str) -> String,
     pub no_gpu_adapter: &'static str,
     pub worker_lost: fn(&str) -> String,
@@ -327,6 +334,27 @@ pub static EN: Text = Text {
         weights. When leaving WebGPU, the optimizer's memory (the velocity of SGD with \
         momentum, Adam's moments and update count) starts afresh, as before the first update: \
         the browser cannot read it back from the graphics card.",
+    workers: "Cores",
+    workers_note: |cores| {
+        format!(
+            "Each update's batch is split between this many workers, one per core: each \
+             computes the gradients of its share, the first adds them up and makes the update, \
+             the same update one worker makes (to rounding in the last digits). On the CPU \
+             only. This browser reports {cores} {}.",
+            if cores == 1 { "core" } else { "cores" }
+        )
+    },
+    workers_on_gpu: "WebGPU works in parallel on the graphics card: one worker.",
+    workers_in_use: |n| {
+        if n == 1 {
+            "1 worker".into()
+        } else {
+            format!("{n} workers")
+        }
+    },
+    workers_lost: |why| {
+        format!("A helper worker stopped ({why}): training goes on with one worker, nothing lost.")
+    },
     gpu_fallback: |why| {
         format!("WebGPU could not start ({why}). Training runs on the CPU instead; nothing else changes.")
     },
@@ -657,6 +685,30 @@ pub static FR: Text = Text {
         momentum, les moments d’Adam et leur compteur de mises à jour) repart comme avant la \
         première mise à jour\u{202f}: le navigateur ne peut pas la relire depuis la carte \
         graphique.",
+    workers: "Cœurs",
+    workers_note: |cores| {
+        format!(
+            "Le lot de chaque mise à jour est partagé entre autant de workers, un par cœur\u{202f}: \
+             chacun calcule les gradients de sa part, le premier les additionne et fait la mise \
+             à jour, la même qu’un seul worker ferait (aux arrondis des derniers chiffres près). \
+             Sur le processeur seulement. Ce navigateur annonce {cores}\u{a0}{}.",
+            if cores == 1 { "cœur" } else { "cœurs" }
+        )
+    },
+    workers_on_gpu: "WebGPU calcule en parallèle sur la carte graphique\u{202f}: un seul worker.",
+    workers_in_use: |n| {
+        if n == 1 {
+            "1\u{a0}worker".into()
+        } else {
+            format!("{n}\u{a0}workers")
+        }
+    },
+    workers_lost: |why| {
+        format!(
+            "Un worker auxiliaire s’est arrêté ({why})\u{202f}: l’entraînement continue avec un seul \
+             worker, sans rien perdre."
+        )
+    },
     gpu_fallback: |why| {
         format!("WebGPU n’a pas pu démarrer ({why}). L’entraînement tourne sur le processeur\u{202f}; rien d’autre ne change.")
     },

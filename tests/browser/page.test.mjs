@@ -14,6 +14,7 @@ import { lessonTests, contrastTest } from './lessons.checks.mjs';
 import { runsTests } from './runs.checks.mjs';
 import { shapeTests } from './shape.checks.mjs';
 import { cameraTests } from './camera.checks.mjs';
+import { workersTests } from './workers.checks.mjs';
 
 // The ORL faces sit beside the repository (never inside it: they are not ours to ship).
 const ORL = process.env.VITP_ORL ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data', 'orl_faces');
@@ -388,6 +389,7 @@ try {
   if (RUNS.includes('cpu')) {
     await runsTests(browser, server.origin, { test, check });
     await shapeTests(browser, server.origin, { test, check });
+    await workersTests(browser, server.origin, { test, check });
     await cameraTests(server.origin, ORL, { test, check });
     await withoutWebGpu(server.origin);
   }

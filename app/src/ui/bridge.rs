@@ -134,6 +134,9 @@ impl Bridge {
             kept: Vec::new(),
             shelf: Default::default(),
         });
+        self.send(Command::SetWorkers {
+            count: state.workers.get_untracked(),
+        });
         self.send(Command::Inspect(state.inspect.get_untracked()));
     }
 

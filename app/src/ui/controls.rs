@@ -9,7 +9,7 @@ use crate::i18n::decimal;
 use crate::ui::bridge::Bridge;
 use crate::ui::state::PageState;
 use vocab::protocol::{Command, DeviceChoice, RunSettings};
-use vocab::{Augmentation, OptimizerChoice};
+use vocab::{Augmentation, Backend, OptimizerChoice};
 
 /// Learning rates offered beside the free field, from timid to absurd.
 const LEARNING_RATES: [f64; 9] = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 1.0, 100.0];
@@ -304,6 +304,51 @@ pub fn DeviceSwitch(state: PageState, bridge: Link) -> impl IntoView {
                 aria-pressed=move || (state.device_choice.get() == DeviceChoice::Cpu).to_string()
                 on:click=move |_| choose(DeviceChoice::Cpu)>{move || t().device_cpu}</button>
             <span id="device-status" class="device-status" data-backend=backend>{running}</span>
+        </div>
+    }
+}
+
+/// How many workers share each update: one per core, on the CPU.
+#[component]
+pub fn WorkersSwitch(state: PageState, bridge: Link, cores: usize) -> impl IntoView {
+    let t = move || state.lang.get().text();
+    let on_gpu = move || {
+        state
+            .device
+            .with(|d| d.as_ref().is_some_and(|d| d.backend == Backend::Wgpu))
+    };
+    let in_use = move || state.device.with(|d| d.as_ref().map_or(1, |d| d.workers));
+    let choose = move |count: usize| {
+        state.workers.set(count);
+        bridge.with_value(|b| b.send(Command::SetWorkers { count }));
+    };
+    let status = move || {
+        let t = t();
+        if on_gpu() {
+            return t.workers_on_gpu.to_string();
+        }
+        match state
+            .device
+            .with(|d| d.as_ref().and_then(|d| d.helpers_lost.clone()))
+        {
+            Some(why) => (t.workers_lost)(&why),
+            None => (t.workers_in_use)(in_use()),
+        }
+    };
+    view! {
+        <div class="workers" title=move || (t().workers_note)(cores)>
+            <label for="workers">{move || t().workers}{move || t().colon}</label>
+            <select id="workers" disabled=move || on_gpu() || cores == 1
+                on:change=move |ev| {
+                    if let Ok(count) = event_target_value(&ev).parse::<usize>() {
+                        choose(count);
+                    }
+                }>
+                {(1..=cores).map(|n| view! {
+                    <option value=n.to_string() selected=move || state.workers.get() == n>{n}</option>
+                }).collect_view()}
+            </select>
+            <span id="workers-status" class="device-status" data-workers=move || in_use().to_string()>{status}</span>
         </div>
     }
 }

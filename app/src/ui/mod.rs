@@ -33,7 +33,7 @@ use breakdown::TokenBreakdown;
 use bridge::Bridge;
 use camera::CameraPanel;
 use charts::{AccuracyChart, GradientChart, LossChart};
-use controls::{install_keyboard, Controls, DeviceSwitch, Progress};
+use controls::{install_keyboard, Controls, DeviceSwitch, Progress, WorkersSwitch};
 use dataset::{BatchView, DatasetPanel};
 use flow::FlowOfV;
 use notices::{DivergenceBanner, Notices};
@@ -68,6 +68,27 @@ fn initial_lang() -> Lang {
         }
     }
 }
+
+/// The cores this browser reports (1 where it does not say).
+fn cores() -> usize {
+    web_sys::window()
+        .map(|w| w.navigator().hardware_concurrency() as usize)
+        .unwrap_or(1)
+        .clamp(1, vocab::protocol::MAX_WORKERS)
+}
+
+/// Workers sharing each update: the address's `workers`, else one per core up to
+/// [`DEFAULT_WORKERS`].
+fn initial_workers() -> usize {
+    query("workers")
+        .and_then(|w| w.parse::<usize>().ok())
+        .unwrap_or(DEFAULT_WORKERS)
+        .clamp(1, cores())
+}
+
+/// Workers a page starts with where the address does not say: one per core, up to 4 (each
+/// holds a copy of the model; see BENCHMARKS.md for the measured gain).
+const DEFAULT_WORKERS: usize = 4;
 
 fn initial_device() -> DeviceChoice {
     match query("device").as_deref() {
@@ -169,6 +190,7 @@ fn Panel(
 #[component]
 fn App() -> impl IntoView {
     let state = PageState::new(initial_lang(), initial_device());
+    state.workers.set(initial_workers());
     apply_address(state);
     follow_in_address(state);
     Effect::new(move |_| {
@@ -202,7 +224,10 @@ fn App() -> impl IntoView {
                         on:change=move |ev| state.classroom.set(event_target_checked(&ev)) />
                     {move || t().tour.classroom}
                 </label>
-                <div class="advanced"><DeviceSwitch state bridge /></div>
+                <div class="advanced">
+                    <DeviceSwitch state bridge />
+                    <WorkersSwitch state bridge cores=cores() />
+                </div>
                 <button id="language" lang=move || other().code()
                     on:click=move |_| state.lang.update(|l| *l = l.other())>
                     {move || other().text().language_name}

@@ -107,6 +107,8 @@ pub struct PageState {
     pub lang: RwSignal<Lang>,
     pub device_choice: RwSignal<DeviceChoice>,
     pub device: RwSignal<Option<DeviceStatus>>,
+    /// Workers asked to share each update (the worker says how many it uses in `device`).
+    pub workers: RwSignal<usize>,
     /// The values in the controls; the worker's copy follows through commands.
     pub settings: RwSignal<RunSettings>,
     pub delay_ms: RwSignal<u32>,
@@ -206,6 +208,7 @@ impl PageState {
             lang: RwSignal::new(lang),
             device_choice: RwSignal::new(device_choice),
             device: RwSignal::new(None),
+            workers: RwSignal::new(1),
             settings: RwSignal::new(RunSettings::default()),
             delay_ms: RwSignal::new(0),
             playing: RwSignal::new(false),
