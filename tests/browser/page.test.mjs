@@ -179,6 +179,8 @@ async function runOn(browser, origin, device) {
       await page.selectOption('#optimizer', 'sgd');
       await page.waitForTimeout(200);
       check(await optimizerOf() === 'adam', 'the controls rewrote the last update\'s optimizer');
+      // The backward path's maps are redrawn in place, not made anew each Step.
+      await page.$$eval('#backward canvas[data-norm]', (cs) => cs.forEach((c) => { c.dataset.kept = 'yes'; }));
       const step = await stepOnce();
       check(await optimizerOf() === 'sgd', `after an SGD update the walkthrough says ${await optimizerOf()}`);
       const text = await page.textContent('#walkthrough');
@@ -187,6 +189,7 @@ async function runOn(browser, origin, device) {
       await page.waitForFunction((n) => document.querySelector('#backward-caption')?.textContent.includes(`Update ${n},`), step);
       const norms = await page.$$eval('#backward canvas[data-norm]', (cs) => cs.map((c) => Number(c.dataset.norm)));
       check(norms.length === 9 && norms.every((x) => Number.isFinite(x) && x > 0), `backward pieces: ${norms}`);
+      check(await page.$$eval('#backward canvas[data-norm]', (cs) => cs.every((c) => c.dataset.kept === 'yes')), 'the backward path\'s canvases were made anew');
       check((await page.textContent('#backward-summary')).includes('without passing through softmax'), 'no summary');
       await page.selectOption('#optimizer', 'adam');
     });

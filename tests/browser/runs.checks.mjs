@@ -109,6 +109,8 @@ export async function runsTests(browser, origin, { test, check }) {
       await ready(page);
       await page.click('#step');
       await untilStep(page, 5, 30_000);
+      // Kept before the next test reloads: the page is told once the file is written.
+      await keptAt(page, 5);
     });
 
     await test('runs: "Start a fresh run instead" sets the reopened run aside', async () => {

@@ -121,34 +121,60 @@ pub fn BackwardPathPanel(state: PageState) -> impl IntoView {
             wv: &f(norm(&wv)),
         }))
     };
-    let figures = move || {
+    // The figures are made once per language and shape of the pieces, then only redrawn:
+    // made anew each Step, their nine canvases cost a layout and a fresh context each.
+    let layout = Memo::new(move |_| {
         let lang = state.lang.get();
-        let (_, path) = state.backward.get()?;
+        state.backward.with(|b| {
+            b.as_ref().map(|(_, path)| {
+                let shapes: Vec<_> = pieces(lang, path)
+                    .into_iter()
+                    .map(|(formula, note, _, shape)| (formula, note, shape))
+                    .collect();
+                (lang, shapes)
+            })
+        })
+    });
+    let norms = Memo::new(move |_| {
+        state.backward.with(|b| {
+            b.as_ref().map_or_else(Vec::new, |(_, path)| {
+                pieces(Lang::En, path)
+                    .iter()
+                    .map(|(_, _, values, _)| norm(values))
+                    .collect::<Vec<f64>>()
+            })
+        })
+    });
+    let figures = move || {
+        let (_, shapes) = layout.get()?;
         Some(
-            pieces(lang, &path)
+            shapes
                 .into_iter()
                 .enumerate()
-                .map(|(i, (formula, note, values, (rows, cols)))| {
+                .map(|(i, (formula, note, (rows, cols)))| {
+                    let piece_norm = move || norms.with(|n| n.get(i).copied().unwrap_or(0.0)).to_string();
                     view! {
                         <figure class="backward-piece">
                             <figcaption><strong>{formula}</strong>" "<span class="dims">{format!("[{rows} × {cols}]")}</span><br/>{note}</figcaption>
                             <canvas node_ref=canvases[i] class="matrix-small" role="img" aria-label=formula
-                                data-norm=norm(&values).to_string()></canvas>
+                                data-norm=piece_norm></canvas>
                         </figure>
                     }
                 })
                 .collect_view(),
         )
     };
+    let shown = Memo::new(move |_| state.backward.with(Option::is_some));
     view! {
         <div id="backward-path">
-            {move || match state.backward.get() {
-                None => view! { <p class="empty">{state.lang.get().text().backward.wait}</p> }.into_any(),
-                Some(_) => view! {
+            {move || if shown.get() {
+                view! {
                     <p class="note" id="backward-caption">{caption}</p>
                     <div class="backward-pieces">{figures}</div>
                     <p id="backward-summary">{summary}</p>
-                }.into_any(),
+                }.into_any()
+            } else {
+                view! { <p class="empty">{move || state.lang.get().text().backward.wait}</p> }.into_any()
             }}
         </div>
     }
