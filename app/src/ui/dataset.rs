@@ -152,12 +152,36 @@ fn augmented_atlas(data: &DatasetView, indices: &[usize], shifts: &[ImageShift])
     FaceAtlas::new(&pixels, size, pixels.len() / (size * size).max(1))
 }
 
+/// One face of the batch as the grid shows it, in the learner's language.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct BatchFace {
+    correct: bool,
+    /// Its window onto the grid's atlas.
+    style: String,
+    /// The true person, for screen readers.
+    person: String,
+    truth: String,
+    guess: String,
+    /// When the model is wrong, the probability it gave the right person too.
+    p_true: String,
+}
+
+/// The batch grid's content after an update.
+#[derive(Clone, Debug, PartialEq)]
+struct BatchGrid {
+    faces: Vec<BatchFace>,
+    /// The CSS that hands the atlas to the faces.
+    atlas: String,
+    summary: String,
+    note: Option<&'static str>,
+}
+
 #[component]
 pub fn BatchView(state: PageState) -> impl IntoView {
     // The shifted faces' picture lives as long as the grid shows it (dropping an atlas
     // revokes its address).
     let shown = StoredValue::new_local(None::<FaceAtlas>);
-    let grid = move || {
+    let grid = Memo::new(move |_| {
         let lang = state.lang.get();
         let t = lang.text();
         let (Some(report), Some(data)) = (state.report.get(), state.dataset.get()) else {
@@ -166,52 +190,91 @@ pub fn BatchView(state: PageState) -> impl IntoView {
         // The faces as the model saw them: the same shifts, applied to the same pixels.
         let seen = (!report.augmented.is_empty())
             .then(|| augmented_atlas(&data, &report.indices, &report.augmented));
-        let mut html = String::new();
-        for i in 0..report.indices.len() {
-            let (truth, guess) = (report.labels[i], report.predicted[i]);
-            let correct = truth == guess;
-            let p = decimal(lang, report.predicted_probability[i] as f64, 2);
-            // When the model is wrong, the probability it gave the right person too.
-            let p_true = if correct {
-                String::new()
-            } else {
-                let p = decimal(lang, report.true_class_probability[i] as f64, 2);
-                format!("p({})={p}", t.true_identity)
-            };
-            let (truth_name, guess_name) = (escape(data.person(truth)), escape(data.person(guess)));
-            html.push_str(&format!(
-                r#"<figure class="batch-face {}">{}<figcaption><span class="truth">{} {truth_name}</span><span class="guess">{} {guess_name} · p={p}</span><span class="p-true">{p_true}</span></figcaption></figure>"#,
-                if correct { "right" } else { "wrong" },
-                match &seen {
-                    Some(atlas) => face_html(atlas, i, data.person(truth)),
-                    None => face_html(&data.atlas, report.indices[i], data.person(truth)),
-                },
-                t.true_identity,
-                t.predicted,
-            ));
-        }
+        let faces = (0..report.indices.len())
+            .map(|i| {
+                let (truth, guess) = (report.labels[i], report.predicted[i]);
+                let correct = truth == guess;
+                let p = decimal(lang, report.predicted_probability[i] as f64, 2);
+                BatchFace {
+                    correct,
+                    style: match &seen {
+                        Some(atlas) => atlas.style(i),
+                        None => data.atlas.style(report.indices[i]),
+                    },
+                    person: data.person(truth).to_string(),
+                    truth: format!("{} {}", t.true_identity, data.person(truth)),
+                    guess: format!("{} {} · p={p}", t.predicted, data.person(guess)),
+                    p_true: if correct {
+                        String::new()
+                    } else {
+                        let p = decimal(lang, report.true_class_probability[i] as f64, 2);
+                        format!("p({})={p}", t.true_identity)
+                    },
+                }
+            })
+            .collect();
         let right = report
             .labels
             .iter()
             .zip(&report.predicted)
             .filter(|(a, b)| a == b)
             .count();
-        let summary = (t.batch_summary)(right, report.indices.len());
         let (atlas, note) = match &seen {
             Some(atlas) => (atlas.variable(), Some(t.batch_augmented)),
             None => (data.atlas.variable(), None),
         };
         shown.set_value(seen);
-        Some((html, atlas, summary, note))
+        Some(BatchGrid {
+            faces,
+            atlas,
+            summary: (t.batch_summary)(right, report.indices.len()),
+            note,
+        })
+    });
+    // The figures are made when the batch's size changes, then updated in place.
+    let count = Memo::new(move |_| grid.with(|g| g.as_ref().map_or(0, |g| g.faces.len())));
+    let field = move |i: usize, read: fn(&BatchFace) -> String| {
+        grid.with(|g| {
+            g.as_ref()
+                .and_then(|g| g.faces.get(i))
+                .map(read)
+                .unwrap_or_default()
+        })
+    };
+    let correct = move |i: usize| {
+        grid.with(|g| {
+            g.as_ref()
+                .and_then(|g| g.faces.get(i))
+                .is_some_and(|f| f.correct)
+        })
+    };
+    let face = move |i: usize| {
+        view! {
+            <figure class="batch-face" class:right=move || correct(i) class:wrong=move || !correct(i)>
+                <div class="face" role="img" aria-label=move || field(i, |f| f.person.clone())
+                    style=move || field(i, |f| f.style.clone())></div>
+                <figcaption>
+                    <span class="truth">{move || field(i, |f| f.truth.clone())}</span>
+                    <span class="guess">{move || field(i, |f| f.guess.clone())}</span>
+                    <span class="p-true">{move || field(i, |f| f.p_true.clone())}</span>
+                </figcaption>
+            </figure>
+        }
     };
     view! {
         <div id="batch">
-            {move || match grid() {
-                None => view! { <p class="empty">{state.lang.get().text().batch_empty}</p> }.into_any(),
-                Some((html, atlas, summary, note)) => view! {
-                    <p class="batch-summary" id="batch-summary">{summary}</p>
-                    {note.map(|note| view! { <p class="note" id="batch-augmented">{note}</p> })}
-                    <div class="batch-grid" style=atlas inner_html=html></div>
+            {move || match count.get() {
+                0 => view! { <p class="empty">{move || state.lang.get().text().batch_empty}</p> }.into_any(),
+                n => view! {
+                    <p class="batch-summary" id="batch-summary">
+                        {move || grid.with(|g| g.as_ref().map(|g| g.summary.clone()))}
+                    </p>
+                    {move || grid.with(|g| g.as_ref().and_then(|g| g.note))
+                        .map(|note| view! { <p class="note" id="batch-augmented">{note}</p> })}
+                    <div class="batch-grid"
+                        style=move || grid.with(|g| g.as_ref().map(|g| g.atlas.clone()).unwrap_or_default())>
+                        {(0..n).map(face).collect_view()}
+                    </div>
                 }.into_any(),
             }}
         </div>
