@@ -310,6 +310,26 @@ impl Trainer {
         data: &impl ImageSet,
         extras: StepExtras,
     ) -> Result<Pending<StepReport>, TrainError> {
+        let (checkpoint, batch, position, shifts) = self.draw_batch(data)?;
+        match self.begin(&batch, position, extras, shifts) {
+            Ok(pending) => {
+                self.remember(checkpoint);
+                Ok(pending)
+            }
+            // `begin` only fails before touching the model: put the sampler back as it was.
+            Err(error) => {
+                self.sampler = checkpoint.sampler;
+                Err(error)
+            }
+        }
+    }
+
+    /// The next batch of `data`, shifted as the augmentation says, with the state before it
+    /// was drawn (to go back to if the update cannot be made).
+    fn draw_batch(
+        &mut self,
+        data: &impl ImageSet,
+    ) -> Result<(Checkpoint, Batch, EpochPosition, Vec<ImageShift>), TrainError> {
         self.check_data(data)?;
         if let Some(Divergence { step, loss, .. }) = self.diverged {
             return Err(TrainError::Diverged { step, loss });
@@ -325,17 +345,7 @@ impl Trainer {
             config.image_size,
             &mut rng,
         );
-        match self.begin(&batch, position, extras, shifts) {
-            Ok(pending) => {
-                self.remember(checkpoint);
-                Ok(pending)
-            }
-            // `begin` only fails before touching the model: put the sampler back as it was.
-            Err(error) => {
-                self.sampler = checkpoint.sampler;
-                Err(error)
-            }
-        }
+        Ok((checkpoint, batch, position, shifts))
     }
 
     /// Starts the next update with its batch split in `parts` shares (fewer if the batch
@@ -346,22 +356,9 @@ impl Trainer {
         data: &impl ImageSet,
         parts: usize,
     ) -> Result<SharedUpdate, TrainError> {
-        self.check_data(data)?;
-        if let Some(Divergence { step, loss, .. }) = self.diverged {
-            return Err(TrainError::Diverged { step, loss });
-        }
         let weights = crate::share::flat_weights(&self.model)?;
-        let checkpoint = self.checkpoint();
-        let (indices, position) = self.sampler.next_batch();
-        let mut batch = Batch::gather(data, &indices);
+        let (checkpoint, batch, position, augmented) = self.draw_batch(data)?;
         let config = &self.options.model;
-        let mut rng = SeededRng::for_stream(config.seed, &format!("augment.{}", self.steps + 1));
-        let augmented = self.options.augmentation.apply(
-            &mut batch,
-            config.channels,
-            config.image_size,
-            &mut rng,
-        );
         let ranges = crate::share::share_ranges(batch.len(), parts);
         let image_len = config.image_len();
         let part = |range: &std::ops::Range<usize>| Batch {
