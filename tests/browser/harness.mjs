@@ -68,8 +68,15 @@ export async function launch({ webgpu = true, camera = null } = {}) {
   });
 }
 
-/** A fresh page; every request outside `origin` is recorded in `foreign`. */
+/**
+ * A fresh page; every request outside `origin` is recorded in `foreign`. `VITP_WORKERS=N`
+ * opens every page with N workers sharing each update, where the address does not say
+ * (the default is one per core, up to 4): `VITP_WORKERS=1 npm test` runs the suite alone.
+ */
 export async function openPage(browser, origin, query, viewport = { width: 1400, height: 1000 }) {
+  if (process.env.VITP_WORKERS && !/[?&]workers=/.test(query)) {
+    query = `${query}${query.includes('?') ? '&' : '?'}workers=${process.env.VITP_WORKERS}`;
+  }
   const context = await browser.newContext({ viewport, locale: 'en-US', deviceScaleFactor: 1 });
   const foreign = [];
   const console = [];
