@@ -311,12 +311,22 @@ impl Trainer {
         extras: StepExtras,
     ) -> Result<Pending<StepReport>, TrainError> {
         let (checkpoint, batch, position, shifts) = self.draw_batch(data)?;
-        match self.begin(&batch, position, extras, shifts) {
+        let pending = self.begin(&batch, position, extras, shifts);
+        self.kept_or_undone(checkpoint, pending)
+    }
+
+    /// Keeps the state before an update that was made; after one that could not be made
+    /// (which fails before touching the model), puts the sampler back as it was.
+    fn kept_or_undone(
+        &mut self,
+        checkpoint: Checkpoint,
+        pending: Result<Pending<StepReport>, TrainError>,
+    ) -> Result<Pending<StepReport>, TrainError> {
+        match pending {
             Ok(pending) => {
                 self.remember(checkpoint);
                 Ok(pending)
             }
-            // `begin` only fails before touching the model: put the sampler back as it was.
             Err(error) => {
                 self.sampler = checkpoint.sampler;
                 Err(error)
@@ -413,28 +423,18 @@ impl Trainer {
             own,
             ..
         } = update;
-        let pending = match own {
-            _ if others.len() != jobs.len() => Err(TrainError::Readback(format!(
-                "{} shares computed for {} sent",
-                others.len(),
-                jobs.len()
-            ))),
-            None => Err(TrainError::Readback(
-                "this worker's share was not computed".into(),
-            )),
-            Some(Err(error)) => Err(error),
-            Some(Ok(own)) => self.update_from(own, others, &batch, position, extras, augmented),
+        let missing = TrainError::SharesMissing {
+            got: others.len() + usize::from(matches!(own, Some(Ok(_)))),
+            expected: jobs.len() + 1,
         };
-        match pending {
-            Ok(pending) => {
-                self.remember(checkpoint);
-                Ok(pending)
+        let pending = match own {
+            Some(Ok(own)) if others.len() == jobs.len() => {
+                self.update_from(own, others, &batch, position, extras, augmented)
             }
-            Err(error) => {
-                self.sampler = checkpoint.sampler;
-                Err(error)
-            }
-        }
+            Some(Err(error)) => Err(error),
+            _ => Err(missing),
+        };
+        self.kept_or_undone(checkpoint, pending)
     }
 
     /// [`Trainer::finish_shared`], awaiting the read-back (the browser).

@@ -40,6 +40,8 @@ pub enum HelperMessage {
     Done(Result<ShareGradients, TrainError>),
     /// The helper's CPU backend did not start.
     NoDevice(BackendError),
+    /// A job the helper could not read, in the decoder's words.
+    Unreadable(String),
 }
 
 /// The device a helper computes on: the CPU backend the training worker uses.

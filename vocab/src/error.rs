@@ -73,6 +73,9 @@ pub enum TrainError {
     /// the model (a helper built another shape).
     #[error("a share of the update does not fit the model: {got} numbers for {expected}")]
     ShareDoesNotFit { got: usize, expected: usize },
+    /// Fewer shares of an update came back than were sent out.
+    #[error("{got} of the update's {expected} shares came back")]
+    SharesMissing { got: usize, expected: usize },
 }
 
 /// A backend that could not be started.

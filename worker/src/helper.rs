@@ -44,15 +44,7 @@ pub fn start() {
                     .unwrap_or_default();
                 let _ = sender.unbounded_send((job, weights));
             }
-            // Only the training worker talks to a helper: a message it cannot read is a bug,
-            // answered as a share that does not fit.
-            Err(_) => post(
-                &HelperMessage::Done(Err(vocab::TrainError::ShareDoesNotFit {
-                    got: 0,
-                    expected: 0,
-                })),
-                JsValue::NULL,
-            ),
+            Err(error) => post(&HelperMessage::Unreadable(error.to_string()), JsValue::NULL),
         }
     });
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));

@@ -73,6 +73,9 @@ impl Helper {
                     }
                     Ok((HelperMessage::Done(Err(error)), _)) => mailbox.answer(Err(error.into())),
                     Ok((HelperMessage::NoDevice(error), _)) => mailbox.answer(Err(error.into())),
+                    Ok((HelperMessage::Unreadable(why), _)) => {
+                        mailbox.answer(Err(HelperLost::Died(why)))
+                    }
                     Err(error) => mailbox.answer(Err(HelperLost::Died(error.to_string()))),
                 }
             })

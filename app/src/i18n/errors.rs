@@ -133,6 +133,9 @@ fn train_fr(error: &TrainError) -> String {
         TrainError::ShareDoesNotFit { got, expected } => format!(
             "une part de la mise à jour ne correspond pas au modèle\u{a0}: {got}\u{a0}nombres pour {expected}"
         ),
+        TrainError::SharesMissing { got, expected } => format!(
+            "parts de la mise à jour revenues\u{a0}: {got} sur {expected}"
+        ),
     }
 }
 
