@@ -3,6 +3,8 @@
 //! routes from dO to Wq, Wk and Wv are drawn side by side so the learner sees where they
 //! part: dV skips softmax, dQ is made with K, dK with Q.
 
+use std::sync::Arc;
+
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
@@ -67,14 +69,21 @@ fn pieces(
 #[component]
 pub fn BackwardPathPanel(state: PageState) -> impl IntoView {
     let canvases: [NodeRef<Canvas>; 9] = std::array::from_fn(|_| NodeRef::new());
+    // The pieces of the last single Step, worked out once (the weight gradients are
+    // products over every token) and read by the maps, their layout, norms and summary.
+    let shown_pieces = Memo::new(move |_| {
+        let lang = state.lang.get();
+        state
+            .backward
+            .with(|b| b.as_ref().map(|(_, path)| Arc::new(pieces(lang, path))))
+    });
     Effect::new(move |_| {
-        let Some((_, path)) = state.backward.get() else {
+        let Some(pieces) = shown_pieces.get() else {
             return;
         };
-        let lang = state.lang.get();
         let targets: Vec<_> = canvases.iter().map(|c| c.get()).collect();
         draw_next_frame("backward path", move || {
-            for ((_, _, values, shape), canvas) in pieces(lang, &path).iter().zip(&targets) {
+            for ((_, _, values, shape), canvas) in pieces.iter().zip(&targets) {
                 let Some(canvas) = canvas else { continue };
                 let peak = values.iter().fold(1e-30f32, |m, v| m.max(v.abs()));
                 let size = (
@@ -84,6 +93,16 @@ pub fn BackwardPathPanel(state: PageState) -> impl IntoView {
                 draw_cells(canvas, values, *shape, size, |v| diverging(v / peak));
             }
         });
+    });
+    // Each piece's Frobenius norm, in the pieces' order.
+    let norms = Memo::new(move |_| {
+        shown_pieces.with(|p| {
+            p.as_ref().map_or_else(Vec::new, |p| {
+                p.iter()
+                    .map(|(_, _, values, _)| norm(values))
+                    .collect::<Vec<f64>>()
+            })
+        })
     });
     let caption = move || {
         let lang = state.lang.get();
@@ -102,51 +121,43 @@ pub fn BackwardPathPanel(state: PageState) -> impl IntoView {
     };
     let summary = move || {
         let lang = state.lang.get();
-        let (_, path) = state.backward.get()?;
+        let d_head = state
+            .backward
+            .with(|b| b.as_ref().map(|(_, p)| p.head_dim))?;
+        let n = norms.get();
+        let [d_output, d_values, _, d_scores, d_queries, d_keys, wq, wk, wv] = n[..] else {
+            return None;
+        };
         let f = |v: f64| significant(lang, v);
-        let [wq, wk, wv] = path.weight_gradients();
         let faces = state
             .report
             .with(|r| r.as_ref().map_or(0, |r| r.indices.len()));
         Some((lang.text().backward.summary)(&BackwardSummary {
-            d_head: path.head_dim,
+            d_head,
             faces,
-            d_output: &f(norm(&path.d_output)),
-            d_values: &f(norm(&path.d_values)),
-            d_scores: &f(norm(&path.d_scores)),
-            d_queries: &f(norm(&path.d_queries)),
-            d_keys: &f(norm(&path.d_keys)),
-            wq: &f(norm(&wq)),
-            wk: &f(norm(&wk)),
-            wv: &f(norm(&wv)),
+            d_output: &f(d_output),
+            d_values: &f(d_values),
+            d_scores: &f(d_scores),
+            d_queries: &f(d_queries),
+            d_keys: &f(d_keys),
+            wq: &f(wq),
+            wk: &f(wk),
+            wv: &f(wv),
         }))
     };
     // The figures are made once per language and shape of the pieces, then only redrawn:
     // made anew each Step, their nine canvases cost a layout and a fresh context each.
     let layout = Memo::new(move |_| {
-        let lang = state.lang.get();
-        state.backward.with(|b| {
-            b.as_ref().map(|(_, path)| {
-                let shapes: Vec<_> = pieces(lang, path)
-                    .into_iter()
-                    .map(|(formula, note, _, shape)| (formula, note, shape))
-                    .collect();
-                (lang, shapes)
-            })
-        })
-    });
-    let norms = Memo::new(move |_| {
-        state.backward.with(|b| {
-            b.as_ref().map_or_else(Vec::new, |(_, path)| {
-                pieces(Lang::En, path)
-                    .iter()
-                    .map(|(_, _, values, _)| norm(values))
-                    .collect::<Vec<f64>>()
+        shown_pieces.with(|p| {
+            p.as_ref().map(|p| {
+                p.iter()
+                    .map(|(formula, note, _, shape)| (*formula, *note, *shape))
+                    .collect::<Vec<_>>()
             })
         })
     });
     let figures = move || {
-        let (_, shapes) = layout.get()?;
+        let shapes = layout.get()?;
         Some(
             shapes
                 .into_iter()
