@@ -688,25 +688,26 @@ pub static FR: Text = Text {
     workers: "Cœurs",
     workers_note: |cores| {
         format!(
-            "Le lot de chaque mise à jour est partagé entre autant de workers, un par cœur\u{202f}: \
-             chacun calcule les gradients de sa part, le premier les additionne et fait la mise \
-             à jour, la même qu’un seul worker ferait (aux arrondis des derniers chiffres près). \
-             Sur le processeur seulement. Ce navigateur annonce {cores}\u{a0}{}.",
+            "Le lot de chaque mise à jour est partagé entre autant de fils de calcul (des Web \
+             Workers), un par cœur\u{202f}: chacun calcule les gradients de sa part, le premier \
+             les additionne et fait la mise à jour, la même qu’un seul fil ferait (aux arrondis \
+             des derniers chiffres près). Sur le processeur seulement. Ce navigateur annonce \
+             {cores}\u{a0}{}.",
             if cores == 1 { "cœur" } else { "cœurs" }
         )
     },
-    workers_on_gpu: "WebGPU calcule en parallèle sur la carte graphique\u{202f}: un seul worker.",
+    workers_on_gpu: "WebGPU calcule en parallèle sur la carte graphique\u{202f}: un seul fil de calcul.",
     workers_in_use: |n| {
         if n == 1 {
-            "1\u{a0}worker".into()
+            "1\u{a0}fil de calcul".into()
         } else {
-            format!("{n}\u{a0}workers")
+            format!("{n}\u{a0}fils de calcul")
         }
     },
     workers_lost: |why| {
         format!(
-            "Un worker auxiliaire s’est arrêté ({why})\u{202f}: l’entraînement continue avec un seul \
-             worker, sans rien perdre."
+            "Un fil de calcul auxiliaire s’est arrêté ({why})\u{202f}: l’entraînement continue \
+             avec un seul, sans rien perdre."
         )
     },
     gpu_fallback: |why| {

@@ -38,7 +38,7 @@ export async function workersTests(browser, origin, { test, check }) {
       check(await inUse(shared.page) === 2, `${await inUse(shared.page)} workers in use, 2 asked`);
       check(await inUse(alone.page) === 1, 'one worker asked, one in use');
       const fr = await shared.page.textContent('.workers');
-      check(fr.includes('Cœurs') && fr.includes('2\u00a0workers'), fr);
+      check(fr.includes('Cœurs') && fr.includes('2\u00a0fils de calcul') && !fr.includes('worker'), fr);
       await shared.page.click('#language');
       const en = await shared.page.textContent('.workers');
       check(en.includes('Cores') && en.includes('2 workers'), en);
