@@ -1,6 +1,9 @@
 //! Drawing numbers on a canvas: matrices as coloured cells, a face with the attention of one
 //! token spread over its patches. Every view of the page draws through these.
 
+use std::cell::RefCell;
+use std::collections::hash_map::{Entry, HashMap};
+
 use vocab::protocol::HeadView;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -16,12 +19,32 @@ pub fn context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d
 }
 
 thread_local! {
-    /// A canvas never shown, one pixel per cell: matrices are coloured there as one image and
-    /// scaled onto the views, instead of one `fillRect` (and one colour string) per cell.
-    static SCRATCH: Option<HtmlCanvasElement> = leptos::prelude::document()
-        .create_element("canvas")
-        .ok()
-        .and_then(|c| c.dyn_into().ok());
+    /// Canvases never shown, one per matrix shape, one pixel per cell: matrices are coloured
+    /// there as one image and scaled onto the views, instead of one `fillRect` (and one colour
+    /// string) per cell. One per shape, because resizing a canvas throws its pixels and its
+    /// backing store away: with one shared by the views, every view resized it at every
+    /// update.
+    static SCRATCH: RefCell<HashMap<(usize, usize), Scratch>> = RefCell::new(HashMap::new());
+}
+
+/// A scratch canvas and its context.
+struct Scratch {
+    canvas: HtmlCanvasElement,
+    context: CanvasRenderingContext2d,
+}
+
+impl Scratch {
+    fn new((rows, cols): (usize, usize)) -> Option<Self> {
+        let canvas: HtmlCanvasElement = leptos::prelude::document()
+            .create_element("canvas")
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        canvas.set_width(cols as u32);
+        canvas.set_height(rows as u32);
+        let context = context_2d(&canvas)?;
+        Some(Self { canvas, context })
+    }
 }
 
 /// Paints a `rows × cols` matrix as cells filling the rectangle at (x, y), `width × height`
@@ -41,13 +64,14 @@ pub fn paint_cells(
         rgba.extend_from_slice(&[r, g, b, 255]);
     }
     SCRATCH.with(|scratch| {
-        let Some(scratch) = scratch else {
-            return;
+        let mut scratch = scratch.borrow_mut();
+        let scratch = match scratch.entry((rows, cols)) {
+            Entry::Occupied(entry) => entry.into_mut(),
+            Entry::Vacant(entry) => match Scratch::new((rows, cols)) {
+                Some(made) => entry.insert(made),
+                None => return,
+            },
         };
-        if scratch.width() != cols as u32 || scratch.height() != rows as u32 {
-            scratch.set_width(cols as u32);
-            scratch.set_height(rows as u32);
-        }
         let Some(image) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
             wasm_bindgen::Clamped(&rgba),
             cols as u32,
@@ -56,14 +80,16 @@ pub fn paint_cells(
         .ok() else {
             return;
         };
-        let Some(scratch_context) = context_2d(scratch) else {
-            return;
-        };
-        let _ = scratch_context.put_image_data(&image, 0.0, 0.0);
+        let _ = scratch.context.put_image_data(&image, 0.0, 0.0);
         // Sharp cell edges, as the cells are.
         context.set_image_smoothing_enabled(false);
-        let _ =
-            context.draw_image_with_html_canvas_element_and_dw_and_dh(scratch, x, y, width, height);
+        let _ = context.draw_image_with_html_canvas_element_and_dw_and_dh(
+            &scratch.canvas,
+            x,
+            y,
+            width,
+            height,
+        );
     });
 }
 
