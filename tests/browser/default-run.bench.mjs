@@ -21,7 +21,7 @@ async function measure(browser, origin, augmented) {
     const rows = [];
     for (const mark of MARKS_S) {
       await page.waitForTimeout(Math.max(0, mark * 1000 - (Date.now() - start)));
-      const accuracy = await page.$eval('#accuracy-chart', (e) => JSON.parse(e.dataset.points));
+      const accuracy = await page.$eval('#accuracy-chart', (e) => JSON.parse(e.vitpPoints));
       const losses = await lossPoints(page);
       const [atUpdate, last] = accuracy[accuracy.length - 1];
       rows.push({

@@ -104,7 +104,7 @@ export async function backendOf(page, timeout) {
 }
 
 export const stepCount = (page) => page.$eval('#step-count', (e) => Number(e.textContent));
-export const lossPoints = (page) => page.$eval('#loss-chart', (e) => JSON.parse(e.dataset.points));
+export const lossPoints = (page) => page.$eval('#loss-chart', (e) => JSON.parse(e.vitpPoints));
 
 /** Waits until the step counter reads at least `n`. */
 export function untilStep(page, n, timeout) {

@@ -49,7 +49,7 @@ export async function lessonTests(page, browser, origin, { test, check }) {
     await page.waitForFunction((n) => document.querySelector('#lesson-body').textContent.includes(`At update ${n},`), n + 1);
     const after = await page.textContent('#lesson-body');
     check(after !== before, 'the lesson text did not change');
-    const loss = (await page.$$eval('#loss-chart', (e) => JSON.parse(e[0].dataset.points))).at(-1)[1];
+    const loss = (await page.$$eval('#loss-chart', (e) => JSON.parse(e[0].vitpPoints))).at(-1)[1];
     check(after.includes(`mean loss is ${loss.toFixed(3)}`), `lesson 1 does not quote the chart's last loss ${loss}: ${after}`);
   });
 

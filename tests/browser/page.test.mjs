@@ -15,6 +15,7 @@ import { runsTests } from './runs.checks.mjs';
 import { shapeTests } from './shape.checks.mjs';
 import { cameraTests } from './camera.checks.mjs';
 import { workersTests } from './workers.checks.mjs';
+import { chartsTests } from './charts.checks.mjs';
 
 // The ORL faces sit beside the repository (never inside it: they are not ours to ship).
 const ORL = process.env.VITP_ORL ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data', 'orl_faces');
@@ -79,10 +80,10 @@ async function runOn(browser, origin, device) {
     if (device === 'cpu') {
       await test('cpu: the attention views are drawn from this update\'s numbers', async () => {
         await page.waitForFunction(() => document.querySelector('#probe-caption')?.textContent.includes('update 3'));
-        const sums = await page.$eval('#attention-map', (e) => JSON.parse(e.dataset.rowSums));
+        const sums = await page.$eval('#attention-map', (e) => JSON.parse(e.vitpRowSums));
         check(sums.length > 1 && sums.every((s) => Math.abs(s - 1) < 1e-4), `softmax rows do not sum to 1: ${sums}`);
-        const scores = await page.$eval('#scores-map', (e) => JSON.parse(e.dataset.matrix));
-        const shares = await page.$eval('#attention-map', (e) => JSON.parse(e.dataset.matrix));
+        const scores = await page.$eval('#scores-map', (e) => JSON.parse(e.vitpMatrix));
+        const shares = await page.$eval('#attention-map', (e) => JSON.parse(e.vitpMatrix));
         const n = Math.round(Math.sqrt(shares.length));
         check(n * n === shares.length && scores.length === shares.length, `matrices of ${scores.length} and ${shares.length} values`);
         // Each row of shares is the softmax of the same row of scores.
@@ -104,7 +105,7 @@ async function runOn(browser, origin, device) {
         check(Math.abs(Number(readout.share) - shares[row * n + col]) < 1e-6, `readout share ${readout.share} vs ${shares[row * n + col]}`);
         check(readout.text.includes((shares[row * n + col] * 100).toFixed(1)), `the readout text does not show the share: ${readout.text}`);
         // Rollout: what CLS is made of over all blocks, shares that add up to 1.
-        const rollout = await page.$eval('#attention-face', (e) => JSON.parse(e.dataset.rollout));
+        const rollout = await page.$eval('#attention-face', (e) => JSON.parse(e.vitpRollout));
         check(rollout.length === n && Math.abs(rollout.reduce((a, b) => a + b, 0) - 1) < 1e-4, `rollout ${rollout}`);
         await page.click('#face-rollout');
         await page.waitForFunction(() => document.querySelector('#face-rollout').getAttribute('aria-pressed') === 'true');
@@ -161,6 +162,8 @@ async function runOn(browser, origin, device) {
       await page.waitForTimeout(500);
       check((await stepCount(page)) === settled, 'updates went on after Pause');
     });
+
+    if (device === 'cpu') await chartsTests(page, { test, check });
 
     await test(`${device}: the walkthrough explains an update by the optimizer that made it, and its backward path`, async () => {
       const stepOnce = async () => {

@@ -110,7 +110,7 @@ export async function playgroundTests(page, { test, check }) {
     await page.click('#qk-from-model');
     await page.waitForSelector('#qk-model-note');
     const shown = await rows(page);
-    const attention = await page.$eval('#attention-map', (e) => JSON.parse(e.dataset.matrix));
+    const attention = await page.$eval('#attention-map', (e) => JSON.parse(e.vitpMatrix));
     const n = Math.round(Math.sqrt(attention.length));
     const cls = attention.slice(0, n).sort((a, b) => b - a).slice(0, Math.min(8, n));
     check(shown.length === cls.length, `${shown.length} keys for ${n} tokens`);

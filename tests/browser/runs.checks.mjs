@@ -57,7 +57,7 @@ export async function runsTests(browser, origin, { test, check }) {
       check(banner.includes('update 3'), banner);
       check((await lossPoints(page)).length === 3, 'the loss chart lost its past');
       // The validation loss of update 0 is drawn beside the batch losses, kept with the run.
-      const validation = await page.$eval('#loss-chart', (e) => JSON.parse(e.dataset.validation));
+      const validation = await page.$eval('#loss-chart', (e) => JSON.parse(e.vitpValidation));
       check(validation.length === 1 && validation[0][0] === 0 && validation[0][1] > 0, `validation loss points: ${JSON.stringify(validation)}`);
       await ready(page);
       await stepTo(page, 4);
@@ -158,7 +158,7 @@ export async function runsTests(browser, origin, { test, check }) {
       await ready(trained.page);
       await trained.page.click('#start-trained');
       await trained.page.waitForSelector('#reopened[data-origin="trained"]', { timeout: 60_000 });
-      const accuracy = await trained.page.$eval('#accuracy-chart', (e) => JSON.parse(e.dataset.points).at(-1));
+      const accuracy = await trained.page.$eval('#accuracy-chart', (e) => JSON.parse(e.vitpPoints).at(-1));
       // BENCHMARKS.md, "A trained model to start from": the file's own last validation.
       check(accuracy && accuracy[1] >= 0.8, `trained accuracy ${JSON.stringify(accuracy)}`);
       const banner = await trained.page.textContent('#reopened');

@@ -18,14 +18,14 @@ async function setField(page, selector, value) {
   }, String(value));
 }
 
-const attentionCells = (page) => page.$eval('#attention-map', (e) => JSON.parse(e.dataset.matrix || '[]').length);
+const attentionCells = (page) => page.$eval('#attention-map', (e) => JSON.parse(e.vitpMatrix || '[]').length);
 const options = (page, select) => page.$$eval(`${select} option`, (o) => o.length);
 
 /** Waits until the run in the page has `tokens` tokens (a new run's first probe). */
 async function untilTokens(page, tokens, timeout) {
   await page.waitForFunction((n) => {
     const map = document.querySelector('#attention-map');
-    return map && map.dataset.matrix && JSON.parse(map.dataset.matrix).length === n * n;
+    return map && map.vitpMatrix && JSON.parse(map.vitpMatrix).length === n * n;
   }, tokens, { timeout });
 }
 

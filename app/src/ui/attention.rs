@@ -4,7 +4,7 @@
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use vocab::protocol::{Command, InspectTarget};
+use vocab::protocol::{Command, HeadView, InspectTarget};
 use wasm_bindgen::JsCast;
 use web_sys::MouseEvent;
 
@@ -15,6 +15,7 @@ use crate::ui::draw::canvas::{draw_face, draw_matrix, VIEW_PX};
 use crate::ui::draw::colour::{diverging, sequential, ColourScale, DIVERGING_CSS, SEQUENTIAL_CSS};
 use crate::ui::draw::frame::draw_next_frame;
 use crate::ui::export::ExportPng;
+use crate::ui::numbers::expose;
 use crate::ui::state::PageState;
 
 /// The cell under the mouse: (query row, key column).
@@ -195,18 +196,37 @@ pub fn AttentionPanel(
             &decimal(lang, view.probability as f64, 2),
         ))
     };
-    let row_sums = move || {
-        state.probe.with(|p| {
-            p.as_ref().map(|v| {
-                let sums: Vec<String> = v
-                    .attention
-                    .chunks(v.tokens)
-                    .map(|r| format!("{}", r.iter().sum::<f32>()))
-                    .collect();
-                format!("[{}]", sums.join(","))
-            })
-        })
+    // The numbers the views show, for tests and the console (read on demand).
+    let shown = move |read: fn(&HeadView) -> String| {
+        move || state.probe.with_untracked(|p| p.as_ref().map(|v| read(v)))
     };
+    expose(
+        scores_canvas,
+        "vitpMatrix",
+        shown(|v| matrix_json(&v.scores)),
+    );
+    expose(
+        shares_canvas,
+        "vitpMatrix",
+        shown(|v| matrix_json(&v.attention)),
+    );
+    expose(
+        shares_canvas,
+        "vitpRowSums",
+        shown(|v| {
+            let sums: Vec<f32> = v
+                .attention
+                .chunks(v.tokens)
+                .map(|r| r.iter().sum())
+                .collect();
+            matrix_json(&sums)
+        }),
+    );
+    expose(
+        face_canvas,
+        "vitpRollout",
+        shown(|v| matrix_json(&v.rollout)),
+    );
     let depth = move || {
         state
             .run
@@ -274,7 +294,6 @@ pub fn AttentionPanel(
                 <canvas node_ref=scores_canvas id="scores-map" class="matrix" role="img"
                     aria-label=move || format!("{}. {}", (t().scores_title)(state.model_shape().head_dim()), t().attention_hint)
                     aria-describedby="attention-readout-box" tabindex="0" on:keydown=on_key_matrix
-                    data-matrix=move || state.probe.with(|p| p.as_ref().map(|v| matrix_json(&v.scores)))
                     on:mousemove=on_move on:click=on_click_matrix></canvas>
                 <ExportPng canvas=scores_canvas name="scores" state />
                 <ColourScale low=Signal::derive(move || peak().map_or(String::new(), |p| decimal(state.lang.get(), -(p as f64), 2)))
@@ -286,8 +305,6 @@ pub fn AttentionPanel(
                 <canvas node_ref=shares_canvas id="attention-map" class="matrix" role="img"
                     aria-label=move || format!("{}. {}", t().shares_title, t().attention_hint)
                     aria-describedby="attention-readout-box" tabindex="0" on:keydown=on_key_matrix
-                    data-matrix=move || state.probe.with(|p| p.as_ref().map(|v| matrix_json(&v.attention)))
-                    data-row-sums=row_sums
                     on:mousemove=on_move on:click=on_click_matrix></canvas>
                 <ExportPng canvas=shares_canvas name="attention" state />
                 <ColourScale low=Signal::derive(move || percent(state.lang.get(), 0.0, 0))
@@ -302,7 +319,6 @@ pub fn AttentionPanel(
                 }}</figcaption>
                 <canvas node_ref=face_canvas id="attention-face" class="matrix" role="img"
                     aria-label=move || t().face_title_plain
-                    data-rollout=move || state.probe.with(|p| p.as_ref().map(|v| matrix_json(&v.rollout)))
                     on:click=on_click_face></canvas>
                 <ExportPng canvas=face_canvas name="attention-on-face" state />
                 <div class="face-mode" role="group">

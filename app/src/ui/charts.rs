@@ -12,8 +12,10 @@ use web_sys::HtmlCanvasElement;
 use crate::format::axis_label;
 use crate::i18n::{decimal, Lang};
 use crate::ui::draw::frame::draw_next_frame;
+use crate::ui::draw::growing::{self, Drawn};
 use crate::ui::draw::legend::{draw_legend, Corner, Entry};
 use crate::ui::export::ExportPng;
+use crate::ui::numbers::expose;
 use crate::ui::state::PageState;
 
 const LOSS_COLOUR: RGBColor = RGBColor(0, 114, 178);
@@ -154,25 +156,117 @@ fn finite_points(points: &[(u64, f32)]) -> Vec<(f64, f64)> {
         .collect()
 }
 
-fn draw_loss(
-    root: &DrawingArea<MeasuredCanvas, Shift>,
-    losses: LossSeries,
+/// Everything that places a point on a loss or accuracy chart's canvas: while it stays the
+/// same, an update adds its points to what is drawn ([`growing`]).
+#[derive(Clone, Debug, PartialEq)]
+struct Frame {
+    size: (f64, f64, f64),
+    lang: Lang,
+    /// The update axis runs from 0 to this.
+    x: f64,
+    /// The value axis's range.
+    y: (f64, f64),
     log_scale: bool,
-    axes: Axes,
-) -> Result<(), Box<dyn std::error::Error>> {
-    root.fill(&WHITE)?;
-    let r = axes.ratio;
+    /// Whether validations are drawn as dots (see [`MAX_DOTS`]).
+    dots: bool,
+    /// A level drawn with the axes: the accuracy of guessing at random (0 on the loss chart).
+    chance: f64,
+}
+
+/// What a loss or accuracy chart's canvas shows: its frame and, per series, what is drawn.
+#[derive(Clone, Debug, Default)]
+struct Shown {
+    frame: Option<Frame>,
+    series: [Drawn; 2],
+}
+
+impl Shown {
+    /// Where each series' new points start, if `frame` is the one drawn and every series only
+    /// grew; `None` when the chart must be drawn whole.
+    fn new_from(&self, frame: &Frame, series: [&[(u64, f32)]; 2]) -> Option<[usize; 2]> {
+        if self.frame.as_ref() != Some(frame) {
+            return None;
+        }
+        Some([
+            self.series[0].new_from(series[0])?,
+            self.series[1].new_from(series[1])?,
+        ])
+    }
+
+    fn drew(&mut self, frame: Frame, series: [&[(u64, f32)]; 2]) {
+        self.frame = Some(frame);
+        self.series = [Drawn::of(series[0]), Drawn::of(series[1])];
+    }
+}
+
+/// The update axis's end for points up to `last_step`, moved in steps ([`growing::ceiling`]).
+fn update_axis_end(last_step: f64) -> f64 {
+    growing::ceiling(last_step.max(MIN_UPDATES) * 1.02 + 0.5)
+}
+
+/// The loss chart's frame: both curves within its ranges.
+fn loss_frame(losses: &LossSeries, log_scale: bool, size: (f64, f64, f64), lang: Lang) -> Frame {
     let finite = finite_points(losses.batch);
     let validation = finite_points(losses.validation);
     let both = || finite.iter().chain(&validation);
-    let last_step = both().map(|p| p.0).fold(0.0, f64::max).max(MIN_UPDATES);
-    let x_range = 0.0..last_step * 1.02 + 0.5;
+    let last_step = both().map(|p| p.0).fold(0.0, f64::max);
     // Before the first point, a range of 0 to 1 (not 0 to 0.001, whose labels crowd the axis).
     let max = if finite.is_empty() && validation.is_empty() {
         1.0
     } else {
         both().map(|p| p.1).fold(0.0, f64::max).max(1e-3)
     };
+    let y = if log_scale {
+        let min = both()
+            .map(|p| p.1)
+            .filter(|l| *l > 0.0)
+            .fold(f64::INFINITY, f64::min)
+            .min(max)
+            .max(1e-6);
+        (growing::floor(min * 0.8), growing::ceiling(max * 1.25))
+    } else {
+        (0.0, growing::ceiling(max * 1.08))
+    };
+    Frame {
+        size,
+        lang,
+        x: update_axis_end(last_step),
+        y,
+        log_scale,
+        dots: validation.len() <= MAX_DOTS,
+        chance: 0.0,
+    }
+}
+
+/// Draws the loss chart whole (`from` is `None`), or only its series' points from `from`.
+fn draw_loss(
+    root: &DrawingArea<MeasuredCanvas, Shift>,
+    losses: LossSeries,
+    frame: &Frame,
+    from: Option<[usize; 2]>,
+    axes: Axes,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let r = axes.ratio;
+    let [batch_from, validation_from] = from.unwrap_or([0, 0]);
+    // Each line goes on from the last point drawn.
+    let after = |points: &[(u64, f32)], new: usize| {
+        finite_points(&points[new.saturating_sub(1).min(points.len())..])
+    };
+    let finite = after(losses.batch, batch_from);
+    let validation = after(losses.validation, validation_from);
+    // Dots go on top of the lines: the new ones, and those the new lines may have crossed.
+    let crossed = finite.first().map_or(f64::INFINITY, |p| p.0);
+    let new_dots: Vec<(f64, f64)> = losses
+        .validation
+        .iter()
+        .enumerate()
+        .filter(|&(i, p)| from.is_none() || i >= validation_from || p.0 as f64 >= crossed)
+        .filter(|(_, p)| p.1.is_finite())
+        .map(|(_, &(s, l))| (s as f64, l as f64))
+        .collect();
+    if from.is_none() {
+        root.fill(&WHITE)?;
+    }
     let mut builder = ChartBuilder::on(root);
     builder
         .margin((12.0 * r) as i32)
@@ -193,18 +287,24 @@ fn draw_loss(
             width: 2.0,
         },
     ];
+    let x_range = 0.0..frame.x;
     macro_rules! finish {
         ($chart:expr) => {{
             let mut chart = $chart;
-            draw_axes(&mut chart, &axes)?;
+            if from.is_none() {
+                draw_axes(&mut chart, &axes)?;
+            }
             chart.draw_series(LineSeries::new(finite.iter().copied(), line))?;
             chart.draw_series(LineSeries::new(validation.iter().copied(), held_out))?;
-            chart.draw_series(
-                dots(&validation)
-                    .iter()
-                    .map(|&p| Circle::new(p, dot, VALIDATION_LOSS_COLOUR.filled())),
-            )?;
-            if !validation.is_empty() {
+            if frame.dots {
+                chart.draw_series(
+                    new_dots
+                        .iter()
+                        .map(|&p| Circle::new(p, dot, VALIDATION_LOSS_COLOUR.filled())),
+                )?;
+            }
+            // On top of the lines, so drawn again after new points.
+            if !losses.validation.is_empty() {
                 draw_legend(
                     &chart.plotting_area().strip_coord_spec(),
                     &legend,
@@ -215,56 +315,75 @@ fn draw_loss(
             }
         }};
     }
-    if log_scale {
-        let min = both()
-            .map(|p| p.1)
-            .filter(|l| *l > 0.0)
-            .fold(f64::INFINITY, f64::min)
-            .min(max)
-            .max(1e-6);
-        finish!(builder.build_cartesian_2d(x_range, (min * 0.8..max * 1.25).log_scale())?);
+    if frame.log_scale {
+        finish!(builder.build_cartesian_2d(x_range, (frame.y.0..frame.y.1).log_scale())?);
     } else {
-        finish!(builder.build_cartesian_2d(x_range, 0.0..max * 1.08)?);
+        finish!(builder.build_cartesian_2d(x_range, frame.y.0..frame.y.1)?);
     }
     root.present()?;
     Ok(())
 }
 
+/// The accuracy chart's frame, with `chance`, the accuracy of guessing at random.
+fn accuracy_frame(points: &[(u64, f32)], chance: f64, size: (f64, f64, f64), lang: Lang) -> Frame {
+    Frame {
+        chance,
+        size,
+        lang,
+        x: update_axis_end(points.last().map_or(0.0, |p| p.0 as f64)),
+        y: (0.0, 100.0),
+        log_scale: false,
+        dots: points.len() <= MAX_DOTS,
+    }
+}
+
+/// Draws the accuracy chart whole (`from` is `None`), or only its points from `from`.
 fn draw_accuracy(
     root: &DrawingArea<MeasuredCanvas, Shift>,
     points: &[(u64, f32)],
-    chance: f64,
+    frame: &Frame,
+    from: Option<usize>,
     chance_label: &str,
     axes: Axes,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    root.fill(&WHITE)?;
     let r = axes.ratio;
-    let last_step = points.last().map_or(1.0, |p| p.0 as f64).max(MIN_UPDATES);
+    let chance = frame.chance;
+    if from.is_none() {
+        root.fill(&WHITE)?;
+    }
     let mut chart = ChartBuilder::on(root)
         .margin((12.0 * r) as i32)
         .x_label_area_size((34.0 * r) as i32)
         .y_label_area_size((54.0 * r) as i32)
-        .build_cartesian_2d(0.0..last_step * 1.02 + 0.5, 0.0..100.0)?;
-    draw_axes(&mut chart, &axes)?;
-    let stroke = ACCURACY_COLOUR.stroke_width((2.0 * r) as u32);
-    let points: Vec<(f64, f64)> = points
-        .iter()
-        .map(|&(s, a)| (s as f64, a as f64 * 100.0))
-        .collect();
-    let chance_line = [
-        (0.0, chance * 100.0),
-        (last_step * 1.02 + 0.5, chance * 100.0),
-    ];
-    chart.draw_series(LineSeries::new(
-        chance_line,
-        RGBColor(120, 120, 120).stroke_width(r as u32),
-    ))?;
-    chart.draw_series(LineSeries::new(points.iter().copied(), stroke))?;
-    chart.draw_series(
-        dots(&points)
+        .build_cartesian_2d(0.0..frame.x, frame.y.0..frame.y.1)?;
+    let new = from.unwrap_or(0).min(points.len());
+    let percent = |points: &[(u64, f32)]| -> Vec<(f64, f64)> {
+        points
             .iter()
-            .map(|&p| Circle::new(p, (3.5 * r) as u32, ACCURACY_COLOUR.filled())),
-    )?;
+            .map(|&(s, a)| (s as f64, a as f64 * 100.0))
+            .collect()
+    };
+    // The line goes on from the last point drawn; the dots go on top of it, the one it
+    // starts from drawn again.
+    let line = percent(&points[new.saturating_sub(1)..]);
+    let new_dots = line.clone();
+    if from.is_none() {
+        draw_axes(&mut chart, &axes)?;
+        let chance_line = [(0.0, chance * 100.0), (frame.x, chance * 100.0)];
+        chart.draw_series(LineSeries::new(
+            chance_line,
+            RGBColor(120, 120, 120).stroke_width(r as u32),
+        ))?;
+    }
+    let stroke = ACCURACY_COLOUR.stroke_width((2.0 * r) as u32);
+    chart.draw_series(LineSeries::new(line, stroke))?;
+    if frame.dots {
+        chart.draw_series(
+            new_dots
+                .iter()
+                .map(|&p| Circle::new(p, (3.5 * r) as u32, ACCURACY_COLOUR.filled())),
+        )?;
+    }
     draw_legend(
         &chart.plotting_area().strip_coord_spec(),
         &[Entry {
@@ -280,7 +399,7 @@ fn draw_accuracy(
     Ok(())
 }
 
-/// The points a chart holds, as JSON, for screen readers' neighbours: tests and exports.
+/// The points a chart holds, as JSON, for tests and the console (see [`expose`]).
 fn points_json(points: &[(u64, f32)]) -> String {
     let parts: Vec<String> = points
         .iter()
@@ -299,6 +418,7 @@ fn points_json(points: &[(u64, f32)]) -> String {
 pub fn LossChart(state: PageState) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let size = screen_size(canvas);
+    let shown = StoredValue::new_local(Shown::default());
     Effect::new(move |_| {
         let Some(size) = size.get() else { return };
         let Some(element) = canvas.get() else { return };
@@ -320,8 +440,21 @@ pub fn LossChart(state: PageState) -> impl IntoView {
                 batch_label: t.loss_batch_legend,
                 validation_label: t.loss_validation_legend,
             };
-            draw_loss(root, losses, log_scale, axes)
+            let frame = loss_frame(&losses, log_scale, size, lang);
+            let series = [&points[..], &validation[..]];
+            let from = shown.with_value(|shown| shown.new_from(&frame, series));
+            // Marked as not drawn until it is: a chart that failed halfway is drawn whole next.
+            shown.set_value(Shown::default());
+            draw_loss(root, losses, &frame, from, axes)?;
+            shown.update_value(|shown| shown.drew(frame, series));
+            Ok(())
         });
+    });
+    expose(canvas, "vitpPoints", move || {
+        Some(state.losses.with_untracked(|p| points_json(p)))
+    });
+    expose(canvas, "vitpValidation", move || {
+        Some(state.validation_losses.with_untracked(|p| points_json(p)))
     });
     let latest = move || {
         let lang = state.lang.get();
@@ -338,8 +471,6 @@ pub fn LossChart(state: PageState) -> impl IntoView {
             id="loss-chart"
             role="img"
             aria-label=move || state.lang.get().text().loss_chart
-            data-points=move || state.losses.with(|p| points_json(p))
-            data-validation=move || state.validation_losses.with(|p| points_json(p))
         ></canvas>
         <p class="chart-caption" id="loss-latest">{latest}</p>
         <ExportPng canvas=canvas name="loss" state />
@@ -350,6 +481,7 @@ pub fn LossChart(state: PageState) -> impl IntoView {
 pub fn AccuracyChart(state: PageState) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let size = screen_size(canvas);
+    let shown = StoredValue::new_local(Shown::default());
     Effect::new(move |_| {
         let Some(size) = size.get() else { return };
         let Some(element) = canvas.get() else { return };
@@ -366,8 +498,17 @@ pub fn AccuracyChart(state: PageState) -> impl IntoView {
                 y: t.accuracy_axis,
                 ratio,
             };
-            draw_accuracy(root, &points, 1.0 / classes as f64, t.chance, axes)
+            let frame = accuracy_frame(&points, 1.0 / classes as f64, size, lang);
+            let series = [&points[..], &[][..]];
+            let from = shown.with_value(|shown| shown.new_from(&frame, series));
+            shown.set_value(Shown::default());
+            draw_accuracy(root, &points, &frame, from.map(|f| f[0]), t.chance, axes)?;
+            shown.update_value(|shown| shown.drew(frame, series));
+            Ok(())
         });
+    });
+    expose(canvas, "vitpPoints", move || {
+        Some(state.accuracy.with_untracked(|p| points_json(p)))
     });
     let latest = move || {
         let lang = state.lang.get();
@@ -386,7 +527,6 @@ pub fn AccuracyChart(state: PageState) -> impl IntoView {
             id="accuracy-chart"
             role="img"
             aria-label=move || state.lang.get().text().accuracy_chart
-            data-points=move || state.accuracy.with(|p| points_json(p))
         ></canvas>
         <p class="chart-caption" id="accuracy-latest">{latest}</p>
         <ExportPng canvas=canvas name="validation-accuracy" state />

@@ -14,6 +14,7 @@ pub mod draw;
 mod export;
 mod flow;
 mod notices;
+mod numbers;
 mod playground;
 mod recent;
 mod runs;

@@ -51,9 +51,11 @@ pub fn draw_legend<DB: DrawingBackend>(
         Corner::UpperRight => (area_width as i32 - width - px(8.0)).max(0),
     };
     let top = px(8.0);
+    // Opaque: a chart that grows draws its legend again over its new points, and a box seen
+    // through would darken with every update.
     area.draw(&Rectangle::new(
         [(left, top), (left + width, top + height)],
-        WHITE.mix(0.88).filled(),
+        WHITE.filled(),
     ))?;
     area.draw(&Rectangle::new(
         [(left, top), (left + width, top + height)],

@@ -3,7 +3,7 @@
 //! plotters sizes every label by adding a `<span>` to the page and reading its size, which
 //! forces the browser to lay the whole page out, once per label: with the faces and views on
 //! the page, a chart took 100–180 ms to redraw. The canvas's own `measureText` costs nothing
-//! of the sort. Everything else is plotters-canvas, unchanged.
+//! of the sort. Lines are joined round (see `draw_path`); everything else is plotters-canvas.
 
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
@@ -19,7 +19,13 @@ pub struct MeasuredCanvas {
 
 impl MeasuredCanvas {
     pub fn new(canvas: HtmlCanvasElement) -> Option<Self> {
-        let context = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+        let context: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+        // Round joins and ends, set each time: a sharp (mitred) join draws a spike past the
+        // point a curve turns at, a curve that grows segment by segment
+        // ([`crate::ui::draw::growing`]) must look as the same curve drawn in one path does,
+        // and a canvas keeps these settings from one drawing to the next.
+        context.set_line_join("round");
+        context.set_line_cap("round");
         let inner = CanvasBackend::with_canvas_object(canvas)?;
         Some(Self { inner, context })
     }

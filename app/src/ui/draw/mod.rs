@@ -5,5 +5,6 @@
 pub mod canvas;
 pub mod colour;
 pub mod frame;
+pub mod growing;
 pub mod legend;
 pub mod measured;
