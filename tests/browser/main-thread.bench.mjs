@@ -1,0 +1,76 @@
+// The page's main thread per Step: how long it is busy after each update, from a Chromium
+// trace, with the Steps clicked from inside the page and nothing polling it meanwhile (the
+// redraw timing of `npm run bench` waits on Playwright's polling, which runs every frame).
+// A benchmark, not a test: `npm run bench:main-thread` in tests/ (after `trunk build
+// --release`); VITP_DIST=another/dist measures another build, for a before/after.
+
+import { readFileSync, rmSync } from 'node:fs';
+import { serveDist, launch, openPage, backendOf, stepCount, untilStep } from './harness.mjs';
+
+const STEPS = Number(process.env.STEPS ?? 10);
+// Events of the renderer's main thread, in ms per Step: the whole of its tasks, and parts.
+const PARTS = {
+  'all tasks': ['RunTask'],
+  'animation frames (events applied, canvases drawn)': ['FireAnimationFrame'],
+  'style and layout': ['UpdateLayoutTree', 'Layout'],
+  paint: ['PrePaint', 'Paint'],
+  'messages from the worker': ['HandlePostMessage'],
+};
+
+async function perStep(page, browser) {
+  const path = `/tmp/vitp-main-thread-${process.pid}.json`;
+  await browser.startTracing(page, { path, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+  for (let i = 0; i < STEPS; i += 1) {
+    const n = await stepCount(page);
+    await page.evaluate(() => document.querySelector('#step').click());
+    await untilStep(page, n + 1, 120_000);
+    // The probe comes after the update: then the page is left alone until everything is drawn.
+    await page.waitForFunction((n) => document.querySelector('#probe-caption')?.textContent.includes(`update ${n}`), n + 1, { polling: 100, timeout: 120_000 });
+    await page.waitForTimeout(700);
+  }
+  await browser.stopTracing();
+  const trace = JSON.parse(readFileSync(path, 'utf8'));
+  rmSync(path);
+  const events = trace.traceEvents ?? trace;
+  const main = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const totals = Object.fromEntries(Object.keys(PARTS).map((k) => [k, 0]));
+  for (const e of events) {
+    if (e.ph !== 'X' || !main.has(`${e.pid}:${e.tid}`)) continue;
+    for (const [part, names] of Object.entries(PARTS)) if (names.includes(e.name)) totals[part] += e.dur / 1000;
+  }
+  return Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, v / STEPS]));
+}
+
+const server = await serveDist();
+const browser = await launch({ webgpu: false });
+try {
+  const { page, context } = await openPage(browser, server.origin, '?device=cpu&lang=en&workers=1');
+  await backendOf(page, 120_000);
+  await page.waitForSelector('#step:not([disabled])', { timeout: 120_000 });
+  console.log(`| preset | where | ${Object.keys(PARTS).join(' | ')} |`);
+  console.log(`|---|---|${Object.keys(PARTS).map(() => '---|').join('')}`);
+  for (const preset of ['tiny', 'small']) {
+    if (preset !== 'tiny') {
+      await page.selectOption('#preset', preset);
+      await page.waitForFunction(() => document.querySelector('#step-count').textContent === '0');
+      await page.waitForSelector('#step:not([disabled])');
+    }
+    for (const [where, anchor] of [['top of the page', 'header'], ['attention views', '#attention']]) {
+      await page.evaluate((a) => document.querySelector(a).scrollIntoView({ block: 'start' }), anchor);
+      // Two Steps first, so every view has drawn once.
+      for (let i = 0; i < 2; i += 1) {
+        const n = await stepCount(page);
+        await page.evaluate(() => document.querySelector('#step').click());
+        await untilStep(page, n + 1, 120_000);
+      }
+      await page.waitForTimeout(1000);
+      const ms = await perStep(page, browser);
+      console.log(`| ${preset} | ${where} | ${Object.values(ms).map((v) => v.toFixed(1)).join(' | ')} |`);
+    }
+    await page.evaluate(() => window.scrollTo(0, 0));
+  }
+  await context.close();
+} finally {
+  await browser.close();
+  await server.close();
+}
