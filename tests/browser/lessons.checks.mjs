@@ -66,6 +66,13 @@ export async function lessonTests(page, browser, origin, { test, check }) {
       table.q.forEach((v, j) => check(Math.abs(v - table.mq[j]) < 1e-4, `Q[${j}] = ${v}, the model's ${table.mq[j]}`));
       table.k.forEach((v, j) => check(Math.abs(v - table.mk[j]) < 1e-4, `K[${j}] = ${v}, the model's ${table.mk[j]}`));
       check(table.q.some((v, j) => Math.abs(v - table.k[j]) > 1e-3), 'Q and K are the same vector');
+      // The table shows those numbers, a row per entry.
+      const shown = await page.$$eval('#breakdown-table [data-entry]', (cells) => cells.map((c) => [c.dataset.entry, Number(c.textContent.replace('−', '-'))]));
+      check(shown.length === 32, `the table shows ${shown.length} entries`);
+      for (const [entry, value] of shown) {
+        const data = entry[0] === 'q' ? table.q : table.k;
+        check(Math.abs(value - data[Number(entry.slice(1))]) < 1e-4, `${entry} shows ${value}, its number is ${data[Number(entry.slice(1))]}`);
+      }
     }
     await page.focus('[data-entry="k1"]');
     const terms = await page.textContent('#breakdown-terms');

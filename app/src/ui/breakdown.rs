@@ -112,49 +112,51 @@ pub fn TokenBreakdown(state: PageState) -> impl IntoView {
             .with(|p| p.as_ref().map_or((1, 1), |p| (p.tokens, p.grid)))
     });
 
-    let x_chips = move || {
+    // The chips and rows are updated in place, and come and go one by one (`For`) when the
+    // model's shape changes: made anew after every update, their reactive classes were never
+    // let go, and a long session's memory kept growing (BENCHMARKS.md, a long session).
+    let width = Memo::new(move |_| breakdown.with(|b| b.as_ref().map_or(0, |b| b.x.len())));
+    let depth = Memo::new(move |_| breakdown.with(|b| b.as_ref().map_or(0, |b| b.q_terms.len())));
+    let number = move |read: fn(&Breakdown, usize) -> Option<f32>, i: usize, digits: usize| {
         let lang = state.lang.get();
         breakdown.with(|b| {
-            b.as_ref().map(|b| {
-                b.x.iter()
-                    .enumerate()
-                    .map(|(i, v)| {
-                        view! { <span class="chip" title=format!("x{}", i + 1)>{decimal(lang, *v as f64, 2).replace('-', "−")}</span> }
-                    })
-                    .collect_view()
-            })
+            b.as_ref()
+                .and_then(|b| read(b, i))
+                .map(|v| decimal(lang, v as f64, digits).replace('-', "−"))
+                .unwrap_or_default()
         })
     };
-    let rows = move || {
-        let lang = state.lang.get();
-        let f = move |v: f32| decimal(lang, v as f64, 4).replace('-', "−");
-        breakdown.with(|b| {
-            b.as_ref().map(|b| {
-                (0..b.q_terms.len())
-                    .map(|j| {
-                        let cell = move |which: Projection, value: f32| {
-                            view! {
-                                <button class="entry" data-entry=format!("{}{j}", if which == Projection::Q { "q" } else { "k" })
-                                    class:focused=move || focused.get() == Some((which, j))
-                                    on:mouseenter=move |_| focused.set(Some((which, j)))
-                                    on:focus=move |_| focused.set(Some((which, j)))>
-                                    {f(value)}
-                                </button>
-                            }
-                        };
-                        view! {
-                            <tr>
-                                <th scope="row">{j + 1}</th>
-                                <td>{cell(Projection::Q, b.entry(Projection::Q, j))}</td>
-                                <td class="num muted">{f(b.model_q[j])}</td>
-                                <td>{cell(Projection::K, b.entry(Projection::K, j))}</td>
-                                <td class="num muted">{f(b.model_k[j])}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()
-            })
-        })
+    let chip = move |i: usize| {
+        view! {
+            <span class="chip" title=format!("x{}", i + 1)>
+                {move || number(|b, i| b.x.get(i).copied(), i, 2)}
+            </span>
+        }
+    };
+    let row = move |j: usize| {
+        let cell = move |which: Projection| {
+            let entry: fn(&Breakdown, usize) -> Option<f32> = match which {
+                Projection::Q => |b, j| (j < b.q_terms.len()).then(|| b.entry(Projection::Q, j)),
+                Projection::K => |b, j| (j < b.k_terms.len()).then(|| b.entry(Projection::K, j)),
+            };
+            view! {
+                <button class="entry" data-entry=format!("{}{j}", if which == Projection::Q { "q" } else { "k" })
+                    class:focused=move || focused.get() == Some((which, j))
+                    on:mouseenter=move |_| focused.set(Some((which, j)))
+                    on:focus=move |_| focused.set(Some((which, j)))>
+                    {move || number(entry, j, 4)}
+                </button>
+            }
+        };
+        view! {
+            <tr>
+                <th scope="row">{j + 1}</th>
+                <td>{cell(Projection::Q)}</td>
+                <td class="num muted">{move || number(|b, j| b.model_q.get(j).copied(), j, 4)}</td>
+                <td>{cell(Projection::K)}</td>
+                <td class="num muted">{move || number(|b, j| b.model_k.get(j).copied(), j, 4)}</td>
+            </tr>
+        }
     };
     // The terms of the entry under the pointer or the keyboard focus.
     let terms = move || {
@@ -216,7 +218,7 @@ pub fn TokenBreakdown(state: PageState) -> impl IntoView {
             (t().breakdown_caption)(&token_name(b.token, grid), block + 1, head + 1)
         })).map(|caption| view! { <p class="note" id="breakdown-caption">{caption}</p> })}
         <p class="x-label">{move || t().x_row}</p>
-        <div class="chips" id="breakdown-x">{x_chips}</div>
+        <div class="chips" id="breakdown-x"><For each=move || 0..width.get() key=|i| *i children=chip /></div>
         <p class="note">{move || t().same_x}</p>
         {terms}
         <div class="table-scroll">
@@ -234,7 +236,7 @@ pub fn TokenBreakdown(state: PageState) -> impl IntoView {
                         <th>{move || t().model_column}</th>
                     </tr>
                 </thead>
-                <tbody>{rows}</tbody>
+                <tbody><For each=move || 0..depth.get() key=|j| *j children=row /></tbody>
             </table>
         </div>
     }

@@ -237,7 +237,7 @@ pub fn BatchView(state: PageState) -> impl IntoView {
             note,
         })
     });
-    // The figures are made when the batch's size changes, then updated in place.
+    // The figures are updated in place.
     let count = Memo::new(move |_| grid.with(|g| g.as_ref().map_or(0, |g| g.faces.len())));
     let field = move |i: usize, read: fn(&BatchFace) -> String| {
         grid.with(|g| {
@@ -256,7 +256,8 @@ pub fn BatchView(state: PageState) -> impl IntoView {
     };
     let face = move |i: usize| {
         view! {
-            <figure class="batch-face" class:right=move || correct(i) class:wrong=move || !correct(i)>
+            <figure class="batch-face" class:right=move || correct(i) class:wrong=move || !correct(i)
+                hidden=move || i >= count.get()>
                 <div class="face" role="img" aria-label=move || field(i, |f| f.person.clone())
                     style=move || field(i, |f| f.style.clone())></div>
                 <figcaption>
@@ -267,11 +268,23 @@ pub fn BatchView(state: PageState) -> impl IntoView {
             </figure>
         }
     };
+    // As many figures as the run's batch holds, made when that changes: the last batch of an
+    // epoch is smaller, and hides the figures it does not need. Figures made anew at every
+    // change of the count never let their reactive parts go (a long session's memory grew
+    // with every epoch, BENCHMARKS.md).
+    let slots = Memo::new(move |_| {
+        let asked = state
+            .run
+            .with(|r| r.as_ref().map_or(0, |r| r.settings.batch_size));
+        asked.max(count.get())
+    });
+    let empty = Memo::new(move |_| count.get() == 0);
     view! {
         <div id="batch">
-            {move || match count.get() {
-                0 => view! { <p class="empty">{move || state.lang.get().text().batch_empty}</p> }.into_any(),
-                n => view! {
+            {move || if empty.get() {
+                view! { <p class="empty">{move || state.lang.get().text().batch_empty}</p> }.into_any()
+            } else {
+                view! {
                     <p class="batch-summary" id="batch-summary">
                         {move || grid.with(|g| g.as_ref().map(|g| g.summary.clone()))}
                     </p>
@@ -279,9 +292,9 @@ pub fn BatchView(state: PageState) -> impl IntoView {
                         .map(|note| view! { <p class="note" id="batch-augmented">{note}</p> })}
                     <div class="batch-grid"
                         style=move || grid.with(|g| g.as_ref().map(|g| g.atlas.clone()).unwrap_or_default())>
-                        {(0..n).map(face).collect_view()}
+                        <For each=move || 0..slots.get() key=|i| *i children=face />
                     </div>
-                }.into_any(),
+                }.into_any()
             }}
         </div>
     }
