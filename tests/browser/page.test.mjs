@@ -73,8 +73,16 @@ async function runOn(browser, origin, device) {
       check(points.length === 3, `loss chart holds ${points.length} points`);
       check(points.every(([s, l]) => Number.isFinite(l) && l > 0), `non-finite loss in ${JSON.stringify(points)}`);
       check(JSON.stringify(points.map((p) => p[0])) === '[1,2,3]', `steps ${JSON.stringify(points)}`);
-      const batch = await page.$$eval('#batch .batch-face', (f) => f.length);
-      check(batch === 32, `the batch view shows ${batch} faces, not 32`);
+      // Shown, not only made: each face on screen and painted with a face's grey levels.
+      const faces = await page.$$eval('#batch .batch-face', (figures) => figures.map((f) => {
+        const canvas = f.querySelector('canvas.face');
+        const box = canvas?.getBoundingClientRect();
+        const grey = canvas ? [...canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data].filter((_, i) => i % 4 === 0) : [];
+        return { shown: !f.hidden && box?.width > 20 && box?.height > 20, levels: new Set(grey).size };
+      }));
+      check(faces.length === 32, `the batch view has ${faces.length} faces, not 32`);
+      check(faces.every((f) => f.shown), `faces not shown: ${faces.filter((f) => !f.shown).length} of ${faces.length}`);
+      check(faces.every((f) => f.levels > 8), `faces painted flat: ${JSON.stringify(faces.map((f) => f.levels))}`);
     });
 
     if (device === 'cpu') {

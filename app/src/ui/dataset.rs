@@ -11,8 +11,8 @@ use web_sys::{File, Url};
 
 use crate::i18n::decimal;
 use crate::ui::bridge::Bridge;
+use crate::ui::draw::canvas::put_grey;
 use crate::ui::state::{DatasetView, PageState};
-use vocab::data::ImageShift;
 use vocab::faces::Layout;
 use vocab::protocol::{Command, ImportKind};
 use vocab::SourceFile;
@@ -20,9 +20,10 @@ use vocab::SourceFile;
 /// How many images of each person the dataset view shows.
 const SAMPLES_PER_PERSON: usize = 4;
 
-/// Every training image of a face set, tiled into one picture (an atlas), so that the page
-/// encodes one PNG and each face on screen is a window onto it: a canvas per face costs a
-/// 2-D context each, an image per face a PNG encoding each, and both took seconds.
+/// Every training image of a face set, tiled into one picture (an atlas), so that the data
+/// set's view encodes one PNG and each of its hundreds of faces is a window onto it: a canvas
+/// per face costs a 2-D context each, an image per face a PNG encoding each, and both took
+/// seconds. (The batch grid's few faces, repainted after every update, have a canvas each.)
 #[derive(Debug, PartialEq)]
 pub struct FaceAtlas {
     /// A PNG data URL of the atlas.
@@ -36,8 +37,8 @@ impl FaceAtlas {
         let columns = count.clamp(1, 24);
         let rows = count.div_ceil(columns).max(1);
         let (width, height) = (columns * size, rows * size);
-        // Grey levels, one byte a pixel: the faces are grey, and the batch's atlas is made
-        // anew after every update, so a quarter of RGBA's bytes is a quarter of the work.
+        // Grey levels, one byte a pixel: the faces are grey, and a quarter of RGBA's bytes
+        // is a quarter of the work.
         let mut grey = vec![255u8; width * height];
         for image in 0..count {
             let (x0, y0) = ((image % columns) * size, (image / columns) * size);
@@ -80,7 +81,7 @@ impl FaceAtlas {
 
 /// The atlas as a PNG in a `blob:` URL: a short address, where a data URL would be parsed
 /// again by every face that uses it. Unfiltered and quickly compressed: the picture lives in
-/// this tab only, and the adaptive filter alone took 7 ms of every update's redraw.
+/// this tab only.
 fn png_url(grey: &[u8], width: u32, height: u32) -> Option<String> {
     object_url(&grey_png(grey, width, height)?)
 }
@@ -143,27 +144,12 @@ fn face_html(atlas: &FaceAtlas, index: usize, label: &str) -> String {
     )
 }
 
-/// The batch's faces, each moved as the update moved it, in batch order.
-fn augmented_atlas(data: &DatasetView, indices: &[usize], shifts: &[ImageShift]) -> FaceAtlas {
-    let size = data.summary.size;
-    let mut pixels = Vec::with_capacity(indices.len() * size * size);
-    for (&index, shift) in indices.iter().zip(shifts) {
-        let Some(face) = data.train_image(index) else {
-            continue;
-        };
-        let mut face = face.to_vec();
-        shift.apply(&mut face, size);
-        pixels.extend(face);
-    }
-    FaceAtlas::new(&pixels, size, pixels.len() / (size * size).max(1))
-}
-
 /// One face of the batch as the grid shows it, in the learner's language.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct BatchFace {
     correct: bool,
-    /// Its window onto the grid's atlas.
-    style: String,
+    /// Its pixels as the model saw them: moved as the update moved it, when it did.
+    pixels: Vec<u8>,
     /// The true person, for screen readers.
     person: String,
     truth: String,
@@ -176,37 +162,37 @@ struct BatchFace {
 #[derive(Clone, Debug, PartialEq)]
 struct BatchGrid {
     faces: Vec<BatchFace>,
-    /// The CSS that hands the atlas to the faces.
-    atlas: String,
+    /// Side of every face, in pixels.
+    size: usize,
     summary: String,
     note: Option<&'static str>,
 }
 
 #[component]
 pub fn BatchView(state: PageState) -> impl IntoView {
-    // The shifted faces' picture lives as long as the grid shows it (dropping an atlas
-    // revokes its address).
-    let shown = StoredValue::new_local(None::<FaceAtlas>);
     let grid = Memo::new(move |_| {
         let lang = state.lang.get();
         let t = lang.text();
         let (Some(report), Some(data)) = (state.report.get(), state.dataset.get()) else {
             return None;
         };
-        // The faces as the model saw them: the same shifts, applied to the same pixels.
-        let seen = (!report.augmented.is_empty())
-            .then(|| augmented_atlas(&data, &report.indices, &report.augmented));
+        let size = data.summary.size;
         let faces = (0..report.indices.len())
             .map(|i| {
                 let (truth, guess) = (report.labels[i], report.predicted[i]);
                 let correct = truth == guess;
                 let p = decimal(lang, report.predicted_probability[i] as f64, 2);
+                // The face as the model saw it: the update's shift, applied to the same pixels.
+                let mut pixels = data
+                    .train_image(report.indices[i])
+                    .map(<[u8]>::to_vec)
+                    .unwrap_or_default();
+                if let Some(shift) = report.augmented.get(i) {
+                    shift.apply(&mut pixels, size);
+                }
                 BatchFace {
                     correct,
-                    style: match &seen {
-                        Some(atlas) => atlas.style(i),
-                        None => data.atlas.style(report.indices[i]),
-                    },
+                    pixels,
                     person: data.person(truth).to_string(),
                     truth: format!("{} {}", t.true_identity, data.person(truth)),
                     guess: format!("{} {} · p={p}", t.predicted, data.person(guess)),
@@ -225,14 +211,10 @@ pub fn BatchView(state: PageState) -> impl IntoView {
             .zip(&report.predicted)
             .filter(|(a, b)| a == b)
             .count();
-        let (atlas, note) = match &seen {
-            Some(atlas) => (atlas.variable(), Some(t.batch_augmented)),
-            None => (data.atlas.variable(), None),
-        };
-        shown.set_value(seen);
+        let note = (!report.augmented.is_empty()).then_some(t.batch_augmented);
         Some(BatchGrid {
             faces,
-            atlas,
+            size,
             summary: (t.batch_summary)(right, report.indices.len()),
             note,
         })
@@ -255,11 +237,28 @@ pub fn BatchView(state: PageState) -> impl IntoView {
         })
     };
     let face = move |i: usize| {
+        // Each figure paints its own face: a few hundred bytes put on a small canvas, where one
+        // picture of the whole batch was a PNG to encode, a blob and an image to decode after
+        // every update.
+        let canvas = NodeRef::<leptos::html::Canvas>::new();
+        Effect::new(move |_| {
+            let Some(canvas) = canvas.get() else {
+                return;
+            };
+            grid.with(|g| {
+                if let Some((face, size)) = g
+                    .as_ref()
+                    .and_then(|g| g.faces.get(i).map(|f| (&f.pixels, g.size)))
+                {
+                    put_grey(&canvas, face, size);
+                }
+            });
+        });
         view! {
             <figure class="batch-face" class:right=move || correct(i) class:wrong=move || !correct(i)
-                hidden=move || i >= count.get()>
-                <div class="face" role="img" aria-label=move || field(i, |f| f.person.clone())
-                    style=move || field(i, |f| f.style.clone())></div>
+                hidden=move || { i >= count.get() }>
+                <canvas class="face" node_ref=canvas role="img"
+                    aria-label=move || field(i, |f| f.person.clone())></canvas>
                 <figcaption>
                     <span class="truth">{move || field(i, |f| f.truth.clone())}</span>
                     <span class="guess">{move || field(i, |f| f.guess.clone())}</span>
@@ -290,8 +289,7 @@ pub fn BatchView(state: PageState) -> impl IntoView {
                     </p>
                     {move || grid.with(|g| g.as_ref().and_then(|g| g.note))
                         .map(|note| view! { <p class="note" id="batch-augmented">{note}</p> })}
-                    <div class="batch-grid"
-                        style=move || grid.with(|g| g.as_ref().map(|g| g.atlas.clone()).unwrap_or_default())>
+                    <div class="batch-grid">
                         <For each=move || 0..slots.get() key=|i| *i children=face />
                     </div>
                 }.into_any()

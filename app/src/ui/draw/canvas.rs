@@ -93,6 +93,29 @@ pub fn paint_cells(
     });
 }
 
+/// A grey picture, one byte a pixel, as the canvas's own pixels (the page scales it).
+pub fn put_grey(canvas: &HtmlCanvasElement, grey: &[u8], size: usize) {
+    if size == 0 || grey.len() != size * size {
+        return;
+    }
+    if canvas.width() != size as u32 || canvas.height() != size as u32 {
+        canvas.set_width(size as u32);
+        canvas.set_height(size as u32);
+    }
+    let rgba: Vec<u8> = grey.iter().flat_map(|&g| [g, g, g, 255]).collect();
+    let (Some(context), Ok(image)) = (
+        context_2d(canvas),
+        web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+            wasm_bindgen::Clamped(&rgba),
+            size as u32,
+            size as u32,
+        ),
+    ) else {
+        return;
+    };
+    let _ = context.put_image_data(&image, 0.0, 0.0);
+}
+
 /// The square view's context, its canvas sized to the screen's pixel density.
 fn square_context(canvas: &HtmlCanvasElement) -> Option<(CanvasRenderingContext2d, f64)> {
     let ratio = web_sys::window()
