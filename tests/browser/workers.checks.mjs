@@ -37,6 +37,10 @@ export async function workersTests(browser, origin, { test, check }) {
       }
       check(await inUse(shared.page) === 2, `${await inUse(shared.page)} workers in use, 2 asked`);
       check(await inUse(alone.page) === 1, 'one worker asked, one in use');
+      // The worker index.html starts before the page's program loads is the one that trains:
+      // the page adopted it rather than starting a second one.
+      check(alone.page.workers().length === 1, `${alone.page.workers().length} workers running for one asked`);
+      check(!(await alone.page.evaluate(() => 'vitpEarlyWorker' in window)), 'the early worker was not adopted');
       const fr = await shared.page.textContent('.workers');
       check(fr.includes('Cœurs') && fr.includes('2\u00a0fils de calcul') && !fr.includes('worker'), fr);
       await shared.page.click('#language');

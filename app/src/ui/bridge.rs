@@ -23,6 +23,34 @@ fn now() -> f64 {
 /// Where Trunk puts the worker's loader (see index.html).
 const WORKER_SCRIPT: &str = "./worker_loader.js";
 
+/// The worker index.html started before the page's program loaded, with the events it sent
+/// meanwhile; taken once, so a restarted worker is a new one.
+fn take_early_worker() -> Option<(Worker, Vec<JsValue>)> {
+    let window: JsValue = web_sys::window()?.into();
+    let key = JsValue::from_str("vitpEarlyWorker");
+    let early = js_sys::Reflect::get(&window, &key).ok()?;
+    let _ = js_sys::Reflect::delete_property(window.unchecked_ref::<js_sys::Object>(), &key);
+    let worker = js_sys::Reflect::get(&early, &JsValue::from_str("worker"))
+        .ok()?
+        .dyn_into::<Worker>()
+        .ok()?;
+    let events = js_sys::Reflect::get(&early, &JsValue::from_str("early"))
+        .ok()?
+        .dyn_into::<Array>()
+        .ok()?;
+    Some((worker, events.iter().collect()))
+}
+
+/// What a worker's error event says, or that it failed (a script that did not load says
+/// nothing).
+fn why_it_failed(event: &JsValue) -> String {
+    event
+        .dyn_ref::<ErrorEvent>()
+        .map(|e| e.message())
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| "the worker failed".into())
+}
+
 struct Inner {
     state: PageState,
     worker: RefCell<Option<Worker>>,
@@ -95,13 +123,16 @@ impl Bridge {
         let mut restarts = self.0.restarts.get();
         restarts.spawned();
         self.0.restarts.set(restarts);
-        let worker = match Worker::new(WORKER_SCRIPT) {
-            Ok(worker) => worker,
-            Err(error) => {
-                let why = error.as_string().unwrap_or_else(|| format!("{error:?}"));
-                self.0.state.notify(Notice::WorkerLost(why));
-                return;
-            }
+        let (worker, early) = match take_early_worker() {
+            Some(early) => early,
+            None => match Worker::new(WORKER_SCRIPT) {
+                Ok(worker) => (worker, Vec::new()),
+                Err(error) => {
+                    let why = error.as_string().unwrap_or_else(|| format!("{error:?}"));
+                    self.0.state.notify(Notice::WorkerLost(why));
+                    return;
+                }
+            },
         };
         let on_message = {
             let bridge = self.clone();
@@ -113,12 +144,7 @@ impl Bridge {
         let on_error = {
             let bridge = self.clone();
             Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-                let why = event
-                    .dyn_ref::<ErrorEvent>()
-                    .map(|e| e.message())
-                    .filter(|m| !m.is_empty())
-                    .unwrap_or_else(|| "the worker failed".into());
-                bridge.restart_on_cpu(why);
+                bridge.restart_on_cpu(why_it_failed(&event));
             })
         };
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -138,6 +164,17 @@ impl Bridge {
             count: state.workers.get_untracked(),
         });
         self.send(Command::Inspect(state.inspect.get_untracked()));
+        // What the early worker said before the page listened, in the order it said it.
+        for event in early {
+            match event.dyn_ref::<MessageEvent>() {
+                Some(message) => self.receive(message.data()),
+                None => {
+                    // It failed: it is replaced, and nothing it said after counts.
+                    self.restart_on_cpu(why_it_failed(&event));
+                    break;
+                }
+            }
+        }
     }
 
     /// A worker that died (a lost GPU, a crash) is replaced by a fresh one on the CPU, with
