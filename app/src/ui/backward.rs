@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use crate::i18n::{significant, BackwardSummary, Lang};
 use crate::ui::draw::canvas::draw_cells;
 use crate::ui::draw::colour::diverging;
-use crate::ui::draw::frame::draw_next_frame;
+use crate::ui::draw::frame::draw_when_seen;
 use crate::ui::state::PageState;
 use vocab::BackwardPath;
 
@@ -82,7 +82,13 @@ pub fn BackwardPathPanel(state: PageState) -> impl IntoView {
             return;
         };
         let targets: Vec<_> = canvases.iter().map(|c| c.get()).collect();
-        draw_next_frame("backward path", move || {
+        let on = targets
+            .iter()
+            .flatten()
+            .next()
+            .cloned()
+            .map(web_sys::Element::from);
+        draw_when_seen("backward path", on.as_ref(), move || {
             for ((_, _, values, shape), canvas) in pieces.iter().zip(&targets) {
                 let Some(canvas) = canvas else { continue };
                 let peak = values.iter().fold(1e-30f32, |m, v| m.max(v.abs()));

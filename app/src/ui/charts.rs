@@ -11,7 +11,7 @@ use web_sys::HtmlCanvasElement;
 
 use crate::format::axis_label;
 use crate::i18n::{decimal, Lang};
-use crate::ui::draw::frame::draw_next_frame;
+use crate::ui::draw::frame::draw_when_seen;
 use crate::ui::draw::growing::{self, Drawn};
 use crate::ui::draw::legend::{draw_legend, Corner, Entry};
 use crate::ui::export::ExportPng;
@@ -68,17 +68,30 @@ fn fit_to_screen(canvas: &HtmlCanvasElement, (width, height, ratio): (f64, f64, 
     ratio
 }
 
+/// How a chart is drawn after an update.
+#[derive(Clone, Copy, PartialEq)]
+enum Redraw {
+    /// Anew, from all its points: only the latest drawing matters.
+    Whole,
+    /// Grown on what the canvas shows (the loss and accuracy charts): every drawing counts.
+    Grown,
+}
+
 /// Draws a plotters chart on `element` in the next animation frame, at the screen's pixel
 /// density (`size` from [`screen_size`]); `draw` gets the drawing area and the pixel ratio.
 /// A chart that fails to draw is logged, never shown half-drawn as an error to the learner.
+/// A chart drawn whole each time waits until it can be seen ([`Redraw::Whole`]).
 fn draw_chart_next_frame(
     view: &'static str,
     element: HtmlCanvasElement,
     size: (f64, f64, f64),
+    redraw: Redraw,
     draw: impl FnOnce(&DrawingArea<MeasuredCanvas, Shift>, f64) -> Result<(), Box<dyn std::error::Error>>
         + 'static,
 ) {
-    draw_next_frame(view, move || {
+    let on = web_sys::Element::from(element.clone());
+    let on = (redraw == Redraw::Whole).then_some(&on);
+    draw_when_seen(view, on, move || {
         let ratio = fit_to_screen(&element, size);
         let Some(backend) = MeasuredCanvas::new(element) else {
             return;
@@ -427,7 +440,7 @@ pub fn LossChart(state: PageState) -> impl IntoView {
         let points = state.losses.get();
         let validation = state.validation_losses.get();
         let log_scale = state.log_scale.get();
-        draw_chart_next_frame("loss", element, size, move |root, ratio| {
+        draw_chart_next_frame("loss", element, size, Redraw::Grown, move |root, ratio| {
             let axes = Axes {
                 lang,
                 x: t.update_axis,
@@ -491,21 +504,27 @@ pub fn AccuracyChart(state: PageState) -> impl IntoView {
             .dataset
             .with(|d| d.as_ref().map_or(1, |d| d.summary.people.len().max(1)));
         let points = state.accuracy.get();
-        draw_chart_next_frame("accuracy", element, size, move |root, ratio| {
-            let axes = Axes {
-                lang,
-                x: t.update_axis,
-                y: t.accuracy_axis,
-                ratio,
-            };
-            let frame = accuracy_frame(&points, 1.0 / classes as f64, size, lang);
-            let series = [&points[..], &[][..]];
-            let from = shown.with_value(|shown| shown.new_from(&frame, series));
-            shown.set_value(Shown::default());
-            draw_accuracy(root, &points, &frame, from.map(|f| f[0]), t.chance, axes)?;
-            shown.update_value(|shown| shown.drew(frame, series));
-            Ok(())
-        });
+        draw_chart_next_frame(
+            "accuracy",
+            element,
+            size,
+            Redraw::Grown,
+            move |root, ratio| {
+                let axes = Axes {
+                    lang,
+                    x: t.update_axis,
+                    y: t.accuracy_axis,
+                    ratio,
+                };
+                let frame = accuracy_frame(&points, 1.0 / classes as f64, size, lang);
+                let series = [&points[..], &[][..]];
+                let from = shown.with_value(|shown| shown.new_from(&frame, series));
+                shown.set_value(Shown::default());
+                draw_accuracy(root, &points, &frame, from.map(|f| f[0]), t.chance, axes)?;
+                shown.update_value(|shown| shown.drew(frame, series));
+                Ok(())
+            },
+        );
     });
     expose(canvas, "vitpPoints", move || {
         Some(state.accuracy.with_untracked(|p| points_json(p)))
@@ -633,7 +652,7 @@ pub fn ComparedChart(
         let lang = state.lang.get();
         let t = lang.text();
         let runs = runs.get();
-        draw_chart_next_frame(id, element, size, move |root, ratio| {
+        draw_chart_next_frame(id, element, size, Redraw::Whole, move |root, ratio| {
             let axes = Axes {
                 lang,
                 x: t.update_axis,
@@ -746,15 +765,21 @@ pub fn GradientChart(state: PageState) -> impl IntoView {
         let lang = state.lang.get();
         let t = lang.text();
         let data = series();
-        draw_chart_next_frame("gradients", element, size, move |root, ratio| {
-            let axes = Axes {
-                lang,
-                x: t.update_axis,
-                y: t.gradient_axis,
-                ratio,
-            };
-            draw_gradients(root, &data, axes)
-        });
+        draw_chart_next_frame(
+            "gradients",
+            element,
+            size,
+            Redraw::Whole,
+            move |root, ratio| {
+                let axes = Axes {
+                    lang,
+                    x: t.update_axis,
+                    y: t.gradient_axis,
+                    ratio,
+                };
+                draw_gradients(root, &data, axes)
+            },
+        );
     });
     let bars = move || {
         let lang = state.lang.get();

@@ -9,7 +9,7 @@ use crate::format::token_name;
 use crate::i18n::Text;
 use crate::ui::draw::canvas::draw_cells;
 use crate::ui::draw::colour::{diverging, sequential};
-use crate::ui::draw::frame::draw_next_frame;
+use crate::ui::draw::frame::draw_when_seen;
 use crate::ui::state::PageState;
 use vocab::protocol::HeadView;
 
@@ -177,7 +177,8 @@ pub fn FlowOfV(state: PageState) -> impl IntoView {
         };
         let Some(element) = canvas.get() else { return };
         let carried = chosen.get();
-        draw_next_frame("flow", move || {
+        let on = web_sys::Element::from(element.clone());
+        draw_when_seen("flow", Some(&on), move || {
             let (values, (rows, cols), shares) = carried.tensor(&view);
             let peak = values.iter().fold(1e-6f32, |m, v| m.max(v.abs()));
             let width = (cols as f64 * 10.0).clamp(160.0, 320.0);

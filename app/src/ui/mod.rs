@@ -324,5 +324,6 @@ fn App() -> impl IntoView {
 /// The page's entry point.
 pub fn start() {
     console_error_panic_hook::set_once();
+    draw::frame::watch_panels();
     leptos::mount::mount_to_body(App);
 }

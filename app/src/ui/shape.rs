@@ -15,7 +15,7 @@ use crate::i18n::{errors, Lang};
 use crate::ui::bridge::Bridge;
 use crate::ui::controls::{optimizer_name, BATCH_SIZES};
 use crate::ui::draw::canvas::draw_face_shares;
-use crate::ui::draw::frame::draw_next_frame;
+use crate::ui::draw::frame::draw_when_seen;
 use crate::ui::recent::labels;
 use crate::ui::state::PageState;
 use vocab::protocol::Refusal;
@@ -449,7 +449,8 @@ fn ArmFigure(state: PageState, arm: Arc<ArmDone>, label: String, scale: f32) -> 
                     return;
                 };
                 let map = map.clone();
-                draw_next_frame("experiment", move || {
+                let on = web_sys::Element::from(canvas.clone());
+                draw_when_seen("experiment", Some(&on), move || {
                     draw_face_shares(&canvas, (&pixels, size), grid, &map, Some(scale));
                 });
             });

@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use crate::i18n::{decimal, percent};
 use crate::ui::draw::canvas::draw_cells;
 use crate::ui::draw::colour::{diverging, ColourScale, DIVERGING_CSS};
-use crate::ui::draw::frame::draw_next_frame;
+use crate::ui::draw::frame::draw_when_seen;
 use crate::ui::draw::legend::{draw_legend, Corner, Entry};
 use crate::ui::export::ExportPng;
 use crate::ui::state::PageState;
@@ -197,7 +197,13 @@ pub fn WeightsPanel(state: PageState) -> impl IntoView {
         };
         let peak = peak().unwrap_or(1.0);
         let targets: Vec<_> = canvases.iter().map(|c| c.get()).collect();
-        draw_next_frame("weights", move || {
+        let on = targets
+            .iter()
+            .flatten()
+            .next()
+            .cloned()
+            .map(web_sys::Element::from);
+        draw_when_seen("weights", on.as_ref(), move || {
             for (i, matrix) in [&view.wq, &view.wk, &view.wv].into_iter().enumerate() {
                 if let Some(canvas) = &targets[i] {
                     draw_cells(
@@ -216,7 +222,8 @@ pub fn WeightsPanel(state: PageState) -> impl IntoView {
         let t = lang.text();
         let Some(canvas) = history.get() else { return };
         let points = state.weight_history.get();
-        draw_next_frame("weight history", move || {
+        let on = web_sys::Element::from(canvas.clone());
+        draw_when_seen("weight history", Some(&on), move || {
             if let Err(error) = draw_history(canvas, &points, t.qk_similarity, t.update_axis, lang)
             {
                 web_sys::console::warn_1(&format!("weights chart: {error}").into());

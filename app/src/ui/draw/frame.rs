@@ -5,15 +5,33 @@
 //! update took 200 ms to show. Drawn together in the next frame, after every DOM update, the
 //! styles are computed once. The time it all took is left on `<body data-redraw-ms>` for the
 //! page benchmark.
+//!
+//! A view whose panel the browser skips because it is out of view (`content-visibility:
+//! auto`, see style.css) is drawn when it comes into view, from its latest drawing only: an
+//! update then draws what the learner can see.
 
 use std::cell::{Cell, RefCell};
 
 use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::Element;
 
-type Draw = (&'static str, Box<dyn FnOnce()>);
+/// A drawing: the view it belongs to, the element it draws on when it waits to be seen, and
+/// the drawing itself.
+struct Draw {
+    view: &'static str,
+    on: Option<Element>,
+    draw: Box<dyn FnOnce()>,
+}
 
 thread_local! {
     static PENDING: RefCell<Vec<Draw>> = const { RefCell::new(Vec::new()) };
+    /// Drawings of views out of view, the latest for each view and element.
+    static WAITING: RefCell<Vec<Draw>> = const { RefCell::new(Vec::new()) };
+    static WATCHING: Cell<bool> = const { Cell::new(false) };
+    /// The panels the browser skips for now, as it said.
+    static SKIPPED: RefCell<Vec<Element>> = const { RefCell::new(Vec::new()) };
     static SCHEDULED: Cell<bool> = const { Cell::new(false) };
     /// Time spent folding the latest events into the page (DOM updates included), in ms, and
     /// the part of it that set the signals.
@@ -30,10 +48,108 @@ pub fn now() -> f64 {
 /// Draws `draw` in the next animation frame, with every other drawing asked for meanwhile;
 /// `view` names it in the benchmark's breakdown.
 pub fn draw_next_frame(view: &'static str, draw: impl FnOnce() + 'static) {
-    PENDING.with(|pending| pending.borrow_mut().push((view, Box::new(draw))));
+    schedule(Draw {
+        view,
+        on: None,
+        draw: Box::new(draw),
+    });
+}
+
+/// As [`draw_next_frame`], but while `on` (an element of the view) is in a panel the browser
+/// skips for being out of view, the drawing waits until the panel comes into view; a later
+/// drawing of the same view on the same element replaces it. Only for views drawn whole
+/// each time (not the charts that grow).
+pub fn draw_when_seen(view: &'static str, on: Option<&Element>, draw: impl FnOnce() + 'static) {
+    schedule(Draw {
+        view,
+        on: on.cloned(),
+        draw: Box::new(draw),
+    });
+}
+
+fn schedule(draw: Draw) {
+    PENDING.with(|pending| pending.borrow_mut().push(draw));
     if !SCHEDULED.replace(true) {
         request_animation_frame(run);
     }
+}
+
+/// Whether the browser skips `element` for now, its panel being out of view
+/// (`content-visibility: auto`), as the browser last said of the panels around it. Read from
+/// what it said, not asked (`checkVisibility` would lay the page out again in every frame).
+fn skipped(element: &Element) -> bool {
+    SKIPPED.with(|skipped| {
+        let skipped = skipped.borrow();
+        if skipped.is_empty() {
+            return false;
+        }
+        let mut at = Some(element.clone());
+        while let Some(element) = at {
+            if skipped.iter().any(|panel| same(panel, &element)) {
+                return true;
+            }
+            at = element.parent_element();
+        }
+        false
+    })
+}
+
+fn same(a: &Element, b: &Element) -> bool {
+    AsRef::<JsValue>::as_ref(a) == AsRef::<JsValue>::as_ref(b)
+}
+
+/// Keeps a drawing until its view comes into view, in place of an older one of the same view.
+fn wait(draw: Draw) {
+    WAITING.with(|waiting| {
+        let mut waiting = waiting.borrow_mut();
+        waiting.retain(|w| {
+            let same_element = matches!((&w.on, &draw.on), (Some(a), Some(b)) if same(a, b));
+            w.view != draw.view || !same_element
+        });
+        waiting.push(draw);
+    });
+}
+
+/// The browser says when a panel starts or stops being skipped
+/// (`contentvisibilityautostatechange`, which does not bubble: heard on its way down the
+/// page). Installed before the page is built, so that no panel's first word is missed; when
+/// one comes into view, the drawings that waited are scheduled again.
+pub fn watch_panels() {
+    if WATCHING.replace(true) {
+        return;
+    }
+    let listener = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+        let panel = js_sys::Reflect::get(&event, &"target".into())
+            .ok()
+            .and_then(|t| t.dyn_into::<Element>().ok());
+        let is_skipped = js_sys::Reflect::get(&event, &"skipped".into())
+            .ok()
+            .and_then(|s| s.as_bool());
+        let (Some(panel), Some(is_skipped)) = (panel, is_skipped) else {
+            return;
+        };
+        SKIPPED.with(|skipped| {
+            let mut skipped = skipped.borrow_mut();
+            skipped.retain(|p| !same(p, &panel));
+            if is_skipped {
+                skipped.push(panel);
+            }
+        });
+        if !is_skipped {
+            let waited: Vec<Draw> =
+                WAITING.with(|waiting| waiting.borrow_mut().drain(..).collect());
+            for draw in waited {
+                schedule(draw);
+            }
+        }
+    });
+    let _ = document().add_event_listener_with_callback_and_bool(
+        "contentvisibilityautostatechange",
+        listener.as_ref().unchecked_ref(),
+        true,
+    );
+    // One listener for the page's lifetime.
+    listener.forget();
 }
 
 /// The bridge reports how long applying the latest events took: setting the signals, and
@@ -49,10 +165,14 @@ fn run() {
     let draws: Vec<Draw> = PENDING.with(|pending| pending.borrow_mut().drain(..).collect());
     let update = UPDATE_MS.replace(0.0);
     let mut detail = format!("update {update:.1} (signals {:.1})", APPLY_MS.replace(0.0));
-    for (view, draw) in draws {
+    for draw in draws {
+        if draw.on.as_ref().is_some_and(skipped) {
+            wait(draw);
+            continue;
+        }
         let begin = now();
-        draw();
-        detail.push_str(&format!("; {view} {:.1}", now() - begin));
+        (draw.draw)();
+        detail.push_str(&format!("; {} {:.1}", draw.view, now() - begin));
     }
     let total = update + now() - start;
     if let Some(body) = document().body() {
