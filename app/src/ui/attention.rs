@@ -13,7 +13,7 @@ use crate::i18n::{decimal, percent};
 use crate::ui::bridge::Bridge;
 use crate::ui::draw::canvas::{draw_face, draw_matrix, VIEW_PX};
 use crate::ui::draw::colour::{diverging, sequential, ColourScale, DIVERGING_CSS, SEQUENTIAL_CSS};
-use crate::ui::draw::frame::draw_when_seen;
+use crate::ui::draw::frame::{draw_when_seen, first_canvas};
 use crate::ui::export::ExportPng;
 use crate::ui::numbers::expose;
 use crate::ui::state::PageState;
@@ -76,11 +76,7 @@ pub fn AttentionPanel(
             ))
         });
         let canvases = (scores_canvas.get(), shares_canvas.get(), face_canvas.get());
-        let on = canvases
-            .0
-            .clone()
-            .or(canvases.1.clone())
-            .map(web_sys::Element::from);
+        let on = first_canvas([&canvases.0, &canvases.1, &canvases.2]);
         draw_when_seen("attention", on.as_ref(), move || {
             let n = view.tokens;
             let peak = view.scores.iter().fold(1e-6_f32, |m, v| m.max(v.abs()));

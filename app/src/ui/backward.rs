@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use crate::i18n::{significant, BackwardSummary, Lang};
 use crate::ui::draw::canvas::draw_cells;
 use crate::ui::draw::colour::diverging;
-use crate::ui::draw::frame::draw_when_seen;
+use crate::ui::draw::frame::{draw_when_seen, first_canvas};
 use crate::ui::state::PageState;
 use vocab::BackwardPath;
 
@@ -82,12 +82,7 @@ pub fn BackwardPathPanel(state: PageState) -> impl IntoView {
             return;
         };
         let targets: Vec<_> = canvases.iter().map(|c| c.get()).collect();
-        let on = targets
-            .iter()
-            .flatten()
-            .next()
-            .cloned()
-            .map(web_sys::Element::from);
+        let on = first_canvas(&targets);
         draw_when_seen("backward path", on.as_ref(), move || {
             for ((_, _, values, shape), canvas) in pieces.iter().zip(&targets) {
                 let Some(canvas) = canvas else { continue };

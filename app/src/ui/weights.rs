@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use crate::i18n::{decimal, percent};
 use crate::ui::draw::canvas::draw_cells;
 use crate::ui::draw::colour::{diverging, ColourScale, DIVERGING_CSS};
-use crate::ui::draw::frame::draw_when_seen;
+use crate::ui::draw::frame::{draw_when_seen, first_canvas};
 use crate::ui::draw::legend::{draw_legend, Corner, Entry};
 use crate::ui::export::ExportPng;
 use crate::ui::state::PageState;
@@ -197,12 +197,7 @@ pub fn WeightsPanel(state: PageState) -> impl IntoView {
         };
         let peak = peak().unwrap_or(1.0);
         let targets: Vec<_> = canvases.iter().map(|c| c.get()).collect();
-        let on = targets
-            .iter()
-            .flatten()
-            .next()
-            .cloned()
-            .map(web_sys::Element::from);
+        let on = first_canvas(&targets);
         draw_when_seen("weights", on.as_ref(), move || {
             for (i, matrix) in [&view.wq, &view.wk, &view.wv].into_iter().enumerate() {
                 if let Some(canvas) = &targets[i] {

@@ -67,6 +67,19 @@ pub fn draw_when_seen(view: &'static str, on: Option<&Element>, draw: impl FnOnc
     });
 }
 
+/// The first of a view's canvases that is there: the element [`draw_when_seen`] watches for
+/// a view drawn on several, all in one panel.
+pub fn first_canvas<'a>(
+    canvases: impl IntoIterator<Item = &'a Option<web_sys::HtmlCanvasElement>>,
+) -> Option<Element> {
+    canvases
+        .into_iter()
+        .flatten()
+        .next()
+        .cloned()
+        .map(Element::from)
+}
+
 fn schedule(draw: Draw) {
     PENDING.with(|pending| pending.borrow_mut().push(draw));
     if !SCHEDULED.replace(true) {
