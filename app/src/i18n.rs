@@ -22,7 +22,7 @@ pub use runs::RunsText;
 pub use shape::ShapeText;
 pub use tour::TourText;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     En,

@@ -104,6 +104,46 @@ fn thumbnail(losses: &[(u64, f32)]) -> String {
         .join(" ")
 }
 
+/// One line of the list: everything it shows, so that a line whose run did not change is
+/// kept as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct RecentRow {
+    lang: Lang,
+    id: u64,
+    open: bool,
+    steps: u64,
+    title: String,
+    facts: String,
+    thumbnail: String,
+}
+
+impl RecentRow {
+    fn new(lang: Lang, run: &KeptRun, open: bool) -> Self {
+        let t = lang.text().runs;
+        let mut facts = vec![(t.updates)(run.steps)];
+        if let Some(loss) = run.last_loss {
+            facts.push((t.last_loss)(&decimal(lang, loss as f64, 3)));
+        }
+        if let Some((_, accuracy)) = run.accuracy() {
+            facts.push((t.accuracy)(&percent(lang, accuracy as f64, 1)));
+        }
+        Self {
+            lang,
+            id: run.id,
+            open,
+            steps: run.steps,
+            title: format!(
+                "{} · {} · {}",
+                &run.settings.model.name(),
+                optimizer_name(lang, run.settings.optimizer),
+                faces(lang, run)
+            ),
+            facts: facts.join(" · "),
+            thumbnail: thumbnail(&run.curves.losses),
+        }
+    }
+}
+
 /// The list of recent runs, and the comparison of those ticked.
 #[component]
 pub fn RecentRuns(state: PageState, bridge: Link) -> impl IntoView {
@@ -144,83 +184,82 @@ pub fn RecentRuns(state: PageState, bridge: Link) -> impl IntoView {
             &megabytes(lang, SHELF_BUDGET_BYTES),
         )
     };
-    let rows = move || {
+    // One row per kept run, made again only when what it shows changed (a row made again at
+    // every autosave never let its reactive parts go).
+    let lines = Memo::new(move |_| {
         let lang = state.lang.get();
-        let t = lang.text().runs;
-        let shelf = state.shelf.get();
-        if shelf.runs.is_empty() {
+        state.shelf.with(|shelf| {
+            shelf
+                .runs
+                .iter()
+                .rev()
+                .map(|run| RecentRow::new(lang, run, shelf.open == Some(run.id)))
+                .collect::<Vec<_>>()
+        })
+    });
+    let empty = Memo::new(move |_| lines.with(Vec::is_empty));
+    let row = move |row: RecentRow| {
+        let t = row.lang.text().runs;
+        let id = row.id;
+        let swatch = move || {
+            ticked.with(|t| t.iter().position(|x| *x == id)).map(|i| {
+                let c = RUN_COLOURS[i % RUN_COLOURS.len()];
+                format!("background:rgb({},{},{})", c.0, c.1, c.2)
+            })
+        };
+        let reopen = move |_| {
+            bridge.with_value(|b| {
+                b.send(Command::OpenRun {
+                    origin: RunOrigin::Kept { id },
+                    bytes: Vec::new(),
+                })
+            })
+        };
+        let forget = move |_| bridge.with_value(|b| b.send(Command::ForgetRun { id }));
+        view! {
+            <li class="recent-run" class:open=row.open data-id=id data-steps=row.steps>
+                <svg class="thumbnail" viewBox="0 0 120 32" preserveAspectRatio="none" aria-hidden="true">
+                    <polyline points=row.thumbnail />
+                </svg>
+                <div class="recent-facts">
+                    <strong>{row.title}</strong>
+                    <span>{row.facts}</span>
+                </div>
+                <label class="check compare-tick">
+                    <input type="checkbox" class="compare"
+                        prop:checked=move || ticked.with(|t| t.contains(&id))
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            ticked.update(|t| {
+                                t.retain(|x| *x != id);
+                                if on { t.push(id); }
+                            });
+                        } />
+                    <span class="swatch" style=swatch></span>
+                    {t.compare}
+                </label>
+                {if row.open {
+                    view! { <span class="open-mark">{t.open_now}</span> }.into_any()
+                } else {
+                    view! {
+                        <button class="small reopen" on:click=reopen>{t.reopen}</button>
+                        <button class="small forget" on:click=forget>{t.forget}</button>
+                    }.into_any()
+                }}
+            </li>
+        }
+    };
+    let rows = move || {
+        if empty.get() {
+            let t = state.lang.get().text().runs;
             return view! { <p class="note" id="recent-empty">{t.recent_empty}</p> }.into_any();
         }
-        let items = shelf
-            .runs
-            .iter()
-            .rev()
-            .map(|run| {
-                let id = run.id;
-                let open = shelf.open == Some(id);
-                let mut facts = vec![(t.updates)(run.steps)];
-                if let Some(loss) = run.last_loss {
-                    facts.push((t.last_loss)(&decimal(lang, loss as f64, 3)));
-                }
-                if let Some((_, accuracy)) = run.accuracy() {
-                    facts.push((t.accuracy)(&percent(lang, accuracy as f64, 1)));
-                }
-                let title = format!(
-                    "{} · {} · {}",
-                    &run.settings.model.name(),
-                    optimizer_name(lang, run.settings.optimizer),
-                    faces(lang, run)
-                );
-                let swatch = move || {
-                    ticked.with(|t| t.iter().position(|x| *x == id)).map(|i| {
-                        let c = RUN_COLOURS[i % RUN_COLOURS.len()];
-                        format!("background:rgb({},{},{})", c.0, c.1, c.2)
-                    })
-                };
-                let reopen = move |_| {
-                    bridge.with_value(|b| {
-                        b.send(Command::OpenRun {
-                            origin: RunOrigin::Kept { id },
-                            bytes: Vec::new(),
-                        })
-                    })
-                };
-                let forget = move |_| bridge.with_value(|b| b.send(Command::ForgetRun { id }));
-                view! {
-                    <li class="recent-run" class:open=open data-id=id data-steps=run.steps>
-                        <svg class="thumbnail" viewBox="0 0 120 32" preserveAspectRatio="none" aria-hidden="true">
-                            <polyline points=thumbnail(&run.curves.losses) />
-                        </svg>
-                        <div class="recent-facts">
-                            <strong>{title}</strong>
-                            <span>{facts.join(" · ")}</span>
-                        </div>
-                        <label class="check compare-tick">
-                            <input type="checkbox" class="compare"
-                                prop:checked=move || ticked.with(|t| t.contains(&id))
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    ticked.update(|t| {
-                                        t.retain(|x| *x != id);
-                                        if on { t.push(id); }
-                                    });
-                                } />
-                            <span class="swatch" style=swatch></span>
-                            {t.compare}
-                        </label>
-                        {if open {
-                            view! { <span class="open-mark">{t.open_now}</span> }.into_any()
-                        } else {
-                            view! {
-                                <button class="small reopen" on:click=reopen>{t.reopen}</button>
-                                <button class="small forget" on:click=forget>{t.forget}</button>
-                            }.into_any()
-                        }}
-                    </li>
-                }
-            })
-            .collect_view();
-        view! { <ul class="recent-runs" id="recent-list">{items}</ul> }.into_any()
+        view! {
+            <ul class="recent-runs" id="recent-list">
+                <For each=move || lines.get() key=|line| line.clone() children=row />
+            </ul>
+        }
+        .into_any()
     };
     // The charts are made once there are two runs to compare, and redrawn (not made again)
     // as the runs change.
