@@ -1,5 +1,6 @@
 // The loss and accuracy charts grow: an update that only adds a point draws that point on what
-// the canvas shows, and the result looks as the chart drawn whole does.
+// the canvas shows, and the result looks as the chart drawn whole does. A view whose panel is
+// out of sight is drawn when it comes into view, with the latest update.
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -66,5 +67,31 @@ export async function chartsTests(page, { test, check }) {
       // a missing or misplaced series moves thousands.
       check(far < pixels / 200, `the ${name} chart grown and drawn whole differ: ${differ} of ${pixels} pixels, ${far} by much`);
     }
+  });
+
+  await test('cpu: a view out of sight is drawn when it comes into view, with the latest update', async () => {
+    const wq = () => page.$eval('#weights-wq', (c) => c.toDataURL());
+    const inView = async (selector) => {
+      await page.evaluate((s) => document.querySelector(s).scrollIntoView({ block: 'start' }), selector);
+      await page.waitForTimeout(400);
+    };
+    await inView('#weights');
+    await page.waitForFunction(() => { const c = document.querySelector('#weights-wq'); return c.width > 0 && c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0); });
+    const before = await wq();
+    // Far out of sight: two updates change the weights, and their view waits.
+    await inView('header');
+    for (let i = 0; i < 2; i += 1) {
+      const n = await stepCount(page);
+      await page.click('#step');
+      await untilStep(page, n + 1, 60_000);
+    }
+    await page.waitForTimeout(500);
+    check((await wq()) === before, 'the weights were drawn while out of sight');
+    const steps = await stepCount(page);
+    await inView('#weights');
+    await page.waitForFunction((before) => document.querySelector('#weights-wq').toDataURL() !== before, before, { timeout: 5_000 });
+    const caption = await page.textContent('#weights');
+    check(caption.includes(`After update ${steps},`), `the weights panel does not speak of update ${steps}: ${caption.slice(0, 200)}`);
+    await inView('header');
   });
 }

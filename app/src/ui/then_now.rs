@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::i18n::percent;
 use crate::ui::draw::canvas::draw_face;
-use crate::ui::draw::frame::draw_when_seen;
+use crate::ui::draw::frame::{draw_when_seen, first_canvas};
 use crate::ui::state::PageState;
 
 /// The CLS token's attention row of the inspected head, with the weights of update 0
@@ -49,7 +49,7 @@ pub fn ThenAndNow(state: PageState) -> impl IntoView {
         });
         let then = cls_row(state, true);
         let canvases = (then_canvas.get(), now_canvas.get());
-        let on = canvases.0.clone().map(web_sys::Element::from);
+        let on = first_canvas([&canvases.0, &canvases.1]);
         draw_when_seen("then and now", on.as_ref(), move || {
             let n = view.tokens;
             let Some((pixels, size)) = face else {

@@ -20,9 +20,30 @@ use web_sys::Element;
 /// A drawing: the view it belongs to, the element it draws on when it waits to be seen, and
 /// the drawing itself.
 struct Draw {
+    /// When it was asked for: of two drawings of one view on one element, the later counts.
+    order: u64,
     view: &'static str,
     on: Option<Element>,
     draw: Box<dyn FnOnce()>,
+}
+
+impl Draw {
+    fn new(view: &'static str, on: Option<Element>, draw: Box<dyn FnOnce()>) -> Self {
+        let order = ASKED.replace(ASKED.get() + 1);
+        Self {
+            order,
+            view,
+            on,
+            draw,
+        }
+    }
+
+    /// Whether `self` is a later drawing of the same view on the same element than `other`.
+    fn replaces(&self, other: &Draw) -> bool {
+        self.order > other.order
+            && self.view == other.view
+            && matches!((&self.on, &other.on), (Some(a), Some(b)) if same(a, b))
+    }
 }
 
 thread_local! {
@@ -33,6 +54,7 @@ thread_local! {
     /// The panels the browser skips for now, as it said.
     static SKIPPED: RefCell<Vec<Element>> = const { RefCell::new(Vec::new()) };
     static SCHEDULED: Cell<bool> = const { Cell::new(false) };
+    static ASKED: Cell<u64> = const { Cell::new(0) };
     /// Time spent folding the latest events into the page (DOM updates included), in ms, and
     /// the part of it that set the signals.
     static UPDATE_MS: Cell<f64> = const { Cell::new(0.0) };
@@ -48,11 +70,7 @@ pub fn now() -> f64 {
 /// Draws `draw` in the next animation frame, with every other drawing asked for meanwhile;
 /// `view` names it in the benchmark's breakdown.
 pub fn draw_next_frame(view: &'static str, draw: impl FnOnce() + 'static) {
-    schedule(Draw {
-        view,
-        on: None,
-        draw: Box::new(draw),
-    });
+    schedule(Draw::new(view, None, Box::new(draw)));
 }
 
 /// As [`draw_next_frame`], but while `on` (an element of the view) is in a panel the browser
@@ -60,11 +78,7 @@ pub fn draw_next_frame(view: &'static str, draw: impl FnOnce() + 'static) {
 /// drawing of the same view on the same element replaces it. Only for views drawn whole
 /// each time (not the charts that grow).
 pub fn draw_when_seen(view: &'static str, on: Option<&Element>, draw: impl FnOnce() + 'static) {
-    schedule(Draw {
-        view,
-        on: on.cloned(),
-        draw: Box::new(draw),
-    });
+    schedule(Draw::new(view, on.cloned(), Box::new(draw)));
 }
 
 /// The first of a view's canvases that is there: the element [`draw_when_seen`] watches for
@@ -111,14 +125,15 @@ fn same(a: &Element, b: &Element) -> bool {
     AsRef::<JsValue>::as_ref(a) == AsRef::<JsValue>::as_ref(b)
 }
 
-/// Keeps a drawing until its view comes into view, in place of an older one of the same view.
+/// Keeps a drawing until its view comes into view, in place of an older one of the same view
+/// (a newer one already waiting keeps its place).
 fn wait(draw: Draw) {
     WAITING.with(|waiting| {
         let mut waiting = waiting.borrow_mut();
-        waiting.retain(|w| {
-            let same_element = matches!((&w.on, &draw.on), (Some(a), Some(b)) if same(a, b));
-            w.view != draw.view || !same_element
-        });
+        if waiting.iter().any(|w| w.replaces(&draw)) {
+            return;
+        }
+        waiting.retain(|w| !draw.replaces(w));
         waiting.push(draw);
     });
 }
@@ -175,13 +190,24 @@ pub fn record_update(apply_ms: f64, ms: f64) {
 fn run() {
     SCHEDULED.set(false);
     let start = now();
-    let draws: Vec<Draw> = PENDING.with(|pending| pending.borrow_mut().drain(..).collect());
+    let mut draws: Vec<Draw> = PENDING.with(|pending| pending.borrow_mut().drain(..).collect());
+    // A drawing that waited can come back in the same frame as a newer one of its view: only
+    // the newer is drawn, and it leaves nothing older waiting.
+    let superseded: Vec<bool> = draws
+        .iter()
+        .map(|d| draws.iter().any(|other| other.replaces(d)))
+        .collect();
+    let mut superseded = superseded.into_iter();
+    draws.retain(|_| !superseded.next().unwrap_or(false));
     let update = UPDATE_MS.replace(0.0);
     let mut detail = format!("update {update:.1} (signals {:.1})", APPLY_MS.replace(0.0));
     for draw in draws {
         if draw.on.as_ref().is_some_and(skipped) {
             wait(draw);
             continue;
+        }
+        if draw.on.is_some() {
+            WAITING.with(|waiting| waiting.borrow_mut().retain(|w| !draw.replaces(w)));
         }
         let begin = now();
         (draw.draw)();
