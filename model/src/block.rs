@@ -2,10 +2,10 @@
 
 use burn::module::Module;
 use burn::nn::{LayerNorm, Linear};
-use burn::tensor::activation::gelu;
 use burn::tensor::Tensor;
 
 use crate::attention::{AttentionProbe, SelfAttention};
+use crate::gelu::gelu;
 use crate::init::Initializer;
 
 /// The block's feed-forward part: `fc2(GELU(fc1(x)))`, with the exact (erf) GELU.

@@ -14,6 +14,7 @@ pub mod backend;
 mod backward;
 pub mod block;
 pub mod error;
+pub mod gelu;
 mod init;
 pub mod inspect;
 pub mod optimizer;
