@@ -361,12 +361,15 @@ pub mod lanes {
             1.987_569_1e-4,
         ];
         let clamped = x.clamp(-87.3, 0.0);
-        let k = (clamped * LOG2_E + ROUND) - ROUND;
+        // Adding ROUND leaves k = round(x·log₂e) in the low bits of the sum, so k is read
+        // from the bits: a float-to-integer conversion (`as i32`, which saturates) would be
+        // done one lane at a time. k is in [−126, 0], so the exponent field k + 127 ≥ 1.
+        let shifted = clamped * LOG2_E + ROUND;
+        let k = shifted - ROUND;
+        let k_bits = (shifted.to_bits() as i32).wrapping_sub(ROUND.to_bits() as i32);
         let r = clamped - k * LN2_HI - k * LN2_LO;
         let e = poly(r, &P) * r * r + r + 1.0;
-        // k is in [−126, 0]: wrapping arithmetic, so debug builds add no overflow check that
-        // would keep the loop from being vectorised.
-        let two_k = f32::from_bits(((k as i32).wrapping_add(127) as u32).wrapping_shl(23));
+        let two_k = f32::from_bits((k_bits.wrapping_add(127) as u32).wrapping_shl(23));
         let mut y = e * two_k;
         if x < -87.3 {
             y = 0.0;
