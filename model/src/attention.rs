@@ -3,9 +3,9 @@
 //! Burn's `MultiHeadAttention` keeps the pre-softmax scores private and applies dropout to
 //! the attention; the page must show both exactly, so this module is our own.
 
+use crate::kernels::softmax_last;
 use burn::module::Module;
 use burn::nn::Linear;
-use burn::tensor::activation::softmax;
 use burn::tensor::Tensor;
 
 use crate::init::Initializer;
@@ -97,7 +97,7 @@ impl SelfAttention {
             .clone()
             .matmul(k.clone().swap_dims(2, 3))
             .div_scalar((head_dim as f32).sqrt());
-        let attention = softmax(scores.clone(), 3);
+        let attention = softmax_last(scores.clone());
         let mixed = attention
             .clone()
             .matmul(v.clone())
@@ -141,7 +141,7 @@ mod tests {
             ),
             &device,
         );
-        let rows = read(softmax(scores, 3));
+        let rows = read(softmax_last(scores));
         for row in rows.chunks(3) {
             assert!(row.iter().all(|p| p.is_finite()), "{rows:?}");
             assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-6, "{rows:?}");
@@ -181,7 +181,7 @@ mod tests {
             TensorData::new(vec![1f32, 0.0, -1.0], [1, 1, 1, 3]),
             &device,
         );
-        let shares = read(softmax(scores, 3));
+        let shares = read(softmax_last(scores));
         let expected = [0.665, 0.245, 0.090];
         for (share, want) in shares.iter().zip(expected) {
             assert!((share - want).abs() < 5e-4, "{shares:?}");
@@ -192,7 +192,7 @@ mod tests {
             &device,
         )
         .div_scalar(2f32.sqrt());
-        let shares = read(softmax(scaled, 3));
+        let shares = read(softmax_last(scaled));
         for (share, want) in shares.iter().zip([0.576, 0.284, 0.140]) {
             assert!((share - want).abs() < 5e-4, "{shares:?}");
         }

@@ -5,8 +5,8 @@ use burn::nn::{LayerNorm, Linear};
 use burn::tensor::Tensor;
 
 use crate::attention::{AttentionProbe, SelfAttention};
-use crate::gelu::gelu;
 use crate::init::Initializer;
+use crate::kernels::gelu;
 
 /// The block's feed-forward part: `fc2(GELU(fc1(x)))`, with the exact (erf) GELU.
 #[derive(Module, Debug)]

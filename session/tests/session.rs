@@ -1082,7 +1082,11 @@ fn reports(session: &mut Session, updates: usize) -> Vec<vocab::StepReport> {
 }
 
 fn close(a: f32, b: f32) -> bool {
-    (a - b).abs() <= 1e-4 * a.abs().max(b.abs()).max(1e-3)
+    close_within(a, b, 1e-4)
+}
+
+fn close_within(a: f32, b: f32, relative: f32) -> bool {
+    (a - b).abs() <= relative * a.abs().max(b.abs()).max(1e-3)
 }
 
 #[test]
@@ -1136,8 +1140,12 @@ fn an_update_shared_between_workers_is_the_one_worker_update() {
         let path = |r: &vocab::StepReport| r.backward.clone().expect("a single Step's path");
         let (p, q) = (path(&a[9]), path(&b[9]));
         assert_eq!(p.image, q.image);
+        // After ten Adam updates, its small entries carry the rounding of the shares' sums
+        // amplified (Adam divides each gradient by its own running size): 4e-5 with Burn's
+        // GELU and softmax, 2e-4 with the model's kernels; every other figure stays within
+        // 5e-6.
         for (x, y) in p.x.iter().zip(&q.x) {
-            assert!(close(*x, *y), "the path's X: {x} vs {y}");
+            assert!(close_within(*x, *y, 1e-3), "the path's X: {x} vs {y}");
         }
     }
 }
