@@ -95,13 +95,8 @@ pub enum ImportKind {
 }
 
 /// From the page to the worker.
-///
-/// Adjacently tagged (`{command, data}`), like [`Event`]: the tag comes first, so a message is
-/// read straight into its variant. Internally tagged, serde would first copy the whole message
-/// into a generic tree to find the tag; for the step reports and attention views the page
-/// reads after every update, that copy was half of the decoding.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "command", content = "data", rename_all = "snake_case")]
+#[serde(tag = "command", rename_all = "snake_case")]
 pub enum Command {
     /// Opens a device: the first run (fresh weights from the seed), or the run in progress
     /// carried over to another device where it stopped.
@@ -527,9 +522,9 @@ pub struct DivergenceReport {
     pub good_steps: u64,
 }
 
-/// From the worker to the page (adjacently tagged, see [`Command`]).
+/// From the worker to the page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "event", content = "data", rename_all = "snake_case")]
+#[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     /// The worker's program is running and listens for commands.
     Loaded,
