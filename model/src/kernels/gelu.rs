@@ -132,8 +132,9 @@ impl<B: ExactGelu, C: CheckpointStrategy> ExactGelu for Autodiff<B, C> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernels::cpu_devices;
     use crate::kernels::lanes::{self, erf, exp_nonpositive, gelu_derivative, gelu_one};
-    use burn::tensor::{Device, TensorData};
+    use burn::tensor::TensorData;
 
     /// Distance in units in the last place between two finite f32 of the same sign (or
     /// zeros).
@@ -286,19 +287,10 @@ mod tests {
         }
     }
 
-    fn devices() -> Vec<Device> {
-        vec![
-            #[cfg(feature = "flex")]
-            Device::flex(),
-            #[cfg(feature = "ndarray")]
-            Device::ndarray(),
-        ]
-    }
-
     #[test]
     fn the_tensor_gelu_and_its_gradient_match_burns_own_on_every_cpu_backend() {
         let xs: Vec<f32> = (-40..=40).map(|i| i as f32 * 0.25).collect();
-        for device in devices() {
+        for device in cpu_devices() {
             let device = device.autodiff();
             let input = || {
                 Tensor::<2>::from_data(TensorData::new(xs.clone(), [9, 9]), &device).require_grad()
@@ -328,7 +320,7 @@ mod tests {
 
     #[test]
     fn a_transposed_or_shared_input_is_left_untouched() {
-        for device in devices() {
+        for device in cpu_devices() {
             let x = Tensor::<2>::from_data(
                 TensorData::new((0..12).map(|i| i as f32 - 6.0).collect(), [3, 4]),
                 &device,

@@ -12,3 +12,16 @@ pub mod softmax;
 
 pub use gelu::gelu;
 pub use softmax::softmax_last;
+
+/// The CPU devices this build has, for the kernels' tests against Burn's own operations.
+#[cfg(test)]
+#[allow(deprecated)] // burn-ndarray stays selectable to compare
+fn cpu_devices() -> Vec<burn::tensor::Device> {
+    use burn::tensor::Device;
+    vec![
+        #[cfg(feature = "flex")]
+        Device::flex(),
+        #[cfg(feature = "ndarray")]
+        Device::ndarray(),
+    ]
+}

@@ -144,8 +144,9 @@ impl<B: FusedSoftmax, C: CheckpointStrategy> FusedSoftmax for Autodiff<B, C> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernels::cpu_devices;
     use crate::kernels::lanes;
-    use burn::tensor::{Device, TensorData};
+    use burn::tensor::TensorData;
 
     /// Softmax in f64 of f32 inputs: the exact values to compare with.
     fn exact(row: &[f32]) -> Vec<f64> {
@@ -230,21 +231,12 @@ mod tests {
         }
     }
 
-    fn devices() -> Vec<Device> {
-        vec![
-            #[cfg(feature = "flex")]
-            Device::flex(),
-            #[cfg(feature = "ndarray")]
-            Device::ndarray(),
-        ]
-    }
-
     #[test]
     fn the_tensor_softmax_and_its_gradient_match_burns_own_on_every_cpu_backend() {
         let values: Vec<f32> = (0..2 * 3 * 5 * 5)
             .map(|i| ((i * 37) % 23) as f32 * 0.7 - 8.0)
             .collect();
-        for device in devices() {
+        for device in cpu_devices() {
             let device = device.autodiff();
             let input = || {
                 Tensor::<4>::from_data(TensorData::new(values.clone(), [2, 3, 5, 5]), &device)
