@@ -27,6 +27,8 @@ export async function workersTests(browser, origin, { test, check }) {
     const alone = await openPage(browser, origin, '?device=cpu&lang=en&model=small&workers=1');
     const shared = await openPage(browser, origin, '?device=cpu&lang=fr&model=small&workers=2');
     try {
+      // The controls appear once the page's program has loaded, which can be after `load`.
+      await shared.page.waitForSelector('#workers option', { state: 'attached', timeout: 60_000 });
       const cores = await shared.page.$$eval('#workers option', (o) => o.length);
       check(cores >= 2, `the browser reports ${cores} cores: the test needs 2`);
       const [one, two] = await Promise.all([stepped(alone.page, UPDATES), stepped(shared.page, UPDATES)]);
