@@ -67,23 +67,28 @@ mod on_flex {
 
     impl ExactGelu for Flex {
         fn exact_gelu(x: FlexTensor) -> FlexTensor {
-            let Some(mut out) = f32_owned(x.clone()) else {
-                return Flex::gelu(x);
-            };
-            lanes::gelu(out.storage_mut::<f32>());
-            out
+            match f32_owned(x) {
+                Ok(mut out) => {
+                    lanes::gelu(out.storage_mut::<f32>());
+                    out
+                }
+                Err(x) => Flex::gelu(x),
+            }
         }
 
         fn exact_gelu_backward(x: FlexTensor, grad: FlexTensor) -> FlexTensor {
             let x = x.to_contiguous();
-            let (Some(values), Some(mut out)) = (
-                x.as_slice::<f32>().filter(|_| x.shape() == grad.shape()),
-                f32_owned(grad.clone()),
-            ) else {
+            if x.as_slice::<f32>().is_none() || x.shape() != grad.shape() {
                 return Flex::gelu_backward(x, grad);
-            };
-            lanes::gelu_backward(values, out.storage_mut::<f32>());
-            out
+            }
+            match f32_owned(grad) {
+                Ok(mut out) => {
+                    let values = x.as_slice::<f32>().expect("checked above");
+                    lanes::gelu_backward(values, out.storage_mut::<f32>());
+                    out
+                }
+                Err(grad) => Flex::gelu_backward(x, grad),
+            }
         }
     }
 }

@@ -76,25 +76,30 @@ mod on_flex {
 
     impl FusedSoftmax for Flex {
         fn softmax_last(x: FlexTensor) -> FlexTensor {
-            let (Some(row), Some(mut out)) = (row_len(&x), f32_owned(x.clone())) else {
-                let dim = x.shape().num_dims() - 1;
-                return Flex::softmax(x, dim);
-            };
-            lanes::softmax_rows(out.storage_mut::<f32>(), row);
-            out
+            let dim = x.shape().num_dims() - 1;
+            match (row_len(&x), f32_owned(x)) {
+                (Some(row), Ok(mut out)) => {
+                    lanes::softmax_rows(out.storage_mut::<f32>(), row);
+                    out
+                }
+                (_, Ok(x) | Err(x)) => Flex::softmax(x, dim),
+            }
         }
 
         fn softmax_last_backward(y: FlexTensor, grad: FlexTensor) -> FlexTensor {
             let y = y.to_contiguous();
-            let (Some(row), Some(values), Some(mut out)) = (
-                row_len(&y),
-                y.as_slice::<f32>().filter(|_| y.shape() == grad.shape()),
-                f32_owned(grad.clone()),
-            ) else {
+            let row = row_len(&y);
+            if row.is_none() || y.as_slice::<f32>().is_none() || y.shape() != grad.shape() {
                 return super::composed_backward::<Flex>(y, grad);
-            };
-            lanes::softmax_backward_rows(values, out.storage_mut::<f32>(), row);
-            out
+            }
+            match (row, f32_owned(grad)) {
+                (Some(row), Ok(mut out)) => {
+                    let values = y.as_slice::<f32>().expect("checked above");
+                    lanes::softmax_backward_rows(values, out.storage_mut::<f32>(), row);
+                    out
+                }
+                (_, Ok(grad) | Err(grad)) => super::composed_backward::<Flex>(y, grad),
+            }
         }
     }
 }
