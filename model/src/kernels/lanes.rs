@@ -275,18 +275,7 @@ fn softmax_rows_lanes<S: macerator::Simd>(values: &mut [f32], row_len: usize) {
 #[macerator::with_simd]
 fn softmax_backward_rows_lanes<S: macerator::Simd>(y: &[f32], grad: &mut [f32], row_len: usize) {
     for (y, grad) in y.chunks_exact(row_len).zip(grad.chunks_exact_mut(row_len)) {
-        let mut products = [0.0f32; LANES];
-        let mut pairs = y.chunks_exact(LANES).zip(grad.chunks_exact(LANES));
-        for (y, g) in &mut pairs {
-            for i in 0..LANES {
-                products[i] += y[i] * g[i];
-            }
-        }
-        let tail = y.len() / LANES * LANES;
-        let mut dot = fold(&products, 0.0, |a, b| a + b);
-        for (y, g) in y[tail..].iter().zip(&grad[tail..]) {
-            dot += y * g;
-        }
+        let dot = dot(y, grad);
         for (g, &y) in grad.iter_mut().zip(y) {
             *g = y * (*g - dot);
         }
@@ -313,6 +302,26 @@ fn fold(values: &[f32], init: f32, op: impl Fn(f32, f32) -> f32) -> f32 {
     }
     for lane in lanes {
         result = op(result, lane);
+    }
+    result
+}
+
+/// `Σ aᵢ·bᵢ`, in [`LANES`] running sums like [`fold`].
+#[inline(always)]
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut sums = [0.0f32; LANES];
+    for (a, b) in a.chunks_exact(LANES).zip(b.chunks_exact(LANES)) {
+        for i in 0..LANES {
+            sums[i] += a[i] * b[i];
+        }
+    }
+    let whole = a.len() / LANES * LANES;
+    let mut result = 0.0;
+    for (a, b) in a[whole..].iter().zip(&b[whole..]) {
+        result += a * b;
+    }
+    for sum in sums {
+        result += sum;
     }
     result
 }
