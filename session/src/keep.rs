@@ -100,7 +100,29 @@ impl Session {
                 work.extend(self.shelve().await);
             }
         }
+        if std::mem::take(&mut self.handing_over) {
+            // Last, so that the page replaces this program only once its writes are done.
+            work.push(StorageWork {
+                done: vec![self.hand_over().await],
+                ..StorageWork::default()
+            });
+        }
         work
+    }
+
+    /// The run in progress for another worker program to carry on; without its file when
+    /// there is no run or it cannot be written (the page then reopens the kept one).
+    async fn hand_over(&self) -> Outgoing {
+        let bytes = match &self.run {
+            Some(run) => run_file_bytes(run, self.data.set()).await.ok(),
+            None => None,
+        };
+        Outgoing {
+            event: Event::HandedOver {
+                kept_as: self.kept_as,
+            },
+            bytes,
+        }
     }
 
     fn changed_since_kept(&self) -> bool {

@@ -26,8 +26,8 @@ use model::{
     TrainingOptions,
 };
 use vocab::protocol::{
-    Command, DeviceChoice, DeviceStatus, DivergenceReport, Event, GpuFallback, Outgoing, Refusal,
-    RunHistory, RunOrigin, RunSettings, RunStarted,
+    CarriedRun, Command, DeviceChoice, DeviceStatus, DivergenceReport, Event, GpuFallback,
+    Outgoing, Refusal, RunHistory, RunOrigin, RunSettings, RunStarted,
 };
 use vocab::shelf::Shelf;
 
@@ -52,7 +52,11 @@ pub async fn open_device(choice: DeviceChoice) -> Result<(Device, DeviceStatus),
                 };
                 return Ok((device, status));
             }
-            Err(BackendError::NoGpuAdapter) => Some(GpuFallback::NoAdapter),
+            // The page asks the program without WebGPU for it only where the browser has
+            // no WebGPU at all.
+            Err(BackendError::NoGpuAdapter | BackendError::NotCompiled(Backend::Wgpu)) => {
+                Some(GpuFallback::NoAdapter)
+            }
             Err(other) => Some(GpuFallback::Failed {
                 message: other.to_string(),
             }),
@@ -152,6 +156,9 @@ pub struct Session {
     helpers: Option<Box<dyn Helpers>>,
     /// The device in use as the page was last told.
     status: Option<DeviceStatus>,
+    /// The page asked for the run, to carry it on in another worker program: handed over
+    /// with the next storage work, once the browser's storage is up to date.
+    handing_over: bool,
 }
 
 pub(crate) fn refused(reason: impl Into<Refusal>) -> Outgoing {
@@ -182,6 +189,7 @@ impl Session {
             workers: 1,
             helpers: None,
             status: None,
+            handing_over: false,
         }
     }
 
@@ -266,8 +274,13 @@ impl Session {
                 settings,
                 kept,
                 shelf,
+                carried,
                 ..
-            } => self.start(device, settings, kept, shelf).await,
+            } => self.start(device, settings, kept, shelf, carried).await,
+            Command::HandOver => {
+                self.handing_over = true;
+                self.pause()
+            }
             Command::Reset { settings } => {
                 let mut out = self.pause();
                 match self.fresh_run(settings).await {
@@ -449,15 +462,17 @@ impl Session {
         }
     }
 
-    /// Opens the device asked for. The first time, a run starts on it: the `kept` one where
-    /// it stopped, or one from the seed; after that, the run in progress moves to it and carries on where it stopped (a device that
-    /// does not open leaves it where it was).
+    /// Opens the device asked for. The first time, a run starts on it: the run another
+    /// worker program handed over, or the `kept` one, where it stopped, or one from the seed;
+    /// after that, the run in progress moves to it and carries on where it stopped (a device
+    /// that does not open leaves it where it was).
     async fn start(
         &mut self,
         choice: DeviceChoice,
         settings: RunSettings,
         kept: Vec<u8>,
         shelf: Shelf,
+        carried: Option<CarriedRun>,
     ) -> Vec<Outgoing> {
         let mut out = self.pause();
         if self.run.is_none() {
@@ -465,15 +480,20 @@ impl Session {
             self.shelf = shelf;
         }
         // Kept before the device changes: the old one may be the one that fails.
-        let moving = match &self.run {
-            Some(run) => match keep::run_file_bytes(run, self.data.set()).await {
+        let moving = match (&self.run, carried) {
+            (Some(run), _) => match keep::run_file_bytes(run, self.data.set()).await {
                 Ok(bytes) => Some(bytes),
                 Err(error) => {
                     out.push(refused(error));
                     return out;
                 }
             },
-            None => None,
+            // Kept where the program that handed it over kept it.
+            (None, Some(carried)) if !carried.bytes.is_empty() => {
+                self.kept_as = carried.kept_as;
+                Some(carried.bytes)
+            }
+            (None, _) => None,
         };
         let (device, status) = match open_device(choice).await {
             Ok(opened) => opened,

@@ -5,8 +5,8 @@ use futures::executor::block_on;
 use session::keep::StorageWork;
 use session::Session;
 use vocab::protocol::{
-    Command, DeviceChoice, Event, ImportKind, InspectTarget, Outgoing, Refusal, RunOrigin,
-    RunSettings, SaveReason,
+    CarriedRun, Command, DeviceChoice, Event, ImportKind, InspectTarget, Outgoing, Refusal,
+    RunOrigin, RunSettings, SaveReason,
 };
 use vocab::run_file::RunFileError;
 use vocab::shelf::Shelf;
@@ -27,6 +27,7 @@ fn session() -> (Session, Vec<Outgoing>) {
         resume: false,
         kept: Vec::new(),
         shelf: Shelf::default(),
+        carried: None,
     }));
     (session, out)
 }
@@ -69,6 +70,7 @@ fn every_event_each_command_causes_in_order() {
         resume: false,
         kept: Vec::new(),
         shelf: Shelf::default(),
+        carried: None,
     };
     assert_eq!(
         kinds(&run(&mut session, start.clone())),
@@ -675,6 +677,7 @@ fn the_run_is_autosaved_when_it_changes_and_not_before() {
             resume: true,
             kept: file(&work, "run-0.vitp").to_vec(),
             shelf: Shelf::from_json(file(&work, "runs.json")),
+            carried: None,
         },
     );
     assert_eq!(later.steps(), 1);
@@ -687,6 +690,90 @@ fn the_run_is_autosaved_when_it_changes_and_not_before() {
     );
     run(&mut later, Command::Step);
     assert_eq!(written(&storage(&mut later)), ["run-0.vitp", "runs.json"]);
+}
+
+/// What the worker program does with storage work: the page hears `done` once the writes
+/// are through.
+fn told(work: &[StorageWork]) -> Vec<&Outgoing> {
+    work.iter().flat_map(|w| &w.done).collect()
+}
+
+#[test]
+fn a_run_handed_over_to_another_program_carries_on_bit_for_bit_and_stays_kept_in_place() {
+    let (mut first, _) = session();
+    let settings = RunSettings {
+        optimizer: OptimizerChoice::Adam,
+        ..RunSettings::default()
+    };
+    run(&mut first, Command::Step);
+    storage(&mut first);
+    run(&mut first, Command::Play { delay_ms: 0 });
+    for _ in 0..3 {
+        block_on(first.play_one());
+    }
+    // Playing, with updates not kept yet: handing over pauses, keeps them, and only then
+    // hands the run over, last.
+    let out = run(&mut first, Command::HandOver);
+    assert_eq!(kinds(&out), ["playing"]);
+    assert!(!first.playing());
+    let work = storage(&mut first);
+    assert_eq!(written(&work), ["run-0.vitp", "runs.json"]);
+    let last = told(&work).last().copied();
+    let Some(Outgoing {
+        event: Event::HandedOver { kept_as },
+        bytes: Some(bytes),
+    }) = last
+    else {
+        panic!("handed over last, not {:?}", last.map(|o| o.event.name()));
+    };
+    assert_eq!(*kept_as, Some(0));
+    assert_eq!(
+        bytes.as_slice(),
+        file(&work, "run-0.vitp"),
+        "the run as kept"
+    );
+    let next: Vec<Event> = (0..3)
+        .flat_map(|_| run(&mut first, Command::Step))
+        .collect();
+
+    // The other program starts with it, as the page asks: the device event, then the run
+    // where it stopped, not a reopened one, and already kept where it was.
+    let mut other = Session::new(clock);
+    let out = run(
+        &mut other,
+        Command::Start {
+            device: DeviceChoice::Cpu,
+            settings: settings.clone(),
+            resume: false,
+            kept: Vec::new(),
+            shelf: Shelf::from_json(file(&work, "runs.json")),
+            carried: Some(CarriedRun {
+                kept_as: *kept_as,
+                bytes: bytes.clone(),
+            }),
+        },
+    );
+    assert_eq!(kinds(&out), ["device", "dataset", "started"]);
+    assert!(matches!(&out[2], Event::Started(s) if s.steps == 4 && s.reopened.is_none()));
+    assert!(storage(&mut other).is_empty(), "already kept as it is");
+    let carried: Vec<Event> = (0..3)
+        .flat_map(|_| run(&mut other, Command::Step))
+        .collect();
+    assert_eq!(steps_in(&carried), [5, 6, 7]);
+    assert_eq!(losses(&carried), losses(&next));
+    assert_eq!(written(&storage(&mut other)), ["run-0.vitp", "runs.json"]);
+
+    // Without a run there is nothing to carry: the page reopens what is kept instead.
+    let mut empty = Session::new(clock);
+    run(&mut empty, Command::HandOver);
+    let work = storage(&mut empty);
+    assert!(matches!(
+        told(&work)[..],
+        [Outgoing {
+            event: Event::HandedOver { kept_as: None },
+            bytes: None
+        }]
+    ));
 }
 
 #[test]
@@ -752,6 +839,7 @@ fn the_single_autosave_of_earlier_versions_joins_the_recent_runs() {
             resume: true,
             kept: bytes,
             shelf: Shelf::default(),
+            carried: None,
         },
     );
     assert_eq!(later.steps(), 1);
@@ -774,6 +862,7 @@ fn a_start_with_a_kept_run_reopens_it_and_a_damaged_one_starts_afresh() {
         resume: true,
         kept,
         shelf: shelf.clone(),
+        carried: None,
     };
     let mut later = Session::new(clock);
     let out = run(&mut later, start(kept.clone()));
@@ -1057,6 +1146,7 @@ fn shared_session(workers: usize, optimizer: OptimizerChoice) -> Session {
         resume: false,
         kept: Vec::new(),
         shelf: Shelf::default(),
+        carried: None,
     }));
     let told = run(&mut session, Command::SetWorkers { count: workers });
     assert!(
@@ -1216,6 +1306,7 @@ fn a_shared_update_is_the_same_bit_for_bit_whichever_helpers_were_ready() {
         resume: false,
         kept: Vec::new(),
         shelf: Shelf::default(),
+        carried: None,
     }));
     // Asked for 2, one computes: the page is told 1 worker, and the batch is still split in 2.
     let told = run(&mut loading, Command::SetWorkers { count: 2 });

@@ -80,10 +80,14 @@ export async function openPage(browser, origin, query, viewport = { width: 1400,
   const context = await browser.newContext({ viewport, locale: 'en-US', deviceScaleFactor: 1 });
   const foreign = [];
   const console = [];
+  // The page's own files asked for, by path (which worker program was loaded, say).
+  const asked = [];
   context.on('request', (request) => {
     const url = request.url();
     if (!url.startsWith(origin + '/') && !url.startsWith('data:') && !url.startsWith('blob:')) {
       foreign.push(url);
+    } else if (url.startsWith(origin + '/')) {
+      asked.push(new URL(url).pathname);
     }
   });
   const page = await context.newPage();
@@ -91,7 +95,7 @@ export async function openPage(browser, origin, query, viewport = { width: 1400,
   page.on('pageerror', (e) => console.push(`pageerror: ${e.message}`));
   const loadStart = Date.now();
   await page.goto(`${origin}/${query}`);
-  return { context, page, foreign, console, loadStart };
+  return { context, page, foreign, console, loadStart, asked };
 }
 
 /** The backend the page says it trains on, once the worker has started one. */

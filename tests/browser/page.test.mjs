@@ -371,6 +371,44 @@ async function runOn(browser, origin, device) {
   }
 }
 
+/**
+ * On the CPU the page loads the CPU-only worker program; asking for WebGPU moves the run to
+ * the WebGPU program, where it stopped; back on the CPU it stays there.
+ */
+async function cpuThenWebGpu(browser, origin) {
+  const { page, context, foreign, asked } = await openPage(browser, origin, '?device=cpu&lang=en');
+  const slow = SLOW.webgpu;
+  try {
+    await test('cpu → WebGPU: the CPU program alone, then the run carried on in the WebGPU program', async () => {
+      check((await backendOf(page, 60_000)) === 'flex', 'not on the CPU');
+      await page.waitForSelector('#step:not([disabled])');
+      for (let i = 1; i <= 2; i += 1) {
+        await page.click('#step');
+        await untilStep(page, i, 30_000);
+      }
+      check(asked.includes('/worker_bg.wasm'), `the CPU program was not loaded: ${asked.join(', ')}`);
+      check(!asked.some((p) => p.startsWith('/worker_gpu')), `the WebGPU program was loaded for the CPU: ${asked.join(', ')}`);
+      const before = await lossPoints(page);
+      await page.click('#device-gpu');
+      check((await backendOf(page, 60_000 * slow)) === 'wgpu', 'not on WebGPU after the switch');
+      check(asked.includes('/worker_gpu_bg.wasm'), 'the WebGPU program was not loaded');
+      check((await stepCount(page)) === 2, `the run did not come along: update ${await stepCount(page)}`);
+      check(JSON.stringify(await lossPoints(page)) === JSON.stringify(before), 'the loss curve changed in the move');
+      await page.waitForSelector('#step:not([disabled])', { timeout: 60_000 * slow });
+      await page.click('#step');
+      await untilStep(page, 3, 60_000 * slow);
+      const gpuWorkers = asked.filter((p) => p === '/worker_gpu_bg.wasm').length;
+      await page.click('#device-cpu');
+      await page.waitForFunction(() => document.querySelector('#device-status')?.dataset.backend === 'flex', null, { timeout: 60_000 * slow });
+      check((await stepCount(page)) === 3, `the run did not come back: update ${await stepCount(page)}`);
+      check(asked.filter((p) => p === '/worker_gpu_bg.wasm').length === gpuWorkers, 'a worker was replaced going back to the CPU');
+      check(foreign.length === 0, `requests outside ${origin}: ${foreign.join(', ')}`);
+    });
+  } finally {
+    await context.close();
+  }
+}
+
 /** A browser that offers no WebGPU adapter: the page must say so and train on the CPU. */
 async function withoutWebGpu(origin) {
   const browser = await launch({ webgpu: false });
@@ -400,6 +438,7 @@ try {
     console.log(`browser: running the page on ${device === 'webgpu' ? 'WebGPU (SwiftShader, software)' : 'the CPU (burn-flex)'}`);
     await runOn(browser, server.origin, device);
   }
+  if (RUNS.includes('webgpu')) await cpuThenWebGpu(browser, server.origin);
   if (RUNS.includes('cpu')) {
     await runsTests(browser, server.origin, { test, check });
     await shapeTests(browser, server.origin, { test, check });

@@ -38,8 +38,8 @@ mod tests {
 
     // `Command::name` and `Event::name` match every variant: a new one does not build until
     // it is named, and the test below fails until a sample of it round-trips.
-    const COMMANDS: usize = 22;
-    const EVENTS: usize = 21;
+    const COMMANDS: usize = 23;
+    const EVENTS: usize = 22;
 
     fn settings() -> RunSettings {
         RunSettings {
@@ -138,7 +138,12 @@ mod tests {
                 resume: false,
                 kept: Vec::new(),
                 shelf: Shelf::default(),
+                carried: Some(CarriedRun {
+                    kept_as: Some(3),
+                    bytes: Vec::new(),
+                }),
             },
+            Command::HandOver,
             Command::Reset {
                 settings: settings(),
             },
@@ -371,6 +376,7 @@ mod tests {
                 open: Some(2),
                 next_id: 3,
             }),
+            Event::HandedOver { kept_as: None },
             Event::Refused {
                 reason: TrainError::Diverged {
                     step: 4,

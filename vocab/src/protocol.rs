@@ -113,7 +113,15 @@ pub enum Command {
         /// The recent runs the browser keeps, as the worker read their index.
         #[serde(skip)]
         shelf: Shelf,
+        /// The run another worker program handed over ([`Command::HandOver`]), carried on
+        /// where it stopped on the device asked for.
+        #[serde(default)]
+        carried: Option<CarriedRun>,
     },
+    /// Pauses and hands the run in progress over, so that the page can carry it on in the
+    /// other worker program (the CPU-only one cannot open WebGPU): answered, once the
+    /// browser's storage is up to date, by [`Event::HandedOver`], the run file beside it.
+    HandOver,
     /// Fresh weights from the seed, with these settings, on the same device and data.
     Reset {
         settings: RunSettings,
@@ -486,6 +494,16 @@ pub enum SaveReason {
     Autosave,
 }
 
+/// A run on its way from one worker program to another: the page starts the new one with it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CarriedRun {
+    /// The recent run it is kept as, so that the new program goes on keeping it there.
+    pub kept_as: Option<u64>,
+    /// The run file; it travels beside the message.
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
+}
+
 /// Why the browser's storage did not keep the run.
 #[derive(Clone, Debug, Error, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
@@ -578,6 +596,12 @@ pub enum Event {
     NotKept(StorageError),
     /// The recent runs the browser keeps, after one was kept, let go or opened.
     Shelf(Shelf),
+    /// The run in progress, paused and handed over ([`Command::HandOver`]): the run file
+    /// travels beside the event (none when there was no run, or it could not be written).
+    /// The worker does nothing more.
+    HandedOver {
+        kept_as: Option<u64>,
+    },
     /// A command that could not be carried out; nothing changed.
     Refused {
         reason: Refusal,
@@ -645,6 +669,7 @@ impl Command {
             Command::DiscardImport => "discard_import",
             Command::RunExperiment { .. } => "run_experiment",
             Command::Recognise { .. } => "recognise",
+            Command::HandOver => "hand_over",
         }
     }
 }
@@ -673,6 +698,7 @@ impl Event {
             Event::RunSaved(_) => "run_saved",
             Event::NotKept(_) => "not_kept",
             Event::Shelf(_) => "shelf",
+            Event::HandedOver { .. } => "handed_over",
             Event::Refused { .. } => "refused",
         }
     }

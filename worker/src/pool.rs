@@ -17,7 +17,8 @@ use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions};
 
 use crate::helper::HELPER_NAME;
 
-/// Where Trunk puts the worker's loader, beside the training worker's own.
+/// Where Trunk puts the CPU-only program's loader: helpers compute on the CPU, so even the
+/// WebGPU program's helpers run the smaller program.
 const WORKER_SCRIPT: &str = "./worker_loader.js";
 
 type Answer = Result<ShareGradients, HelperLost>;

@@ -171,17 +171,24 @@ async fn drive(mut commands: UnboundedReceiver<(Command, JsValue)>) {
                 resume,
                 kept,
                 shelf,
+                carried,
                 ..
-            } => match storage::read_kept(*resume).await {
-                Ok((index, open)) => {
-                    *shelf = index;
-                    *kept = open;
+            } => {
+                // A run handed over by the other program: its file is beside the message.
+                if let (Some(carried), Some(bytes)) = (carried, beside.dyn_ref::<Uint8Array>()) {
+                    carried.bytes = bytes.to_vec();
                 }
-                Err(error) => {
-                    storage_reported = true;
-                    post(Event::NotKept(error).into());
+                match storage::read_kept(*resume).await {
+                    Ok((index, open)) => {
+                        *shelf = index;
+                        *kept = open;
+                    }
+                    Err(error) => {
+                        storage_reported = true;
+                        post(Event::NotKept(error).into());
+                    }
                 }
-            },
+            }
             _ => {}
         }
         post_all(session.handle(command).await);

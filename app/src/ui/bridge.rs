@@ -1,5 +1,9 @@
 //! The page's end of the worker: starts it, sends commands, folds its events into the
 //! page's state once per frame, and starts it again on the CPU if it dies.
+//!
+//! The worker comes as two programs (`worker/`): one on the CPU only, a quarter the size,
+//! and one with WebGPU. The page starts the one the chosen device needs, and moves the run
+//! from the first to the second when the learner asks for WebGPU ([`Command::HandOver`]).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -11,7 +15,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
 use crate::ui::state::{Notice, PageState};
-use vocab::protocol::{Command, DeviceChoice, Event, Refusal, SaveReason};
+use vocab::protocol::{CarriedRun, Command, DeviceChoice, Event, Refusal, SaveReason};
 use vocab::wire;
 
 fn now() -> f64 {
@@ -20,12 +24,55 @@ fn now() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// Where Trunk puts the worker's loader (see index.html).
-const WORKER_SCRIPT: &str = "./worker_loader.js";
+/// The two builds of the worker (see index.html).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Program {
+    /// burn-flex only: what the CPU needs.
+    Cpu,
+    /// burn-flex and burn-wgpu: about four times the download.
+    Gpu,
+}
+
+impl Program {
+    /// Where Trunk puts the program's loader (index.html starts the same one first).
+    pub fn script(self) -> &'static str {
+        match self {
+            Program::Cpu => "./worker_loader.js",
+            Program::Gpu => "./worker_gpu_loader.js",
+        }
+    }
+
+    /// The program a device choice needs: WebGPU's only where the browser has WebGPU at
+    /// all (elsewhere the CPU program says there is no adapter, and trains on the CPU).
+    pub fn for_choice(choice: DeviceChoice, browser_has_webgpu: bool) -> Program {
+        match choice {
+            DeviceChoice::Gpu if browser_has_webgpu => Program::Gpu,
+            _ => Program::Cpu,
+        }
+    }
+
+    /// Whether this program can carry out the choice, so the run stays where it is: the
+    /// WebGPU program trains on the CPU too.
+    pub fn serves(self, wanted: Program) -> bool {
+        self == Program::Gpu || wanted == Program::Cpu
+    }
+}
+
+/// Whether the browser has WebGPU (`navigator.gpu`; the adapter is the worker's business).
+fn browser_has_webgpu() -> bool {
+    web_sys::window()
+        .map(|w| js_sys::Reflect::has(&w.navigator(), &JsValue::from_str("gpu")).unwrap_or(false))
+        .unwrap_or(false)
+}
+
+fn program_for(choice: DeviceChoice) -> Program {
+    Program::for_choice(choice, browser_has_webgpu())
+}
 
 /// The worker index.html started before the page's program loaded, with the events it sent
-/// meanwhile; taken once, so a restarted worker is a new one.
-fn take_early_worker() -> Option<(Worker, Vec<JsValue>)> {
+/// meanwhile; taken once, so a restarted worker is a new one. `None` when there is none, or
+/// it runs another program than `program` (it is then stopped).
+fn take_early_worker(program: Program) -> Option<(Worker, Vec<JsValue>)> {
     let window: JsValue = web_sys::window()?.into();
     let key = JsValue::from_str("vitpEarlyWorker");
     let early = js_sys::Reflect::get(&window, &key).ok()?;
@@ -34,6 +81,13 @@ fn take_early_worker() -> Option<(Worker, Vec<JsValue>)> {
         .ok()?
         .dyn_into::<Worker>()
         .ok()?;
+    let script = js_sys::Reflect::get(&early, &JsValue::from_str("script"))
+        .ok()?
+        .as_string();
+    if script.as_deref() != Some(program.script()) {
+        worker.terminate();
+        return None;
+    }
     let events = js_sys::Reflect::get(&early, &JsValue::from_str("early"))
         .ok()?
         .dyn_into::<Array>()
@@ -54,9 +108,16 @@ fn why_it_failed(event: &JsValue) -> String {
 struct Inner {
     state: PageState,
     worker: RefCell<Option<Worker>>,
+    /// The program the worker runs.
+    program: Cell<Program>,
     /// Commands sent before the worker's program is listening.
     waiting: RefCell<Vec<JsValue>>,
     listening: Cell<bool>,
+    /// The worker is handing its run over to the other program: commands wait for that one.
+    handing_over: Cell<bool>,
+    held: RefCell<Vec<JsValue>>,
+    /// Whether the worker was asked to reopen the kept run.
+    resumed: Cell<bool>,
     /// Events received since the last frame.
     inbox: RefCell<Vec<(Event, Option<Vec<u8>>)>>,
     frame_requested: Cell<bool>,
@@ -106,26 +167,32 @@ impl Bridge {
         let bridge = Bridge(Rc::new(Inner {
             state,
             worker: RefCell::new(None),
+            program: Cell::new(Program::Cpu),
             waiting: RefCell::new(Vec::new()),
             listening: Cell::new(false),
+            handing_over: Cell::new(false),
+            held: RefCell::new(Vec::new()),
+            resumed: Cell::new(false),
             inbox: RefCell::new(Vec::new()),
             frame_requested: Cell::new(false),
             handlers: RefCell::new(Vec::new()),
             restarts: Cell::new(Restarts::default()),
         }));
-        bridge.spawn(true);
+        bridge.spawn(program_for(state.device_choice.get_untracked()), true, None);
         bridge
     }
 
-    /// Starts a worker and asks it for a run on the chosen device: the run kept in the
-    /// browser when `resume`, else one from the seed.
-    fn spawn(&self, resume: bool) {
+    /// Starts a worker running `program` and asks it for a run on the chosen device: the
+    /// `carried` one, else the run kept in the browser when `resume`, else one from the seed.
+    fn spawn(&self, program: Program, resume: bool, carried: Option<CarriedRun>) {
         let mut restarts = self.0.restarts.get();
         restarts.spawned();
         self.0.restarts.set(restarts);
-        let (worker, early) = match take_early_worker() {
+        self.0.program.set(program);
+        self.0.resumed.set(resume);
+        let (worker, early) = match take_early_worker(program) {
             Some(early) => early,
-            None => match Worker::new(WORKER_SCRIPT) {
+            None => match Worker::new(program.script()) {
                 Ok(worker) => (worker, Vec::new()),
                 Err(error) => {
                     let why = error.as_string().unwrap_or_else(|| format!("{error:?}"));
@@ -153,17 +220,28 @@ impl Bridge {
         *self.0.worker.borrow_mut() = Some(worker);
         self.0.listening.set(false);
         let state = self.0.state;
-        self.send(Command::Start {
-            device: state.device_choice.get_untracked(),
-            settings: state.settings.get_untracked(),
-            resume,
-            kept: Vec::new(),
-            shelf: Default::default(),
+        // The run file travels beside the command, as the worker handed it over.
+        let beside = carried.as_ref().map_or(JsValue::NULL, |carried| {
+            js_sys::Uint8Array::from(carried.bytes.as_slice()).into()
         });
+        self.send_with(
+            Command::Start {
+                device: state.device_choice.get_untracked(),
+                settings: state.settings.get_untracked(),
+                resume,
+                kept: Vec::new(),
+                shelf: Default::default(),
+                carried,
+            },
+            beside,
+        );
         self.send(Command::SetWorkers {
             count: state.workers.get_untracked(),
         });
         self.send(Command::Inspect(state.inspect.get_untracked()));
+        // What the page asked for while the run was on its way here.
+        let held: Vec<JsValue> = self.0.held.borrow_mut().drain(..).collect();
+        self.0.waiting.borrow_mut().extend(held);
         // What the early worker said before the page listened, in the order it said it.
         for event in early {
             match event.dyn_ref::<MessageEvent>() {
@@ -177,12 +255,67 @@ impl Bridge {
         }
     }
 
-    /// A worker that died (a lost GPU, a crash) is replaced by a fresh one on the CPU, with
-    /// the same settings; the learner is told.
-    fn restart_on_cpu(&self, why: String) {
+    /// Opens the device the learner chose (already in the page's state), the run in
+    /// progress carried over: by the worker itself where its program can, else handed over
+    /// to a worker running the program that can.
+    pub fn switch_device(&self, choice: DeviceChoice) {
+        let wanted = program_for(choice);
+        if self.0.program.get().serves(wanted) {
+            let state = self.0.state;
+            self.send(Command::Start {
+                device: choice,
+                settings: state.settings.get_untracked(),
+                resume: false,
+                kept: Vec::new(),
+                shelf: Default::default(),
+                carried: None,
+            });
+            return;
+        }
+        if self.0.handing_over.get() {
+            return; // already on its way
+        }
+        if !self.0.listening.get() {
+            // Still loading: it has no run yet, so the other program simply starts instead,
+            // as this one would have (reopening the kept run if it was asked to).
+            self.replace_worker();
+            self.0.waiting.borrow_mut().clear();
+            self.spawn(wanted, self.0.resumed.get(), None);
+            return;
+        }
+        self.send(Command::HandOver);
+        self.0.handing_over.set(true);
+    }
+
+    /// The worker handed its run over: a worker running the other program carries it on.
+    fn take_over(&self, kept_as: Option<u64>, bytes: Option<Vec<u8>>) {
+        self.0.handing_over.set(false);
+        self.replace_worker();
+        let wanted = match self.0.program.get() {
+            Program::Cpu => Program::Gpu,
+            Program::Gpu => Program::Cpu,
+        };
+        match bytes {
+            Some(bytes) => self.spawn(wanted, false, Some(CarriedRun { kept_as, bytes })),
+            // No run came (none yet, or it could not be written): the kept one reopens.
+            None => self.spawn(wanted, true, None),
+        }
+    }
+
+    /// Stops the worker and forgets what was on its way to it.
+    fn replace_worker(&self) {
         if let Some(worker) = self.0.worker.borrow_mut().take() {
             worker.terminate();
         }
+        self.0.handlers.borrow_mut().clear();
+    }
+
+    /// A worker that died (a lost GPU, a crash) is replaced by a fresh one on the CPU, with
+    /// the same settings; the learner is told.
+    fn restart_on_cpu(&self, why: String) {
+        self.replace_worker();
+        self.0.handing_over.set(false);
+        self.0.held.borrow_mut().clear();
         self.0.waiting.borrow_mut().clear();
         let state = self.0.state;
         state.playing.set(false);
@@ -198,7 +331,7 @@ impl Bridge {
         state.notify(Notice::WorkerLost(why));
         // The new worker reopens the last autosave; the page says what was lost since.
         state.lost_at.set(Some(state.step.get_untracked()));
-        self.spawn(true);
+        self.spawn(Program::Cpu, true, None);
     }
 
     /// After the workers kept dying at start-up: a fresh run from the seed on the CPU,
@@ -207,7 +340,7 @@ impl Bridge {
         self.0.restarts.set(Restarts::default());
         self.0.state.worker_down.set(None);
         self.0.state.lost_at.set(None);
-        self.spawn(false);
+        self.spawn(Program::Cpu, false, None);
     }
 
     pub fn send(&self, command: Command) {
@@ -217,6 +350,10 @@ impl Bridge {
     /// Sends a command with something beside it (the learner's files).
     pub fn send_with(&self, command: Command, beside: JsValue) {
         let message = wire::encode(&command, beside);
+        if self.0.handing_over.get() {
+            self.0.held.borrow_mut().push(message);
+            return;
+        }
         if !self.0.listening.get() {
             self.0.waiting.borrow_mut().push(message);
             return;
@@ -256,6 +393,10 @@ impl Bridge {
         let bytes = beside
             .dyn_ref::<js_sys::Uint8Array>()
             .map(|array| array.to_vec());
+        if let Event::HandedOver { kept_as } = event {
+            self.take_over(kept_as, bytes);
+            return;
+        }
         self.0.inbox.borrow_mut().push((event, bytes));
         if !self.0.frame_requested.replace(true) {
             let bridge = self.clone();
@@ -295,6 +436,25 @@ impl Bridge {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_webgpu_program_is_loaded_only_for_webgpu_where_the_browser_has_it() {
+        use DeviceChoice::{Cpu, Gpu};
+        assert_eq!(Program::for_choice(Gpu, true), Program::Gpu);
+        assert_eq!(Program::for_choice(Gpu, false), Program::Cpu);
+        assert_eq!(Program::for_choice(Cpu, true), Program::Cpu);
+        // Going to the CPU, the run stays in the WebGPU program; going to WebGPU, it moves.
+        assert!(Program::Gpu.serves(Program::Cpu));
+        assert!(!Program::Cpu.serves(Program::Gpu));
+        // index.html starts the same programs by the same rule.
+        let index = include_str!("../../../index.html");
+        for program in [Program::Cpu, Program::Gpu] {
+            assert!(
+                index.contains(&format!("'{}'", program.script())),
+                "{program:?}"
+            );
+        }
+    }
 
     #[test]
     fn workers_that_die_at_start_up_are_restarted_twice_then_given_up() {

@@ -271,16 +271,7 @@ pub fn DeviceSwitch(state: PageState, bridge: Link) -> impl IntoView {
         state.device_choice.set(choice);
         state.device.set(None);
         state.playing.set(false);
-        let settings = state.settings.get_untracked();
-        bridge.with_value(|b| {
-            b.send(Command::Start {
-                device: choice,
-                settings,
-                resume: false,
-                kept: Vec::new(),
-                shelf: Default::default(),
-            })
-        });
+        bridge.with_value(|b| b.switch_device(choice));
     };
     let running = move || {
         let t = t();

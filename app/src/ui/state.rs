@@ -466,6 +466,8 @@ impl PageState {
             }
             Event::NotKept(why) => self.notify(Notice::NotKept(why)),
             Event::Shelf(shelf) => self.shelf.set(shelf),
+            // The bridge carries the run over to the other worker program.
+            Event::HandedOver { .. } => {}
             Event::Refused { reason } => {
                 self.step_answered();
                 self.importing.set(false);

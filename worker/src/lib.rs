@@ -10,6 +10,11 @@
 //! The same program runs the training worker's helpers (see `helper`): started by the
 //! training worker under another name, each computes one share of an update's batch at a
 //! time, so that one run uses several cores (`pool` starts them and hands out the shares).
+//!
+//! It is built twice (see the two programs in `src/bin`): `worker`, on the CPU only, and
+//! `worker_gpu`, with WebGPU (the `wgpu` feature: burn-wgpu and its shader compiler, about
+//! three quarters of the code). The page loads the second only for WebGPU, so a learner
+//! training on the CPU downloads and compiles a quarter of it; helpers are always the first.
 
 #[cfg(target_family = "wasm")]
 mod helper;
@@ -20,7 +25,8 @@ mod storage;
 #[cfg(target_family = "wasm")]
 mod web;
 
-fn main() {
+/// The program's entry point: the training worker, or one of its helpers.
+pub fn main() {
     #[cfg(target_family = "wasm")]
     {
         web::run_constructors();
