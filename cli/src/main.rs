@@ -54,7 +54,7 @@ pub struct TrainArgs {
     /// Mirror training images left–right at random.
     #[arg(long)]
     pub flip: bool,
-    /// flex, ndarray (or wgpu when built with the `wgpu` feature).
+    /// flex (ndarray or wgpu when built with the `ndarray` or `wgpu` feature).
     #[arg(long, default_value = "flex")]
     pub backend: Backend,
 }
@@ -122,7 +122,8 @@ enum Command {
     Bench {
         #[arg(long, value_delimiter = ',', default_value = "tiny,small")]
         presets: Vec<Preset>,
-        #[arg(long, value_delimiter = ',', default_value = "flex,ndarray")]
+        /// flex (ndarray or wgpu when built with the `ndarray` or `wgpu` feature).
+        #[arg(long, value_delimiter = ',', default_value = "flex")]
         backends: Vec<Backend>,
         #[arg(long, default_value_t = 32)]
         batch: usize,

@@ -197,7 +197,8 @@ fn loss_falls_over_fifty_updates() {
 #[test]
 fn same_config_and_seed_give_the_same_run() {
     let data = quadrant_set(24, 4);
-    for backend in [Backend::Flex, Backend::NdArray] {
+    let backends = [Backend::Flex, Backend::NdArray];
+    for backend in backends.into_iter().filter(|b| b.compiled()) {
         let run = || {
             let mut trainer =
                 Trainer::new(tiny_options(9), data.len(), backend.device().unwrap()).unwrap();
@@ -220,7 +221,9 @@ fn same_config_and_seed_give_the_same_run() {
             .wait()
             .unwrap()
     };
-    assert_eq!(params(Backend::Flex), params(Backend::NdArray));
+    if Backend::NdArray.compiled() {
+        assert_eq!(params(Backend::Flex), params(Backend::NdArray));
+    }
 }
 
 #[test]

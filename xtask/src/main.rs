@@ -9,7 +9,8 @@
 //!   the CPU. Each step has a time limit;
 //!   a failing step does not hide the others, and the closing `xtask: N passed, M failed`
 //!   line is printed whatever happens. `cargo xtask test --native-gpu` adds the model on
-//!   burn-wgpu through Vulkan (lavapipe when there is no GPU).
+//!   burn-wgpu through Vulkan (lavapipe when there is no GPU); `--ndarray` adds the model's
+//!   tests with burn-ndarray beside flex (the same numbers on both).
 //! - `bench`: the benchmarks of BENCHMARKS.md (Burn on each CPU backend natively and in
 //!   wasm, PyTorch beside it, whole training runs, and the page in Chromium).
 
@@ -427,7 +428,7 @@ fn ensure_vulkan() -> Result {
 
 /// Every test. Each step runs even when an earlier one failed (except where it needs what
 /// failed), and the closing line counts them all.
-fn test(native_gpu: bool) -> Result {
+fn test(native_gpu: bool, ndarray: bool) -> Result {
     let start = Instant::now();
     let mut totals = Totals::default();
     let mut failures = Vec::new();
@@ -456,6 +457,16 @@ fn test(native_gpu: bool) -> Result {
         totals.failed += 1; // a build error runs no test
     }
     note(native);
+    if ndarray {
+        let compared = cargo_test(
+            &["test", "--package", "model", "--features", "model/ndarray"],
+            &mut totals,
+        );
+        if compared.is_err() && totals.failed == 0 {
+            totals.failed += 1;
+        }
+        note(compared);
+    }
     if native_gpu {
         let gpu = ensure_vulkan().and_then(|()| {
             cargo_test(
@@ -503,7 +514,18 @@ fn test(native_gpu: bool) -> Result {
 
 fn bench() -> Result {
     let root = root();
-    run("cargo", &["build", "--release", "--package", "vitp"], &root)?;
+    run(
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "--package",
+            "vitp",
+            "--features",
+            "ndarray",
+        ],
+        &root,
+    )?;
     run(
         "target/release/vitp",
         &[
@@ -670,11 +692,14 @@ fn main() -> ExitCode {
     let task = env::args().nth(1);
     let result = match task.as_deref() {
         Some("serve") => serve(),
-        Some("test") => test(env::args().any(|a| a == "--native-gpu")),
+        Some("test") => test(
+            env::args().any(|a| a == "--native-gpu"),
+            env::args().any(|a| a == "--ndarray"),
+        ),
         Some("bench") => bench(),
         Some("assets") => assets(env::args().any(|a| a == "--check")),
         _ => Err(
-            "usage: cargo xtask <serve|test [--native-gpu]|bench|assets [--check]>"
+            "usage: cargo xtask <serve|test [--native-gpu] [--ndarray]|bench|assets [--check]>"
                 .into(),
         ),
     };
