@@ -1,8 +1,8 @@
 //! The page's end of the worker: starts it, sends commands, folds its events into the
 //! page's state once per frame, and starts it again on the CPU if it dies.
 //!
-//! The worker comes as two programs (`worker/`): one on the CPU only, a quarter the size,
-//! and one with WebGPU. The page starts the one the chosen device needs, and moves the run
+//! The worker comes as two programs (`worker/`): one on the CPU only, and one with WebGPU,
+//! nearly three times its download. The page starts the one the chosen device needs, and moves the run
 //! from the first to the second when the learner asks for WebGPU ([`Command::HandOver`]).
 
 use std::cell::{Cell, RefCell};
@@ -29,7 +29,7 @@ fn now() -> f64 {
 pub enum Program {
     /// burn-flex only: what the CPU needs.
     Cpu,
-    /// burn-flex and burn-wgpu: about four times the download.
+    /// burn-flex and burn-wgpu: nearly three times the download (gzip), 3.5 times the code.
     Gpu,
 }
 
@@ -302,7 +302,7 @@ impl Bridge {
         }
     }
 
-    /// Stops the worker and forgets what was on its way to it.
+    /// Stops the worker: nothing it says afterwards reaches the page.
     fn replace_worker(&self) {
         if let Some(worker) = self.0.worker.borrow_mut().take() {
             worker.terminate();
