@@ -413,7 +413,7 @@ async function cpuThenWebGpu(browser, origin) {
 async function withoutWebGpu(origin) {
   const browser = await launch({ webgpu: false });
   try {
-    const { page, context, foreign } = await openPage(browser, origin, '?device=gpu&lang=en');
+    const { page, context, foreign, asked } = await openPage(browser, origin, '?device=gpu&lang=en');
     await test('no WebGPU adapter: the page falls back to the CPU and says why', async () => {
       const backend = await backendOf(page, 60_000);
       check(backend === 'flex', `expected the CPU fallback, got ${backend}`);
@@ -423,6 +423,7 @@ async function withoutWebGpu(origin) {
       await page.waitForSelector('#step:not([disabled])');
       await page.click('#step');
       await untilStep(page, 1, 30_000);
+      check(!asked.some((p) => p.startsWith('/worker_gpu')), `the WebGPU program was loaded without an adapter: ${asked.join(', ')}`);
       check(foreign.length === 0, `requests outside ${origin}: ${foreign.join(', ')}`);
     });
     await context.close();

@@ -42,8 +42,8 @@ impl Program {
         }
     }
 
-    /// The program a device choice needs: WebGPU's only where the browser has WebGPU at
-    /// all (elsewhere the CPU program says there is no adapter, and trains on the CPU).
+    /// The program a device choice needs: WebGPU's only where the browser may have WebGPU
+    /// (elsewhere the CPU program says there is no adapter, and trains on the CPU).
     pub fn for_choice(choice: DeviceChoice, browser_has_webgpu: bool) -> Program {
         match choice {
             DeviceChoice::Gpu if browser_has_webgpu => Program::Gpu,
@@ -58,41 +58,39 @@ impl Program {
     }
 }
 
-/// Whether the browser has WebGPU (`navigator.gpu`; the adapter is the worker's business).
+/// Whether the browser has WebGPU (`navigator.gpu`; whether it gives an adapter, index.html
+/// asks at load).
 fn browser_has_webgpu() -> bool {
     web_sys::window()
         .map(|w| js_sys::Reflect::has(&w.navigator(), &JsValue::from_str("gpu")).unwrap_or(false))
         .unwrap_or(false)
 }
 
-fn program_for(choice: DeviceChoice) -> Program {
-    Program::for_choice(choice, browser_has_webgpu())
-}
-
-/// The worker index.html started before the page's program loaded, with the events it sent
-/// meanwhile; taken once, so a restarted worker is a new one. `None` when there is none, or
-/// it runs another program than `program` (it is then stopped).
-fn take_early_worker(program: Program) -> Option<(Worker, Vec<JsValue>)> {
+/// The worker index.html starts before the page's program loads: a promise of it, taken
+/// once, so a restarted worker is a new one (see index.html: it asks the browser for a WebGPU
+/// adapter first, and starts the WebGPU program only where there is one).
+fn take_early_worker() -> Option<js_sys::Promise> {
     let window: JsValue = web_sys::window()?.into();
     let key = JsValue::from_str("vitpEarlyWorker");
     let early = js_sys::Reflect::get(&window, &key).ok()?;
     let _ = js_sys::Reflect::delete_property(window.unchecked_ref::<js_sys::Object>(), &key);
-    let worker = js_sys::Reflect::get(&early, &JsValue::from_str("worker"))
-        .ok()?
-        .dyn_into::<Worker>()
-        .ok()?;
-    let script = js_sys::Reflect::get(&early, &JsValue::from_str("script"))
-        .ok()?
-        .as_string();
-    if script.as_deref() != Some(program.script()) {
+    early.dyn_into::<js_sys::Promise>().ok()
+}
+
+/// The early worker, its program and the events it sent before the page listened.
+fn early_parts(early: &JsValue) -> Option<(Worker, Program, Vec<JsValue>)> {
+    let field = |name: &str| js_sys::Reflect::get(early, &JsValue::from_str(name)).ok();
+    let worker = field("worker")?.dyn_into::<Worker>().ok()?;
+    let script = field("script")?.as_string();
+    let Some(program) = [Program::Cpu, Program::Gpu]
+        .into_iter()
+        .find(|p| script.as_deref() == Some(p.script()))
+    else {
         worker.terminate();
         return None;
-    }
-    let events = js_sys::Reflect::get(&early, &JsValue::from_str("early"))
-        .ok()?
-        .dyn_into::<Array>()
-        .ok()?;
-    Some((worker, events.iter().collect()))
+    };
+    let events = field("early")?.dyn_into::<Array>().ok()?;
+    Some((worker, program, events.iter().collect()))
 }
 
 /// What a worker's error event says, or that it failed (a script that did not load says
@@ -118,6 +116,10 @@ struct Inner {
     held: RefCell<Vec<JsValue>>,
     /// Whether the worker was asked to reopen the kept run.
     resumed: Cell<bool>,
+    /// The worker index.html starts is on its way (it is dropped if another starts first).
+    early_pending: Cell<bool>,
+    /// Whether WebGPU may be there: `navigator.gpu`, until the browser gave no adapter.
+    webgpu: Cell<bool>,
     /// Events received since the last frame.
     inbox: RefCell<Vec<(Event, Option<Vec<u8>>)>>,
     frame_requested: Cell<bool>,
@@ -173,51 +175,82 @@ impl Bridge {
             handing_over: Cell::new(false),
             held: RefCell::new(Vec::new()),
             resumed: Cell::new(false),
+            early_pending: Cell::new(false),
+            webgpu: Cell::new(browser_has_webgpu()),
             inbox: RefCell::new(Vec::new()),
             frame_requested: Cell::new(false),
             handlers: RefCell::new(Vec::new()),
             restarts: Cell::new(Restarts::default()),
         }));
-        bridge.spawn(program_for(state.device_choice.get_untracked()), true, None);
+        let program = bridge.program_for(state.device_choice.get_untracked());
+        match take_early_worker() {
+            Some(early) => {
+                bridge.begin(program, true, None);
+                bridge.0.early_pending.set(true);
+                let adopting = bridge.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let early = wasm_bindgen_futures::JsFuture::from(early).await;
+                    adopting.adopt(early.ok());
+                });
+            }
+            None => bridge.spawn(program, true, None),
+        }
         bridge
+    }
+
+    fn program_for(&self, choice: DeviceChoice) -> Program {
+        Program::for_choice(choice, self.0.webgpu.get())
+    }
+
+    /// The worker index.html started, with whatever it said meanwhile, unless another one
+    /// was started since.
+    fn adopt(&self, early: Option<JsValue>) {
+        let parts = early.as_ref().and_then(early_parts);
+        if !self.0.early_pending.replace(false) {
+            if let Some((worker, ..)) = parts {
+                worker.terminate();
+            }
+            return;
+        }
+        let Some((worker, program, events)) = parts else {
+            match Worker::new(self.0.program.get().script()) {
+                Ok(worker) => self.attach(worker, Vec::new()),
+                Err(error) => self.cannot_start(error),
+            }
+            return;
+        };
+        if program == Program::Cpu && self.0.program.get() == Program::Gpu {
+            // WebGPU was asked for, and the browser gave no adapter.
+            self.0.webgpu.set(false);
+        }
+        self.0.program.set(program);
+        self.attach(worker, events);
+    }
+
+    fn cannot_start(&self, error: JsValue) {
+        let why = error.as_string().unwrap_or_else(|| format!("{error:?}"));
+        self.0.state.notify(Notice::WorkerLost(why));
     }
 
     /// Starts a worker running `program` and asks it for a run on the chosen device: the
     /// `carried` one, else the run kept in the browser when `resume`, else one from the seed.
     fn spawn(&self, program: Program, resume: bool, carried: Option<CarriedRun>) {
+        self.0.early_pending.set(false);
+        self.begin(program, resume, carried);
+        match Worker::new(program.script()) {
+            Ok(worker) => self.attach(worker, Vec::new()),
+            Err(error) => self.cannot_start(error),
+        }
+    }
+
+    /// Queues what a new worker is asked first: a run (see [`Bridge::spawn`]), the workers
+    /// and the views, then what waited for it.
+    fn begin(&self, program: Program, resume: bool, carried: Option<CarriedRun>) {
         let mut restarts = self.0.restarts.get();
         restarts.spawned();
         self.0.restarts.set(restarts);
         self.0.program.set(program);
         self.0.resumed.set(resume);
-        let (worker, early) = match take_early_worker(program) {
-            Some(early) => early,
-            None => match Worker::new(program.script()) {
-                Ok(worker) => (worker, Vec::new()),
-                Err(error) => {
-                    let why = error.as_string().unwrap_or_else(|| format!("{error:?}"));
-                    self.0.state.notify(Notice::WorkerLost(why));
-                    return;
-                }
-            },
-        };
-        let on_message = {
-            let bridge = self.clone();
-            Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-                let event: MessageEvent = event.unchecked_into();
-                bridge.receive(event.data());
-            })
-        };
-        let on_error = {
-            let bridge = self.clone();
-            Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-                bridge.restart_on_cpu(why_it_failed(&event));
-            })
-        };
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        *self.0.handlers.borrow_mut() = vec![on_message, on_error];
-        *self.0.worker.borrow_mut() = Some(worker);
         self.0.listening.set(false);
         let state = self.0.state;
         // The run file travels beside the command, as the worker handed it over.
@@ -242,6 +275,27 @@ impl Bridge {
         // What the page asked for while the run was on its way here.
         let held: Vec<JsValue> = self.0.held.borrow_mut().drain(..).collect();
         self.0.waiting.borrow_mut().extend(held);
+    }
+
+    /// Listens to `worker`, and reads what it said before the page listened (`early`).
+    fn attach(&self, worker: Worker, early: Vec<JsValue>) {
+        let on_message = {
+            let bridge = self.clone();
+            Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+                let event: MessageEvent = event.unchecked_into();
+                bridge.receive(event.data());
+            })
+        };
+        let on_error = {
+            let bridge = self.clone();
+            Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+                bridge.restart_on_cpu(why_it_failed(&event));
+            })
+        };
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        *self.0.handlers.borrow_mut() = vec![on_message, on_error];
+        *self.0.worker.borrow_mut() = Some(worker);
         // What the early worker said before the page listened, in the order it said it.
         for event in early {
             match event.dyn_ref::<MessageEvent>() {
@@ -259,7 +313,7 @@ impl Bridge {
     /// progress carried over: by the worker itself where its program can, else handed over
     /// to a worker running the program that can.
     pub fn switch_device(&self, choice: DeviceChoice) {
-        let wanted = program_for(choice);
+        let wanted = self.program_for(choice);
         if self.0.program.get().serves(wanted) {
             let state = self.0.state;
             self.send(Command::Start {
@@ -446,7 +500,7 @@ mod tests {
         // Going to the CPU, the run stays in the WebGPU program; going to WebGPU, it moves.
         assert!(Program::Gpu.serves(Program::Cpu));
         assert!(!Program::Cpu.serves(Program::Gpu));
-        // index.html starts the same programs by the same rule.
+        // index.html starts the same two programs.
         let index = include_str!("../../../index.html");
         for program in [Program::Cpu, Program::Gpu] {
             assert!(
