@@ -52,8 +52,8 @@ pub async fn open_device(choice: DeviceChoice) -> Result<(Device, DeviceStatus),
                 };
                 return Ok((device, status));
             }
-            // The page asks the program without WebGPU for it only where the browser has
-            // no WebGPU at all.
+            // The page asks the program without WebGPU for it only where the browser has no
+            // WebGPU, or gave index.html no adapter.
             Err(BackendError::NoGpuAdapter | BackendError::NotCompiled(Backend::Wgpu)) => {
                 Some(GpuFallback::NoAdapter)
             }

@@ -700,11 +700,8 @@ fn told(work: &[StorageWork]) -> Vec<&Outgoing> {
 
 #[test]
 fn a_run_handed_over_to_another_program_carries_on_bit_for_bit_and_stays_kept_in_place() {
+    // The page's default run: Adam, whose moments must come along.
     let (mut first, _) = session();
-    let settings = RunSettings {
-        optimizer: OptimizerChoice::Adam,
-        ..RunSettings::default()
-    };
     run(&mut first, Command::Step);
     storage(&mut first);
     run(&mut first, Command::Play { delay_ms: 0 });
@@ -743,7 +740,7 @@ fn a_run_handed_over_to_another_program_carries_on_bit_for_bit_and_stays_kept_in
         &mut other,
         Command::Start {
             device: DeviceChoice::Cpu,
-            settings: settings.clone(),
+            settings: RunSettings::default(),
             resume: false,
             kept: Vec::new(),
             shelf: Shelf::from_json(file(&work, "runs.json")),

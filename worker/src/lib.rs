@@ -14,7 +14,8 @@
 //! It is built twice (see the two programs in `src/bin`): `worker`, on the CPU only, and
 //! `worker_gpu`, with WebGPU (the `wgpu` feature: burn-wgpu and its shader compiler, about
 //! three quarters of the code). The page loads the second only for WebGPU, so a learner
-//! training on the CPU downloads and compiles a quarter of it; helpers are always the first.
+//! training on the CPU downloads about a third of it and compiles about a quarter; helpers
+//! are always the first.
 
 #[cfg(target_family = "wasm")]
 mod helper;

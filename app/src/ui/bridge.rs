@@ -2,8 +2,9 @@
 //! page's state once per frame, and starts it again on the CPU if it dies.
 //!
 //! The worker comes as two programs (`worker/`): one on the CPU only, and one with WebGPU,
-//! nearly three times its download. The page starts the one the chosen device needs, and moves the run
-//! from the first to the second when the learner asks for WebGPU ([`Command::HandOver`]).
+//! nearly three times its download. The page starts the one the chosen device needs, and
+//! moves the run from the first to the second when the learner asks for WebGPU
+//! ([`Command::HandOver`]).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -253,6 +254,19 @@ impl Bridge {
         self.0.resumed.set(resume);
         self.0.listening.set(false);
         let state = self.0.state;
+        self.start(resume, carried);
+        self.send(Command::SetWorkers {
+            count: state.workers.get_untracked(),
+        });
+        self.send(Command::Inspect(state.inspect.get_untracked()));
+        // What the page asked for while the run was on its way here.
+        let held: Vec<JsValue> = self.0.held.borrow_mut().drain(..).collect();
+        self.0.waiting.borrow_mut().extend(held);
+    }
+
+    /// Asks for a run on the device chosen in the page (see [`Bridge::spawn`]).
+    fn start(&self, resume: bool, carried: Option<CarriedRun>) {
+        let state = self.0.state;
         // The run file travels beside the command, as the worker handed it over.
         let beside = carried.as_ref().map_or(JsValue::NULL, |carried| {
             js_sys::Uint8Array::from(carried.bytes.as_slice()).into()
@@ -268,13 +282,6 @@ impl Bridge {
             },
             beside,
         );
-        self.send(Command::SetWorkers {
-            count: state.workers.get_untracked(),
-        });
-        self.send(Command::Inspect(state.inspect.get_untracked()));
-        // What the page asked for while the run was on its way here.
-        let held: Vec<JsValue> = self.0.held.borrow_mut().drain(..).collect();
-        self.0.waiting.borrow_mut().extend(held);
     }
 
     /// Listens to `worker`, and reads what it said before the page listened (`early`).
@@ -315,15 +322,7 @@ impl Bridge {
     pub fn switch_device(&self, choice: DeviceChoice) {
         let wanted = self.program_for(choice);
         if self.0.program.get().serves(wanted) {
-            let state = self.0.state;
-            self.send(Command::Start {
-                device: choice,
-                settings: state.settings.get_untracked(),
-                resume: false,
-                kept: Vec::new(),
-                shelf: Default::default(),
-                carried: None,
-            });
+            self.start(false, None);
             return;
         }
         if self.0.handing_over.get() {
