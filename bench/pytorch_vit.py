@@ -3,7 +3,7 @@
 
     python3 bench/pytorch_vit.py replay run.json      # same weights, same batch: same loss and gradients?
     python3 bench/pytorch_vit.py replay next.json --weights model.safetensors   # weights from `vitp export`
-    python3 bench/pytorch_vit.py bench --presets tiny,small --batch 32
+    python3 bench/pytorch_vit.py bench --presets tiny,small --batch 32 --threads 1
 
 `replay` reads a `vitp step --dump` file (every initial parameter under its name, the batch,
 and Burn's loss and attention-weight gradients) and recomputes them here. `bench` prints the
@@ -165,8 +165,11 @@ def replay(path, weights=None):
     return 0 if ok else 1
 
 
-def bench(presets, batch, warmup, steps, classes=40):
+def bench(presets, batch, warmup, steps, threads=None, classes=40):
     torch.manual_seed(0)
+    if threads is not None:
+        # Intra-op threads, as RAYON_NUM_THREADS sets them for `vitp bench`.
+        torch.set_num_threads(threads)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     print("| preset | framework | batch | median ms/step | min ms/step |")
     print("|---|---|---|---|---|")
@@ -205,10 +208,11 @@ def main():
     b.add_argument("--batch", type=int, default=32)
     b.add_argument("--warmup", type=int, default=5)
     b.add_argument("--steps", type=int, default=30)
+    b.add_argument("--threads", type=int, help="torch.set_num_threads (default: PyTorch's own, one per core)")
     args = parser.parse_args()
     if args.command == "replay":
         return replay(args.dump, args.weights)
-    bench(args.presets.split(","), args.batch, args.warmup, args.steps)
+    bench(args.presets.split(","), args.batch, args.warmup, args.steps, args.threads)
     return 0
 
 

@@ -10,6 +10,7 @@
 //! - `vitp faces preview` draws a face set as a PNG contact sheet.
 
 mod bench;
+mod compute;
 mod data;
 mod dump;
 mod preview;
@@ -177,8 +178,9 @@ enum FacesCommand {
 }
 
 fn main() -> ExitCode {
+    compute::keep_freed_memory();
     let cli = Cli::parse();
-    let result = match cli.command {
+    let result = compute::on_kernel_threads(|| match cli.command {
         Command::Step {
             train,
             dump,
@@ -242,7 +244,7 @@ fn main() -> ExitCode {
                 out,
             } => preview::run(&data, people, zoom, &out),
         },
-    };
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

@@ -115,13 +115,18 @@ fn supervise(
 }
 
 fn run(program: &str, args: &[&str], dir: &Path) -> Result {
+    run_with_env(program, args, dir, &[])
+}
+
+/// As [`run`], with these environment variables set for the program.
+fn run_with_env(program: &str, args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Result {
     let what = format!("{program} {}", args.join(" "));
-    supervise(
-        Command::new(program).args(args).current_dir(dir),
-        &what,
-        STEP_LIMIT,
-        None,
-    )
+    let mut command = Command::new(program);
+    command
+        .args(args)
+        .current_dir(dir)
+        .envs(env.iter().copied());
+    supervise(&mut command, &what, STEP_LIMIT, None)
 }
 
 /// Runs a test command under `limit`, echoing its output; `count` reads the lines that
@@ -526,28 +531,29 @@ fn bench() -> Result {
         ],
         &root,
     )?;
-    run(
-        "target/release/vitp",
-        &[
-            "bench",
-            "--presets",
-            "tiny,small",
-            "--backends",
-            "flex,ndarray",
-            "--breakdown",
-        ],
-        &root,
-    )?;
     if output("python3", &["-c", "import torch"]).is_none() {
         return Err(
             "PyTorch is not installed: `pip install torch` for the side-by-side figure".into(),
         );
     }
-    run(
-        "python3",
-        &["bench/pytorch_vit.py", "bench", "--presets", "tiny,small"],
-        &root,
-    )?;
+    // Burn and PyTorch side by side, at one thread and then at one per core (each
+    // framework's default), so that each ratio comes from the same minutes.
+    let one_thread = [("RAYON_NUM_THREADS", "1")];
+    for threads in [Some("1"), None] {
+        let env: &[(&str, &str)] = if threads.is_some() { &one_thread } else { &[] };
+        let mut burn = vec!["bench", "--presets", "tiny,small", "--backends"];
+        // ndarray and the breakdown once, at one thread: the table at the top of BENCHMARKS.md.
+        burn.extend(match threads {
+            Some(_) => ["flex,ndarray", "--breakdown"].as_slice(),
+            None => ["flex"].as_slice(),
+        });
+        run_with_env("target/release/vitp", &burn, &root, env)?;
+        let mut torch = vec!["bench/pytorch_vit.py", "bench", "--presets", "tiny,small"];
+        if let Some(threads) = threads {
+            torch.extend(["--threads", threads]);
+        }
+        run("python3", &torch, &root)?;
+    }
     wasm_bench(&root)?;
     train_bench(&root)?;
     page_bench(&root)
