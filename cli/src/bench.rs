@@ -7,7 +7,8 @@ use model::burn::module::Module;
 use model::burn::tensor::activation::log_softmax;
 use model::burn::tensor::{Int, Tensor, TensorData};
 use model::{
-    Backend, BackendDevice, Batch, InMemorySet, Preset, Trainer, TrainingOptions, VitInit,
+    Backend, BackendDevice, Batch, InMemorySet, Preset, ShareGradients, ShareWorker, StepExtras,
+    StepReport, TrainError, Trainer, TrainingOptions, VitInit,
 };
 
 /// Random-looking but fixed images: the time of a step does not depend on their content.
@@ -113,12 +114,49 @@ pub fn breakdown(
     Ok(())
 }
 
+/// One update with its batch split in `1 + helpers.len()` shares, as the page splits it
+/// between Web Workers (`model::share`): the helpers' shares are rayon tasks, computed while
+/// this thread computes the trainer's own, and the trainer adds them up and updates.
+fn shared_step(
+    trainer: &mut Trainer,
+    helpers: &mut [ShareWorker],
+    data: &InMemorySet,
+) -> Result<StepReport, TrainError> {
+    let extras = StepExtras::default();
+    let mut update = trainer.share_next(data, helpers.len() + 1)?;
+    let mut answers: Vec<Option<Result<ShareGradients, TrainError>>> =
+        (0..update.jobs.len()).map(|_| None).collect();
+    // Lent to the helpers' tasks while the trainer computes its share (which needs the
+    // update itself), then given back.
+    let (jobs, weights) = (
+        std::mem::take(&mut update.jobs),
+        std::mem::take(&mut update.weights),
+    );
+    // The trainer's share on this thread, which the caller runs inside the kernels' pool.
+    rayon::in_place_scope(|scope| {
+        for ((job, helper), answer) in jobs.iter().zip(helpers.iter_mut()).zip(&mut answers) {
+            let weights = &weights;
+            scope.spawn(move |_| *answer = Some(helper.compute(job, weights)));
+        }
+        trainer.compute_own_share(&mut update, extras);
+    });
+    (update.jobs, update.weights) = (jobs, weights);
+    let others = answers
+        .into_iter()
+        .flatten()
+        .collect::<Result<Vec<_>, _>>()?;
+    trainer.finish_shared_sync(update, extras, others)
+}
+
+/// `shares` above 1 splits each update's batch between that many tasks (see
+/// [`shared_step`]); its rows are marked "×n shares".
 pub fn run(
     presets: &[Preset],
     backends: &[Backend],
     batch: usize,
     warmup: usize,
     steps: usize,
+    shares: usize,
 ) -> Result<(), String> {
     println!("| preset | backend | batch | median ms/step | min ms/step |");
     println!("|---|---|---|---|---|");
@@ -129,24 +167,89 @@ pub fn run(
             let mut options = TrainingOptions::new(config);
             options.batch_size = batch;
             let device = backend.device().map_err(|e| e.to_string())?;
+            let mut helpers: Vec<ShareWorker> = (1..shares)
+                .map(|_| ShareWorker::new(device.clone()))
+                .collect();
             let mut trainer =
                 Trainer::new(options, data.labels.len(), device).map_err(|e| e.to_string())?;
+            let mut step = || match shares {
+                0 | 1 => trainer.step(&data).map(drop),
+                _ => shared_step(&mut trainer, &mut helpers, &data).map(drop),
+            };
             for _ in 0..warmup {
-                trainer.step(&data).map_err(|e| e.to_string())?;
+                step().map_err(|e| e.to_string())?;
             }
             let mut times = Vec::with_capacity(steps);
             for _ in 0..steps {
                 let start = Instant::now();
-                trainer.step(&data).map_err(|e| e.to_string())?;
+                step().map_err(|e| e.to_string())?;
                 times.push(start.elapsed().as_secs_f64() * 1e3);
             }
             let min = times.iter().copied().fold(f64::INFINITY, f64::min);
+            let shared = match shares {
+                0 | 1 => String::new(),
+                n => format!(" ×{n} shares"),
+            };
             println!(
-                "| {preset} | {backend} | {batch} | {:.2} | {:.2} |",
+                "| {preset} | {backend}{shared} | {batch} | {:.2} | {:.2} |",
                 median(times),
                 min
             );
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The benchmark's shared update is the page's: the same losses and gradient norms as
+    /// one worker's updates, to float rounding (the shares' sums are added in another order).
+    #[test]
+    fn shared_updates_match_single_ones() {
+        let config = Preset::Tiny.config(40);
+        let data = bench_images(config.image_len(), 64, 40);
+        let trainer = || {
+            let mut options = TrainingOptions::new(config.clone());
+            options.batch_size = 16;
+            let device = model::default_cpu().device().unwrap();
+            Trainer::new(options, data.labels.len(), device).unwrap()
+        };
+        let (mut alone, mut shared) = (trainer(), trainer());
+        let mut helpers: Vec<ShareWorker> = (0..2)
+            .map(|_| ShareWorker::new(model::default_cpu().device().unwrap()))
+            .collect();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        for _ in 0..5 {
+            let one = alone.step(&data).unwrap();
+            let three = pool.install(|| shared_step(&mut shared, &mut helpers, &data).unwrap());
+            assert_eq!(one.step, three.step);
+            assert_eq!(one.indices, three.indices);
+            let close = |a: f32, b: f32| (a - b).abs() <= 1e-5 * a.abs().max(b.abs()).max(1e-3);
+            assert!(
+                close(one.loss, three.loss),
+                "{} vs {}",
+                one.loss,
+                three.loss
+            );
+            let norms = |report: &StepReport| {
+                let n = &report.gradient_norms;
+                let blocks = n
+                    .blocks
+                    .iter()
+                    .flat_map(|b| [b.wq, b.wk, b.wv, b.wo, b.mlp_fc1, b.mlp_fc2]);
+                blocks
+                    .chain([n.patch_embed, n.cls_token, n.pos_embed, n.head])
+                    .collect::<Vec<f32>>()
+            };
+            let (a, b) = (norms(&one), norms(&three));
+            for (x, y) in a.iter().zip(&b) {
+                assert!(close(*x, *y), "gradient norm {x} vs {y}");
+            }
+        }
+    }
 }

@@ -135,6 +135,10 @@ enum Command {
         /// Also split the step into forward, backward and the rest.
         #[arg(long)]
         breakdown: bool,
+        /// Split each update's batch in this many shares computed at once, as the page
+        /// splits it between workers (its rows are marked "×n shares").
+        #[arg(long, default_value_t = 1)]
+        shares: usize,
     },
     /// Face sets: import the learner's own, or look at one.
     Faces {
@@ -209,7 +213,8 @@ fn main() -> ExitCode {
             warmup,
             steps,
             breakdown,
-        } => bench::run(&presets, &backends, batch, warmup, steps).and_then(|()| {
+            shares,
+        } => bench::run(&presets, &backends, batch, warmup, steps, shares).and_then(|()| {
             if breakdown {
                 println!();
                 bench::breakdown(&presets, &backends, batch, warmup, steps)

@@ -437,6 +437,17 @@ impl Trainer {
         self.kept_or_undone(checkpoint, pending)
     }
 
+    /// [`Trainer::finish_shared`], waiting for the read-back (native: `vitp bench --shares`).
+    pub fn finish_shared_sync(
+        &mut self,
+        update: SharedUpdate,
+        extras: StepExtras,
+        others: Vec<ShareGradients>,
+    ) -> Result<StepReport, TrainError> {
+        let report = self.finish_shared(update, extras, others)?.wait()?;
+        Ok(self.settle(report))
+    }
+
     /// [`Trainer::finish_shared`], awaiting the read-back (the browser).
     pub async fn finish_shared_async(
         &mut self,

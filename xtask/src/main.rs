@@ -548,6 +548,16 @@ fn bench() -> Result {
             None => ["flex"].as_slice(),
         });
         run_with_env("target/release/vitp", &burn, &root, env)?;
+        if threads.is_none() {
+            // And the batch split between the cores, as the page splits it between workers.
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let cores = cores.to_string();
+            run(
+                "target/release/vitp",
+                &[&burn[..], &["--shares", &cores]].concat(),
+                &root,
+            )?;
+        }
         let mut torch = vec!["bench/pytorch_vit.py", "bench", "--presets", "tiny,small"];
         if let Some(threads) = threads {
             torch.extend(["--threads", threads]);
