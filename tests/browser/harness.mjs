@@ -52,7 +52,10 @@ export async function serveDist() {
 export async function launch({ webgpu = true, camera = null } = {}) {
   const gpu = webgpu
     ? ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-angle=swiftshader', '--enable-webgpu-developer-features']
-    : ['--use-angle=swiftshader'];
+    // VITP_COMPOSITOR=software: no GL at all (Chromium's software compositor and raster, as on
+    // a machine whose GPU it will not use) instead of GL emulated by SwiftShader, which in
+    // headless mode spends hundreds of ms per frame in SwapBuffers on this machine kind.
+    : process.env.VITP_COMPOSITOR === 'software' ? ['--disable-gpu'] : ['--use-angle=swiftshader'];
   if (camera) {
     gpu.push('--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream');
     if (typeof camera === 'string') gpu.push(`--use-file-for-fake-video-capture=${camera}`);
