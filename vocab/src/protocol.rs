@@ -541,8 +541,13 @@ pub struct DivergenceReport {
 }
 
 /// From the worker to the page.
+///
+/// Adjacently tagged (`event`, then `data`), so it is read in one pass: internally tagged,
+/// serde first buffered each message whole (every number of a step report or an attention
+/// map) to find its tag, nine times the time of reading it (a `small` probe: 0.71 ms against
+/// 0.08 ms natively), and most of the page's decoding after an update.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "event", rename_all = "snake_case")]
+#[serde(tag = "event", content = "data", rename_all = "snake_case")]
 pub enum Event {
     /// The worker's program is running and listens for commands.
     Loaded,
