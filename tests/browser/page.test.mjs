@@ -128,7 +128,10 @@ async function runOn(browser, origin, device) {
         check(walk.text.includes(`−log ${p.toFixed(3)} = ${(-Math.log(p)).toFixed(3)}`), `the text does not show −log p: ${walk.text}`);
         const lastLoss = (await lossPoints(page)).at(-1)[1];
         check(Math.abs(Number(walk.loss) - lastLoss) < 1e-6, `walkthrough loss ${walk.loss} vs chart ${lastLoss}`);
-        // The learned weights: moved from their initial values, with a history point per read.
+        // The learned weights: moved from their initial values, with a history point per read
+        // (the panel, out of view until now, shows this update once it comes into view).
+        await page.$eval('#weights', (e) => e.scrollIntoView());
+        await page.waitForFunction(() => document.querySelector('#weights-wq')?.dataset.drift);
         const drift = await page.$eval('#weights-wq', (e) => Number(e.dataset.drift));
         check(drift > 0 && drift < 1, `Wq drift after 3 updates: ${drift}`);
         check(Number(await page.$eval('#weights-history', (e) => e.dataset.points)) >= 2, 'no weight history');
@@ -192,12 +195,21 @@ async function runOn(browser, origin, device) {
       check(await optimizerOf() === 'adam', 'the controls rewrote the last update\'s optimizer');
       // The backward path's maps are redrawn in place, not made anew each Step.
       await page.$$eval('#backward canvas[data-norm]', (cs) => cs.forEach((c) => { c.dataset.kept = 'yes'; }));
-      const step = await stepOnce();
+      await stepOnce();
       check(await optimizerOf() === 'sgd', `after an SGD update the walkthrough says ${await optimizerOf()}`);
       const text = await page.textContent('#walkthrough');
       check(text.includes('W_new = W_old − lr × grad = '), `the teaching text's rule is not shown: ${text}`);
+      // A panel far out of view holds what it showed: the browser skips it, and so does the
+      // page's DOM work after an update; it catches up when it comes into view.
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.waitForFunction(() => !document.querySelector('#backward-caption').checkVisibility({ contentVisibilityAuto: true }));
+      const held = await page.textContent('#backward-caption');
+      const later = await stepOnce();
+      check(await page.textContent('#backward-caption') === held, `the backward path out of view changed: ${held} → ${await page.textContent('#backward-caption')}`);
+      check(!held.includes(`Update ${later},`), `the backward path already showed update ${later}`);
       // The single Step's backward path through the inspected head, with its update's numbers.
-      await page.waitForFunction((n) => document.querySelector('#backward-caption')?.textContent.includes(`Update ${n},`), step);
+      await page.$eval('#backward', (e) => e.scrollIntoView());
+      await page.waitForFunction((n) => document.querySelector('#backward-caption')?.textContent.includes(`Update ${n},`), later);
       const norms = await page.$$eval('#backward canvas[data-norm]', (cs) => cs.map((c) => Number(c.dataset.norm)));
       check(norms.length === 9 && norms.every((x) => Number.isFinite(x) && x > 0), `backward pieces: ${norms}`);
       check(await page.$$eval('#backward canvas[data-norm]', (cs) => cs.every((c) => c.dataset.kept === 'yes')), 'the backward path\'s canvases were made anew');

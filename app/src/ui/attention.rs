@@ -16,6 +16,7 @@ use crate::ui::draw::colour::{diverging, sequential, ColourScale, DIVERGING_CSS,
 use crate::ui::draw::frame::{draw_when_seen, first_canvas};
 use crate::ui::export::ExportPng;
 use crate::ui::numbers::expose;
+use crate::ui::sight::while_seen;
 use crate::ui::state::PageState;
 
 /// The cell under the mouse: (query row, key column).
@@ -49,6 +50,7 @@ pub fn AttentionPanel(
     let query = RwSignal::new(0usize);
     // The face shows this head's attention, or the rollout over every block.
     let show_rollout = RwSignal::new(false);
+    let probe = while_seen(state.probe);
 
     let inspect = move |change: &dyn Fn(&mut InspectTarget)| {
         let mut target = state.inspect.get_untracked();
@@ -58,7 +60,7 @@ pub fn AttentionPanel(
     };
 
     Effect::new(move |_| {
-        let Some(view) = state.probe.get() else {
+        let Some(view) = probe.get() else {
             return;
         };
         let cell = hovered.get();
@@ -160,7 +162,7 @@ pub fn AttentionPanel(
     let readout = move || {
         let lang = state.lang.get();
         let t = lang.text();
-        let view = state.probe.get()?;
+        let view = probe.get()?;
         let (row, col) = hovered.get()?;
         let n = view.tokens;
         let score = *view.scores.get(row * n + col)?;
@@ -180,7 +182,7 @@ pub fn AttentionPanel(
     let caption = move || {
         let lang = state.lang.get();
         let t = lang.text();
-        let view = state.probe.get()?;
+        let view = probe.get()?;
         let people = state.dataset.with(|d| {
             d.as_ref().map(|d| {
                 (
@@ -244,13 +246,13 @@ pub fn AttentionPanel(
             .with(|d| d.as_ref().map_or(0, |d| d.summary.train_labels.len()))
     };
     let peak = move || {
-        state.probe.with(|p| {
+        probe.with(|p| {
             p.as_ref()
                 .map(|v| v.scores.iter().fold(0.0_f32, |m, x| m.max(x.abs())))
         })
     };
     let top = move || {
-        state.probe.with(|p| {
+        probe.with(|p| {
             p.as_ref()
                 .map(|v| v.attention.iter().fold(0.0_f32, |m, &x| m.max(x)))
         })
@@ -316,7 +318,7 @@ pub fn AttentionPanel(
                 <figcaption>{move || if show_rollout.get() {
                     t().rollout_title.to_string()
                 } else {
-                    (t().face_title)(&token_name(query.get(), state.probe.with(|p| p.as_ref().map_or(1, |p| p.grid))))
+                    (t().face_title)(&token_name(query.get(), probe.with(|p| p.as_ref().map_or(1, |p| p.grid))))
                 }}</figcaption>
                 <canvas node_ref=face_canvas id="attention-face" class="matrix" role="img"
                     aria-label=move || t().face_title_plain

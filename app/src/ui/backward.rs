@@ -12,6 +12,7 @@ use crate::i18n::{significant, BackwardSummary, Lang};
 use crate::ui::draw::canvas::draw_cells;
 use crate::ui::draw::colour::diverging;
 use crate::ui::draw::frame::{draw_when_seen, first_canvas};
+use crate::ui::sight::while_seen;
 use crate::ui::state::PageState;
 use vocab::BackwardPath;
 
@@ -69,13 +70,12 @@ fn pieces(
 #[component]
 pub fn BackwardPathPanel(state: PageState) -> impl IntoView {
     let canvases: [NodeRef<Canvas>; 9] = std::array::from_fn(|_| NodeRef::new());
+    let backward = while_seen(state.backward);
     // The pieces of the last single Step, worked out once (the weight gradients are
     // products over every token) and read by the maps, their layout, norms and summary.
     let shown_pieces = Memo::new(move |_| {
         let lang = state.lang.get();
-        state
-            .backward
-            .with(|b| b.as_ref().map(|(_, path)| Arc::new(pieces(lang, path))))
+        backward.with(|b| b.as_ref().map(|(_, path)| Arc::new(pieces(lang, path))))
     });
     Effect::new(move |_| {
         let Some(pieces) = shown_pieces.get() else {
@@ -107,7 +107,7 @@ pub fn BackwardPathPanel(state: PageState) -> impl IntoView {
     });
     let caption = move || {
         let lang = state.lang.get();
-        let (step, path) = state.backward.get()?;
+        let (step, path) = backward.get()?;
         let label = path_label(&state, &path);
         let person = state
             .dataset
@@ -176,7 +176,7 @@ pub fn BackwardPathPanel(state: PageState) -> impl IntoView {
                 .collect_view(),
         )
     };
-    let shown = Memo::new(move |_| state.backward.with(Option::is_some));
+    let shown = Memo::new(move |_| backward.with(Option::is_some));
     view! {
         <div id="backward-path">
             {move || if shown.get() {

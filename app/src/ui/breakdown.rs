@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::format::token_name;
 use crate::i18n::decimal;
+use crate::ui::sight::while_seen;
 use crate::ui::state::PageState;
 use vocab::protocol::{HeadView, WeightsView};
 
@@ -89,8 +90,10 @@ pub fn TokenBreakdown(state: PageState) -> impl IntoView {
     let t = move || state.lang.get().text().tour;
     // A patch in the middle of the face to start with; the learner picks another.
     let token = RwSignal::new(None::<usize>);
+    let probe = while_seen(state.probe);
+    let weights = while_seen(state.weights);
     let chosen = move || {
-        state.probe.with(|p| {
+        probe.with(|p| {
             p.as_ref().map(|p| {
                 token
                     .get()
@@ -101,16 +104,13 @@ pub fn TokenBreakdown(state: PageState) -> impl IntoView {
     };
     let breakdown = Memo::new(move |_| {
         let token = chosen()?;
-        let probe = state.probe.get()?;
-        let weights = state.weights.get()?;
+        let probe = probe.get()?;
+        let weights = weights.get()?;
         Breakdown::new(&probe, &weights, token)
     });
     let focused = RwSignal::new(None::<(Projection, usize)>);
-    let token_shape = Memo::new(move |_| {
-        state
-            .probe
-            .with(|p| p.as_ref().map_or((1, 1), |p| (p.tokens, p.grid)))
-    });
+    let token_shape =
+        Memo::new(move |_| probe.with(|p| p.as_ref().map_or((1, 1), |p| (p.tokens, p.grid))));
 
     // The chips and rows are updated in place, and come and go one by one (`For`) when the
     // model's shape changes: made anew after every update, their reactive classes were never
@@ -213,7 +213,7 @@ pub fn TokenBreakdown(state: PageState) -> impl IntoView {
             <p class="note">{move || t().breakdown_wait}</p>
         </Show>
         {move || breakdown.with(|b| b.as_ref().map(|b| {
-            let probe = state.probe.get_untracked();
+            let probe = probe.get_untracked();
             let (grid, block, head) = probe.as_ref().map_or((1, 0, 0), |p| (p.grid, p.target.block, p.target.head));
             (t().breakdown_caption)(&token_name(b.token, grid), block + 1, head + 1)
         })).map(|caption| view! { <p class="note" id="breakdown-caption">{caption}</p> })}

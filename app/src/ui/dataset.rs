@@ -221,22 +221,20 @@ pub fn BatchView(state: PageState) -> impl IntoView {
     });
     // The figures are updated in place.
     let count = Memo::new(move |_| grid.with(|g| g.as_ref().map_or(0, |g| g.faces.len())));
-    let field = move |i: usize, read: fn(&BatchFace) -> String| {
-        grid.with(|g| {
-            g.as_ref()
-                .and_then(|g| g.faces.get(i))
-                .map(read)
-                .unwrap_or_default()
-        })
-    };
-    let correct = move |i: usize| {
-        grid.with(|g| {
-            g.as_ref()
-                .and_then(|g| g.faces.get(i))
-                .is_some_and(|f| f.correct)
-        })
-    };
     let face = move |i: usize| {
+        // Each figure follows its own face: a new batch wakes its 32 figures, where each text
+        // of each figure reading the whole grid made the grid's followers a few hundred, and
+        // the page spent milliseconds re-subscribing them (a CPU profile, BENCHMARKS.md).
+        let this = Memo::new(move |_| {
+            grid.with(|g| {
+                g.as_ref()
+                    .and_then(|g| g.faces.get(i).map(|f| (f.clone(), g.size)))
+            })
+        });
+        let field = move |read: fn(&BatchFace) -> String| {
+            this.with(|f| f.as_ref().map(|(f, _)| read(f)).unwrap_or_default())
+        };
+        let correct = move || this.with(|f| f.as_ref().is_some_and(|(f, _)| f.correct));
         // Each figure paints its own face: a few hundred bytes put on a small canvas, where one
         // picture of the whole batch was a PNG to encode, a blob and an image to decode after
         // every update.
@@ -246,25 +244,22 @@ pub fn BatchView(state: PageState) -> impl IntoView {
         Effect::new(move |context: Option<Option<CanvasRenderingContext2d>>| {
             let canvas = canvas.get()?;
             let context = context.flatten().or_else(|| pixel_context(&canvas))?;
-            grid.with(|g| {
-                if let Some((face, size)) = g
-                    .as_ref()
-                    .and_then(|g| g.faces.get(i).map(|f| (&f.pixels, g.size)))
-                {
-                    put_grey(&canvas, &context, face, size);
+            this.with(|f| {
+                if let Some((face, size)) = f {
+                    put_grey(&canvas, &context, &face.pixels, *size);
                 }
             });
             Some(context)
         });
         view! {
-            <figure class="batch-face" class:right=move || correct(i) class:wrong=move || !correct(i)
+            <figure class="batch-face" class:right=correct class:wrong=move || !correct()
                 hidden=move || { i >= count.get() }>
                 <canvas class="face" node_ref=canvas role="img"
-                    aria-label=move || field(i, |f| f.person.clone())></canvas>
+                    aria-label=move || field(|f| f.person.clone())></canvas>
                 <figcaption>
-                    <span class="truth">{move || field(i, |f| f.truth.clone())}</span>
-                    <span class="guess">{move || field(i, |f| f.guess.clone())}</span>
-                    <span class="p-true">{move || field(i, |f| f.p_true.clone())}</span>
+                    <span class="truth">{move || field(|f| f.truth.clone())}</span>
+                    <span class="guess">{move || field(|f| f.guess.clone())}</span>
+                    <span class="p-true">{move || field(|f| f.p_true.clone())}</span>
                 </figcaption>
             </figure>
         }

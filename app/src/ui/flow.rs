@@ -10,6 +10,7 @@ use crate::i18n::Text;
 use crate::ui::draw::canvas::draw_cells;
 use crate::ui::draw::colour::{diverging, sequential};
 use crate::ui::draw::frame::draw_when_seen;
+use crate::ui::sight::while_seen;
 use crate::ui::state::PageState;
 use vocab::protocol::HeadView;
 
@@ -171,8 +172,9 @@ pub fn FlowOfV(state: PageState) -> impl IntoView {
     let t = move || state.lang.get().text();
     let chosen = RwSignal::new(Carried::V);
     let canvas = NodeRef::<Canvas>::new();
+    let probe = while_seen(state.probe);
     Effect::new(move |_| {
-        let Some(view) = state.probe.get() else {
+        let Some(view) = probe.get() else {
             return;
         };
         let Some(element) = canvas.get() else { return };
@@ -216,7 +218,7 @@ pub fn FlowOfV(state: PageState) -> impl IntoView {
         }
     });
     let shape = move || {
-        let view = state.probe.get()?;
+        let view = probe.get()?;
         let (_, (rows, cols), _) = chosen.get().tensor(&view);
         Some(format!(
             "{} · [{rows} × {cols}] · {} {} → {}",

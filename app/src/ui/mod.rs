@@ -19,6 +19,7 @@ mod playground;
 mod recent;
 mod runs;
 mod shape;
+mod sight;
 pub mod state;
 mod then_now;
 mod tour;
@@ -176,8 +177,11 @@ fn Panel(
     children: Children,
 ) -> impl IntoView {
     let t = move || state.lang.get().text();
+    // Its contents follow the run while the browser draws it (`sight::while_seen`).
+    let section = NodeRef::<leptos::html::Section>::new();
+    provide_context(sight::Seen::of(section));
     view! {
-        <section class="panel" id=id aria-labelledby=format!("{id}-title")>
+        <section class="panel" node_ref=section id=id aria-labelledby=format!("{id}-title")>
             <h2 id=format!("{id}-title")>{move || title(t())}</h2>
             <details class="help">
                 <summary>{move || t().help}</summary>
@@ -324,6 +328,6 @@ fn App() -> impl IntoView {
 /// The page's entry point.
 pub fn start() {
     console_error_panic_hook::set_once();
-    draw::frame::watch_panels();
+    sight::watch_panels(draw::frame::draw_waiting);
     leptos::mount::mount_to_body(App);
 }

@@ -7,22 +7,24 @@ use leptos::prelude::*;
 use crate::i18n::percent;
 use crate::ui::draw::canvas::draw_face;
 use crate::ui::draw::frame::{draw_when_seen, first_canvas};
+use crate::ui::sight::while_seen;
 use crate::ui::state::PageState;
+use vocab::protocol::{HeadView, InitialView};
 
 /// The CLS token's attention row of the inspected head, with the weights of update 0
 /// (`then`) or the latest ones; "then" only once the worker has sent it for this target.
-pub(crate) fn cls_row(state: PageState, then: bool) -> Option<Vec<f32>> {
-    state.probe.with(|p| {
-        let p = p.as_ref()?;
-        if then {
-            state.initial.with(|initial| {
-                let initial = initial.as_ref().filter(|i| i.target == p.target)?;
-                initial.attention.get(..p.tokens).map(<[f32]>::to_vec)
-            })
-        } else {
-            p.attention.get(..p.tokens).map(<[f32]>::to_vec)
-        }
-    })
+pub(crate) fn cls_row(
+    probe: Option<&HeadView>,
+    initial: Option<&InitialView>,
+    then: bool,
+) -> Option<Vec<f32>> {
+    let p = probe?;
+    if then {
+        let initial = initial.filter(|i| i.target == p.target)?;
+        initial.attention.get(..p.tokens).map(<[f32]>::to_vec)
+    } else {
+        p.attention.get(..p.tokens).map(<[f32]>::to_vec)
+    }
 }
 
 /// CLS's largest share given to a patch: the face map draws patches only, so CLS's share
@@ -36,8 +38,13 @@ pub fn ThenAndNow(state: PageState) -> impl IntoView {
     let t = move || state.lang.get().text().tour;
     let then_canvas = NodeRef::<Canvas>::new();
     let now_canvas = NodeRef::<Canvas>::new();
+    let probe = while_seen(state.probe);
+    let initial = while_seen(state.initial);
+    let cls_row = move |then: bool| {
+        probe.with(|p| initial.with(|i| cls_row(p.as_deref(), i.as_deref(), then)))
+    };
     Effect::new(move |_| {
-        let Some(view) = state.probe.get() else {
+        let Some(view) = probe.get() else {
             return;
         };
         let face = state.dataset.with(|data| {
@@ -47,7 +54,7 @@ pub fn ThenAndNow(state: PageState) -> impl IntoView {
                 data.summary.size,
             ))
         });
-        let then = cls_row(state, true);
+        let then = cls_row(true);
         let canvases = (then_canvas.get(), now_canvas.get());
         let on = first_canvas([&canvases.0, &canvases.1]);
         draw_when_seen("then and now", on.as_ref(), move || {
@@ -67,7 +74,6 @@ pub fn ThenAndNow(state: PageState) -> impl IntoView {
             }
         });
     });
-    let cls_row = move |then: bool| cls_row(state, then);
     // Its largest share, as text beside the picture.
     let caption = move |then: bool| {
         let lang = state.lang.get();
@@ -79,7 +85,7 @@ pub fn ThenAndNow(state: PageState) -> impl IntoView {
     let cls_json =
         move |then: bool| cls_row(then).map(|row| serde_json::to_string(&row).unwrap_or_default());
     view! {
-        <Show when=move || state.probe.with(Option::is_none)>
+        <Show when=move || probe.with(Option::is_none)>
             <p class="note">{move || t().then_now_wait}</p>
         </Show>
         <div class="then-now">
@@ -91,9 +97,9 @@ pub fn ThenAndNow(state: PageState) -> impl IntoView {
             </figure>
             <figure>
                 <canvas node_ref=now_canvas id="now-face" class="view" width="300" height="300"
-                    role="img" aria-label=move || format!("{}{}{}", (t().now_caption)(state.probe.with(|p| p.as_ref().map_or(0, |p| p.step))), state.lang.get().text().colon, caption(false).unwrap_or_default())
+                    role="img" aria-label=move || format!("{}{}{}", (t().now_caption)(probe.with(|p| p.as_ref().map_or(0, |p| p.step))), state.lang.get().text().colon, caption(false).unwrap_or_default())
                     data-cls-row=move || cls_json(false)></canvas>
-                <figcaption>{move || (t().now_caption)(state.probe.with(|p| p.as_ref().map_or(0, |p| p.step)))}" · "{move || caption(false)}</figcaption>
+                <figcaption>{move || (t().now_caption)(probe.with(|p| p.as_ref().map_or(0, |p| p.step)))}" · "{move || caption(false)}</figcaption>
             </figure>
         </div>
     }

@@ -13,6 +13,7 @@ fn live_numbers(state: PageState) -> Numbers {
     let report = state.report.get();
     let probe = state.probe.get();
     let weights = state.weights.get();
+    let initial = state.initial.get();
     let cls_top = |row: &[f32]| largest_patch_share(row) as f64;
     let block = state.inspect.with(|i| i.block);
     Numbers {
@@ -35,8 +36,9 @@ fn live_numbers(state: PageState) -> Numbers {
         width: probe.as_ref().map(|p| p.width),
         head_dim: probe.as_ref().map(|p| p.head_dim),
         tokens: probe.as_ref().map(|p| p.tokens),
-        cls_top_share: cls_row(state, false).map(|row| cls_top(&row)),
-        cls_top_share_then: cls_row(state, true).map(|row| cls_top(&row)),
+        cls_top_share: cls_row(probe.as_deref(), initial.as_deref(), false).map(|r| cls_top(&r)),
+        cls_top_share_then: cls_row(probe.as_deref(), initial.as_deref(), true)
+            .map(|r| cls_top(&r)),
     }
 }
 

@@ -12,6 +12,7 @@ use crate::ui::draw::colour::{diverging, ColourScale, DIVERGING_CSS};
 use crate::ui::draw::frame::{draw_when_seen, first_canvas};
 use crate::ui::draw::legend::{draw_legend, Corner, Entry};
 use crate::ui::export::ExportPng;
+use crate::ui::sight::while_seen;
 use crate::ui::state::PageState;
 
 const SIDE_PX: f64 = 180.0;
@@ -123,12 +124,11 @@ const BLOCK_GROUPS: [(&str, &str); 8] = [
 /// Every group's drift: a row per block, then the groups outside the blocks.
 #[component]
 fn DriftTable(state: PageState) -> impl IntoView {
+    let weights = while_seen(state.weights);
     let table = move || {
         let lang = state.lang.get();
         let t = lang.text();
-        let groups = state
-            .weights
-            .with(|w| w.as_ref().map(|w| w.groups.clone()))?;
+        let groups = weights.with(|w| w.as_ref().map(|w| w.groups.clone()))?;
         if groups.is_empty() {
             return None;
         }
@@ -181,8 +181,9 @@ pub fn WeightsPanel(state: PageState) -> impl IntoView {
         NodeRef::<Canvas>::new(),
     ];
     let history = NodeRef::<Canvas>::new();
+    let weights = while_seen(state.weights);
     let peak = move || {
-        state.weights.with(|w| {
+        weights.with(|w| {
             w.as_ref().map(|w| {
                 w.wq.iter()
                     .chain(&w.wk)
@@ -192,7 +193,7 @@ pub fn WeightsPanel(state: PageState) -> impl IntoView {
         })
     };
     Effect::new(move |_| {
-        let Some(view) = state.weights.get() else {
+        let Some(view) = weights.get() else {
             return;
         };
         let peak = peak().unwrap_or(1.0);
@@ -228,7 +229,7 @@ pub fn WeightsPanel(state: PageState) -> impl IntoView {
     let summary = move || {
         let lang = state.lang.get();
         let t = lang.text();
-        let view = state.weights.get()?;
+        let view = weights.get()?;
         let d = |i: usize| decimal(lang, view.drift[i] as f64 * 100.0, 1);
         Some((t.weights_summary)(
             view.step,
@@ -245,7 +246,7 @@ pub fn WeightsPanel(state: PageState) -> impl IntoView {
                 <figcaption>{NAMES[i]}" "<span class="badge learned">{move || t().learned_badge}</span></figcaption>
                 <canvas node_ref=canvases[i] class="weight-map" id=format!("weights-{}", NAMES[i].to_lowercase())
                     role="img" aria-label=NAMES[i]
-                    data-drift=move || state.weights.with(|w| w.as_ref().map(|w| w.drift[i].to_string()))></canvas>
+                    data-drift=move || weights.with(|w| w.as_ref().map(|w| w.drift[i].to_string()))></canvas>
                 <ExportPng canvas=canvases[i] name=["wq", "wk", "wv"][i] state />
             </figure>
         }

@@ -13,8 +13,6 @@
 use std::cell::{Cell, RefCell};
 
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 /// A drawing: the view it belongs to, the element it draws on when it waits to be seen, and
@@ -42,7 +40,7 @@ impl Draw {
     fn replaces(&self, other: &Draw) -> bool {
         self.order > other.order
             && self.view == other.view
-            && matches!((&self.on, &other.on), (Some(a), Some(b)) if same(a, b))
+            && matches!((&self.on, &other.on), (Some(a), Some(b)) if crate::ui::sight::same(a, b))
     }
 }
 
@@ -50,9 +48,6 @@ thread_local! {
     static PENDING: RefCell<Vec<Draw>> = const { RefCell::new(Vec::new()) };
     /// Drawings of views out of view, the latest for each view and element.
     static WAITING: RefCell<Vec<Draw>> = const { RefCell::new(Vec::new()) };
-    static WATCHING: Cell<bool> = const { Cell::new(false) };
-    /// The panels the browser skips for now, as it said.
-    static SKIPPED: RefCell<Vec<Element>> = const { RefCell::new(Vec::new()) };
     static SCHEDULED: Cell<bool> = const { Cell::new(false) };
     static ASKED: Cell<u64> = const { Cell::new(0) };
     /// Time spent folding the latest events into the page (DOM updates included), in ms, and
@@ -101,30 +96,6 @@ fn schedule(draw: Draw) {
     }
 }
 
-/// Whether the browser skips `element` for now, its panel being out of view
-/// (`content-visibility: auto`), as the browser last said of the panels around it. Read from
-/// what it said, not asked (`checkVisibility` would lay the page out again in every frame).
-fn skipped(element: &Element) -> bool {
-    SKIPPED.with(|skipped| {
-        let skipped = skipped.borrow();
-        if skipped.is_empty() {
-            return false;
-        }
-        let mut at = Some(element.clone());
-        while let Some(element) = at {
-            if skipped.iter().any(|panel| same(panel, &element)) {
-                return true;
-            }
-            at = element.parent_element();
-        }
-        false
-    })
-}
-
-fn same(a: &Element, b: &Element) -> bool {
-    AsRef::<JsValue>::as_ref(a) == AsRef::<JsValue>::as_ref(b)
-}
-
 /// Keeps a drawing until its view comes into view, in place of an older one of the same view
 /// (a newer one already waiting keeps its place).
 fn wait(draw: Draw) {
@@ -138,46 +109,13 @@ fn wait(draw: Draw) {
     });
 }
 
-/// The browser says when a panel starts or stops being skipped
-/// (`contentvisibilityautostatechange`, which does not bubble: heard on its way down the
-/// page). Installed before the page is built, so that no panel's first word is missed; when
-/// one comes into view, the drawings that waited are scheduled again.
-pub fn watch_panels() {
-    if WATCHING.replace(true) {
-        return;
+/// A panel came into view: the drawings that waited for it are scheduled again (those still
+/// out of view wait again).
+pub fn draw_waiting() {
+    let waited: Vec<Draw> = WAITING.with(|waiting| waiting.borrow_mut().drain(..).collect());
+    for draw in waited {
+        schedule(draw);
     }
-    let listener = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-        let panel = js_sys::Reflect::get(&event, &"target".into())
-            .ok()
-            .and_then(|t| t.dyn_into::<Element>().ok());
-        let is_skipped = js_sys::Reflect::get(&event, &"skipped".into())
-            .ok()
-            .and_then(|s| s.as_bool());
-        let (Some(panel), Some(is_skipped)) = (panel, is_skipped) else {
-            return;
-        };
-        SKIPPED.with(|skipped| {
-            let mut skipped = skipped.borrow_mut();
-            skipped.retain(|p| !same(p, &panel));
-            if is_skipped {
-                skipped.push(panel);
-            }
-        });
-        if !is_skipped {
-            let waited: Vec<Draw> =
-                WAITING.with(|waiting| waiting.borrow_mut().drain(..).collect());
-            for draw in waited {
-                schedule(draw);
-            }
-        }
-    });
-    let _ = document().add_event_listener_with_callback_and_bool(
-        "contentvisibilityautostatechange",
-        listener.as_ref().unchecked_ref(),
-        true,
-    );
-    // One listener for the page's lifetime.
-    listener.forget();
 }
 
 /// The bridge reports how long applying the latest events took: setting the signals, and
@@ -202,7 +140,7 @@ fn run() {
     let update = UPDATE_MS.replace(0.0);
     let mut detail = format!("update {update:.1} (signals {:.1})", APPLY_MS.replace(0.0));
     for draw in draws {
-        if draw.on.as_ref().is_some_and(skipped) {
+        if draw.on.as_ref().is_some_and(crate::ui::sight::skipped) {
             wait(draw);
             continue;
         }
