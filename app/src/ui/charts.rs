@@ -356,7 +356,7 @@ fn draw_accuracy(
     points: &[(u64, f32)],
     frame: &Frame,
     from: Option<usize>,
-    chance_label: &str,
+    (validation_label, chance_label): (&str, &str),
     axes: Axes,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let r = axes.ratio;
@@ -399,11 +399,18 @@ fn draw_accuracy(
     }
     draw_legend(
         &chart.plotting_area().strip_coord_spec(),
-        &[Entry {
-            label: chance_label,
-            colour: RGBColor(120, 120, 120),
-            width: 1.0,
-        }],
+        &[
+            Entry {
+                label: validation_label,
+                colour: ACCURACY_COLOUR,
+                width: 2.0,
+            },
+            Entry {
+                label: chance_label,
+                colour: RGBColor(120, 120, 120),
+                width: 1.0,
+            },
+        ],
         style(r, 12.0),
         Corner::UpperLeft,
         r,
@@ -520,7 +527,8 @@ pub fn AccuracyChart(state: PageState) -> impl IntoView {
                 let series = [&points[..], &[][..]];
                 let from = shown.with_value(|shown| shown.new_from(&frame, series));
                 shown.set_value(Shown::default());
-                draw_accuracy(root, &points, &frame, from.map(|f| f[0]), t.chance, axes)?;
+                let labels = (t.loss_validation_legend, t.chance);
+                draw_accuracy(root, &points, &frame, from.map(|f| f[0]), labels, axes)?;
                 shown.update_value(|shown| shown.drew(frame, series));
                 Ok(())
             },
