@@ -27,16 +27,27 @@ const drawingMs = (page) => page.evaluate(() => (document.body.dataset.redrawDet
 async function perStep(page, browser) {
   const path = `/tmp/vitp-main-thread-${process.pid}.json`;
   const drawing = [];
+  const changes = [];
+  // The DOM changes each Step makes (texts, attributes, nodes added or removed): the page's
+  // own work, counted the same on any machine.
+  await page.evaluate(() => {
+    window.vitpChanges = 0;
+    if (window.vitpCounting) return;
+    window.vitpCounting = true;
+    new MutationObserver((records) => { window.vitpChanges += records.length; })
+      .observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
   await browser.startTracing(page, { path, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] });
   for (let i = 0; i < STEPS; i += 1) {
     const n = await stepCount(page);
     // Each Step's events are those after its mark and before the next one.
-    await page.evaluate(() => { performance.mark('vitp-step'); document.querySelector('#step').click(); });
+    await page.evaluate(() => { window.vitpChanges = 0; performance.mark('vitp-step'); document.querySelector('#step').click(); });
     await untilStep(page, n + 1, 120_000);
     // The probe comes after the update: then the page is left alone until everything is drawn.
     await page.waitForFunction((n) => document.querySelector('#probe-caption')?.textContent.includes(`update ${n}`), n + 1, { polling: 100, timeout: 120_000 });
     await page.waitForTimeout(700);
     drawing.push(await drawingMs(page));
+    changes.push(await page.evaluate(() => window.vitpChanges));
   }
   await browser.stopTracing();
   const trace = JSON.parse(readFileSync(path, 'utf8'));
@@ -54,7 +65,7 @@ async function perStep(page, browser) {
   const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const perStepTotals = Object.fromEntries(Object.keys(PARTS).map((k) => [k, median(steps.map((s) => s[k]))]));
   drawing.sort((a, b) => a - b);
-  return { ...perStepTotals, 'views drawn (median)': drawing[Math.floor(STEPS / 2)] };
+  return { ...perStepTotals, 'views drawn (median)': drawing[Math.floor(STEPS / 2)], 'DOM changes (median)': median(changes) };
 }
 
 const server = await serveDist();
@@ -63,7 +74,7 @@ try {
   const { page, context } = await openPage(browser, server.origin, '?device=cpu&lang=en&workers=1');
   await backendOf(page, 120_000);
   await page.waitForSelector('#step:not([disabled])', { timeout: 120_000 });
-  const columns = [...Object.keys(PARTS), 'views drawn (median)'];
+  const columns = [...Object.keys(PARTS), 'views drawn (median)', 'DOM changes (median)'];
   console.log(`| preset | where | ${columns.join(' | ')} |`);
   console.log(`|---|---|${columns.map(() => '---|').join('')}`);
   for (const preset of ['tiny', 'small']) {

@@ -150,8 +150,6 @@ struct BatchFace {
     correct: bool,
     /// Its pixels as the model saw them: moved as the update moved it, when it did.
     pixels: Vec<u8>,
-    /// The true person, for screen readers.
-    person: String,
     truth: String,
     guess: String,
     /// When the model is wrong, the probability it gave the right person too.
@@ -193,7 +191,6 @@ pub fn BatchView(state: PageState) -> impl IntoView {
                 BatchFace {
                     correct,
                     pixels,
-                    person: data.person(truth).to_string(),
                     truth: format!("{} {}", t.true_identity, data.person(truth)),
                     guess: format!("{} {} · p={p}", t.predicted, data.person(guess)),
                     p_true: if correct {
@@ -254,10 +251,12 @@ pub fn BatchView(state: PageState) -> impl IntoView {
         view! {
             <figure class="batch-face" class:right=correct class:wrong=move || !correct()
                 hidden=move || { i >= count.get() }>
+                // Named by its caption's first line, the true person: one attribute set once
+                // where a label of its own was written again after every update.
                 <canvas class="face" node_ref=canvas role="img"
-                    aria-label=move || field(|f| f.person.clone())></canvas>
+                    aria-labelledby=format!("batch-truth-{i}")></canvas>
                 <figcaption>
-                    <span class="truth">{move || field(|f| f.truth.clone())}</span>
+                    <span class="truth" id=format!("batch-truth-{i}")>{move || field(|f| f.truth.clone())}</span>
                     <span class="guess">{move || field(|f| f.guess.clone())}</span>
                     <span class="p-true">{move || field(|f| f.p_true.clone())}</span>
                 </figcaption>
