@@ -12,6 +12,7 @@ use web_sys::{CanvasRenderingContext2d, File, Url};
 use crate::i18n::decimal;
 use crate::ui::bridge::Bridge;
 use crate::ui::draw::canvas::{pixel_context, put_grey};
+use crate::ui::sight::while_seen;
 use crate::ui::state::{DatasetView, PageState};
 use vocab::faces::Layout;
 use vocab::protocol::{Command, ImportKind};
@@ -168,10 +169,11 @@ struct BatchGrid {
 
 #[component]
 pub fn BatchView(state: PageState) -> impl IntoView {
+    let report = while_seen(state.report);
     let grid = Memo::new(move |_| {
         let lang = state.lang.get();
         let t = lang.text();
-        let (Some(report), Some(data)) = (state.report.get(), state.dataset.get()) else {
+        let (Some(report), Some(data)) = (report.get(), state.dataset.get()) else {
             return None;
         };
         let size = data.summary.size;

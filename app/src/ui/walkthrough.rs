@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use crate::format::superscript;
 use crate::i18n::{decimal, rate, significant, ForwardNumbers, Lang, RuleNumbers, TrackedUpdate};
 use crate::ui::controls::optimizer_name;
+use crate::ui::sight::while_seen;
 use crate::ui::state::PageState;
 use vocab::{OptimizerChoice, OptimizerState, TrackedValue};
 
@@ -119,10 +120,11 @@ fn round(value: f64) -> f64 {
 
 #[component]
 pub fn Walkthrough(state: PageState) -> impl IntoView {
+    let report = while_seen(state.report);
     let phases = move || {
         let lang = state.lang.get();
         let t = lang.text();
-        let report = state.report.get()?;
+        let report = report.get()?;
         let names = state.dataset.with(|d| {
             d.as_ref().map(|d| {
                 (
