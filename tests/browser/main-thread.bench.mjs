@@ -16,6 +16,7 @@ const PARTS = {
   'animation frames (events applied, canvases drawn)': ['FireAnimationFrame'],
   'style and layout': ['UpdateLayoutTree', 'Layout'],
   paint: ['PrePaint', 'Paint'],
+  'layerize and commit': ['Layerize', 'Commit'],
   'messages from the worker': ['HandlePostMessage'],
 };
 
