@@ -148,7 +148,8 @@ pub struct Text {
     pub no_points_yet: &'static str,
     pub help_loss: &'static str,
     pub loss_batch_legend: &'static str,
-    pub loss_validation_legend: &'static str,
+    /// The validation series' name in the loss and the accuracy charts' legends.
+    pub validation_legend: &'static str,
     pub help_accuracy: &'static str,
 
     pub batch: &'static str,
@@ -444,7 +445,7 @@ pub static EN: Text = Text {
         measured at the start and after every epoch: when the batch loss keeps falling and the \
         validation loss stops falling or rises, the model is memorising its training faces.",
     loss_batch_legend: "batch",
-    loss_validation_legend: "validation",
+    validation_legend: "validation",
     help_accuracy: "Faces the model never trains on, checked at the start and at the end of every \
         epoch: the share it names correctly. This is what tells learning from memorising.",
 
@@ -806,7 +807,7 @@ pub static FR: Text = Text {
         chaque époque\u{202f}: quand la perte sur les lots continue de baisser alors que celle de \
         validation ne baisse plus ou remonte, le modèle apprend ses visages d’entraînement par cœur.",
     loss_batch_legend: "lots",
-    loss_validation_legend: "validation",
+    validation_legend: "validation",
     help_accuracy:
         "Des visages sur lesquels le modèle ne s’entraîne jamais, vérifiés au départ et à \
         la fin de chaque époque\u{202f}: la part qu’il nomme correctement. C’est ce qui distingue \

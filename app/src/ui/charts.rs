@@ -458,7 +458,7 @@ pub fn LossChart(state: PageState) -> impl IntoView {
                 batch: &points,
                 validation: &validation,
                 batch_label: t.loss_batch_legend,
-                validation_label: t.loss_validation_legend,
+                validation_label: t.validation_legend,
             };
             let frame = loss_frame(&losses, log_scale, size, lang);
             let series = [&points[..], &validation[..]];
@@ -527,7 +527,7 @@ pub fn AccuracyChart(state: PageState) -> impl IntoView {
                 let series = [&points[..], &[][..]];
                 let from = shown.with_value(|shown| shown.new_from(&frame, series));
                 shown.set_value(Shown::default());
-                let labels = (t.loss_validation_legend, t.chance);
+                let labels = (t.validation_legend, t.chance);
                 draw_accuracy(root, &points, &frame, from.map(|f| f[0]), labels, axes)?;
                 shown.update_value(|shown| shown.drew(frame, series));
                 Ok(())

@@ -1,5 +1,7 @@
 //! Faces as the model sees them: the current batch with its predictions, and the data set.
 
+use std::sync::Arc;
+
 use image::ImageEncoder;
 use js_sys::Array;
 use leptos::html::Input;
@@ -146,7 +148,7 @@ fn face_html(atlas: &FaceAtlas, index: usize, label: &str) -> String {
 }
 
 /// One face of the batch as the grid shows it, in the learner's language.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct BatchFace {
     correct: bool,
     /// Its pixels as the model saw them: moved as the update moved it, when it did.
@@ -160,7 +162,8 @@ struct BatchFace {
 /// The batch grid's content after an update.
 #[derive(Clone, Debug, PartialEq)]
 struct BatchGrid {
-    faces: Vec<BatchFace>,
+    /// Shared with the figure that shows each one (no copy per figure and update).
+    faces: Vec<Arc<BatchFace>>,
     /// Side of every face, in pixels.
     size: usize,
     summary: String,
@@ -190,7 +193,7 @@ pub fn BatchView(state: PageState) -> impl IntoView {
                 if let Some(shift) = report.augmented.get(i) {
                     shift.apply(&mut pixels, size);
                 }
-                BatchFace {
+                Arc::new(BatchFace {
                     correct,
                     pixels,
                     truth: format!("{} {}", t.true_identity, data.person(truth)),
@@ -201,7 +204,7 @@ pub fn BatchView(state: PageState) -> impl IntoView {
                         let p = decimal(lang, report.true_class_probability[i] as f64, 2);
                         format!("p({})={p}", t.true_identity)
                     },
-                }
+                })
             })
             .collect();
         let right = report
@@ -227,7 +230,7 @@ pub fn BatchView(state: PageState) -> impl IntoView {
         let this = Memo::new(move |_| {
             grid.with(|g| {
                 g.as_ref()
-                    .and_then(|g| g.faces.get(i).map(|f| (f.clone(), g.size)))
+                    .and_then(|g| g.faces.get(i).map(|f| (Arc::clone(f), g.size)))
             })
         });
         let field = move |read: fn(&BatchFace) -> String| {

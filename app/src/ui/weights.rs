@@ -1,6 +1,8 @@
 //! The learned matrices Wq, Wk, Wv of the inspected block, how far training has moved them
 //! from their initial values, and how alike Wq and Wk are: weights, not activations.
 
+use std::sync::Arc;
+
 use crate::ui::draw::measured::MeasuredCanvas;
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -14,6 +16,7 @@ use crate::ui::draw::legend::{draw_legend, Corner, Entry};
 use crate::ui::export::ExportPng;
 use crate::ui::sight::while_seen;
 use crate::ui::state::PageState;
+use vocab::protocol::WeightsView;
 
 const SIDE_PX: f64 = 180.0;
 const NAMES: [&str; 3] = ["Wq", "Wk", "Wv"];
@@ -123,8 +126,7 @@ const BLOCK_GROUPS: [(&str, &str); 8] = [
 
 /// Every group's drift: a row per block, then the groups outside the blocks.
 #[component]
-fn DriftTable(state: PageState) -> impl IntoView {
-    let weights = while_seen(state.weights);
+fn DriftTable(state: PageState, weights: Memo<Option<Arc<WeightsView>>>) -> impl IntoView {
     let table = move || {
         let lang = state.lang.get();
         let t = lang.text();
@@ -265,6 +267,6 @@ pub fn WeightsPanel(state: PageState) -> impl IntoView {
             aria-label=move || t().weights_history
             data-points=move || state.weight_history.with(|p| p.len().to_string())></canvas>
         <ExportPng canvas=history name="weights-history" state />
-        <DriftTable state />
+        <DriftTable state weights />
     }
 }
