@@ -165,3 +165,50 @@ export async function contrastTest(page, { test, check }) {
     check(cell[0] === 1 && cell[1] === 2, `the keyboard reads cell ${cell}`);
   });
 }
+
+/** At a phone's width, in French (its words are the longer), every panel's contents fit the
+ *  panel: each panel contains its painting (style.css), so anything wider would be cut off, as
+ *  the Q·K playground's plane was (two thirds of it out of sight at 420 px). What scrolls in a
+ *  scroll container of its own, and the text of a closed help, are not counted. */
+export async function narrowTest(browser, origin, { test, check }) {
+  await test('narrow screens: at 360 px, in French, every panel holds its contents', async () => {
+    const { page, context } = await openPage(browser, origin, '?device=cpu&lang=fr&workers=1&model=tiny', { width: 360, height: 800 });
+    try {
+      await backendOf(page, 60_000);
+      await page.waitForSelector('#step:not([disabled])', { timeout: 60_000 });
+      for (let i = 0; i < 2; i += 1) {
+        const n = await stepCount(page);
+        await page.click('#step');
+        await untilStep(page, n + 1, 60_000);
+      }
+      const ids = await page.$$eval('section.panel', (panels) => panels.map((p) => p.id));
+      check(ids.length >= 15, `only ${ids.length} panels`);
+      for (const id of ids) {
+        await page.$eval(`#${id}`, (e) => e.scrollIntoView());
+        // Brought up to date once in view (ui/sight.rs), then laid out.
+        await page.waitForTimeout(300);
+        const over = await page.$eval(`#${id}`, (panel) => {
+          const box = panel.getBoundingClientRect();
+          const found = [];
+          for (const e of panel.querySelectorAll('*')) {
+            const r = e.getBoundingClientRect();
+            if (r.width === 0 || r.height === 0) continue;
+            if (e.closest('details:not([open])') && !e.closest('summary')) continue;
+            let scrolls = false;
+            for (let p = e.parentElement; p && p !== panel; p = p.parentElement) {
+              const style = getComputedStyle(p);
+              if (/auto|scroll|hidden/.test(style.overflowX)) { scrolls = true; break; }
+            }
+            if (!scrolls && (r.right > box.right + 1 || r.left < box.left - 1)) {
+              found.push(`${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className?.baseVal ?? e.className} by ${Math.round(Math.max(r.right - box.right, box.left - r.left))} px`);
+            }
+          }
+          return found.slice(0, 3);
+        });
+        check(over.length === 0, `${id} at 360 px: ${over.join(', ')}`);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+}

@@ -10,7 +10,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveDist, launch, openPage, backendOf, stepCount, lossPoints, untilStep } from './harness.mjs';
 import { playgroundTests } from './playground.checks.mjs';
-import { lessonTests, contrastTest } from './lessons.checks.mjs';
+import { lessonTests, contrastTest, narrowTest } from './lessons.checks.mjs';
 import { runsTests } from './runs.checks.mjs';
 import { shapeTests } from './shape.checks.mjs';
 import { cameraTests } from './camera.checks.mjs';
@@ -151,6 +151,7 @@ async function runOn(browser, origin, device) {
       await playgroundTests(page, { test, check });
       await lessonTests(page, browser, origin, { test, check });
       await contrastTest(page, { test, check });
+      await narrowTest(browser, origin, { test, check });
     }
 
     await test(`${device}: Play trains on its own and the loss falls`, async () => {
