@@ -10,10 +10,12 @@
 //! - [`source`]: the faces in use and the learner's imports;
 //! - [`inspector`]: what the attention views look at, read from the model by probes;
 //! - [`analysis`]: drift, similarity and rollout, computed from what the probes read;
+//! - `compare`: the run's model timed on WebGPU and on the CPU;
 //! - `experiment`: runs that differ in one setting, played to the same update and kept;
 //! - [`workers`]: helpers that compute shares of an update's batch, one per core.
 
 pub mod analysis;
+mod compare;
 mod experiment;
 pub mod inspector;
 pub mod keep;
@@ -442,6 +444,7 @@ impl Session {
                 Vec::new()
             }
             Command::RunExperiment { arms, updates } => self.run_experiment(arms, updates).await,
+            Command::CompareDevices => self.compare_devices().await,
             Command::Recognise {
                 width,
                 height,

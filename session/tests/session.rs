@@ -5,8 +5,8 @@ use futures::executor::block_on;
 use session::keep::StorageWork;
 use session::Session;
 use vocab::protocol::{
-    CarriedRun, Command, DeviceChoice, Event, ImportKind, InspectTarget, Outgoing, Refusal,
-    RunOrigin, RunSettings, SaveReason,
+    CarriedRun, Command, DeviceChoice, Event, GpuFallback, ImportKind, InspectTarget, Outgoing,
+    Refusal, RunOrigin, RunSettings, SaveReason,
 };
 use vocab::run_file::RunFileError;
 use vocab::shelf::Shelf;
@@ -1316,4 +1316,37 @@ fn a_shared_update_is_the_same_bit_for_bit_whichever_helpers_were_ready() {
             .collect::<Vec<_>>()
     };
     assert_eq!(bits(reports(&mut ready, 5)), bits(reports(&mut loading, 5)));
+}
+
+#[test]
+fn devices_are_compared_on_fresh_weights_and_the_run_carries_on_as_if_they_were_not() {
+    let (mut compared, _) = session();
+    let (mut twin, _) = session();
+    run(&mut compared, Command::Step);
+    run(&mut twin, Command::Step);
+    run(&mut compared, Command::Play { delay_ms: 0 });
+    let out = run(&mut compared, Command::CompareDevices);
+    assert_eq!(
+        kinds(&out),
+        ["playing", "device_comparison"],
+        "play pauses first"
+    );
+    let Event::DeviceComparison(comparison) = &out[1] else {
+        panic!()
+    };
+    assert_eq!(comparison.model, RunSettings::default().model);
+    assert_eq!(comparison.batch_size, RunSettings::default().batch_size);
+    let cpu = comparison.cpu;
+    assert!(cpu.first_ms > 0.0 && cpu.update_ms > 0.0, "{cpu:?}");
+    assert!((1..=3).contains(&cpu.updates), "{cpu:?}");
+    // This build has no WebGPU: no figure for it, and the CPU is the faster.
+    assert_eq!(comparison.gpu, Err(GpuFallback::NoAdapter));
+    assert_eq!(comparison.faster(), DeviceChoice::Cpu);
+
+    let after: Vec<Event> = (0..3)
+        .flat_map(|_| run(&mut compared, Command::Step))
+        .collect();
+    let alone: Vec<Event> = (0..3).flat_map(|_| run(&mut twin, Command::Step)).collect();
+    assert_eq!(steps_in(&after), [2, 3, 4]);
+    assert_eq!(losses(&after), losses(&alone));
 }

@@ -24,6 +24,7 @@ pub fn from_bytes<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Preset;
     use crate::data::EpochPosition;
     use crate::error::TrainError;
     use crate::faces::{ImportError, SkipReason, Skipped, SourceFile};
@@ -38,8 +39,8 @@ mod tests {
 
     // `Command::name` and `Event::name` match every variant: a new one does not build until
     // it is named, and the test below fails until a sample of it round-trips.
-    const COMMANDS: usize = 23;
-    const EVENTS: usize = 22;
+    const COMMANDS: usize = 24;
+    const EVENTS: usize = 23;
 
     fn settings() -> RunSettings {
         RunSettings {
@@ -198,6 +199,7 @@ mod tests {
                 height: 1,
                 rgba: Vec::new(),
             },
+            Command::CompareDevices,
         ]
     }
 
@@ -384,6 +386,16 @@ mod tests {
                 }
                 .into(),
             },
+            Event::DeviceComparison(DeviceComparison {
+                model: Preset::Small.into(),
+                batch_size: 32,
+                cpu: DeviceSpeed {
+                    first_ms: 160.0,
+                    update_ms: f64::NAN,
+                    updates: 3,
+                },
+                gpu: Err(GpuFallback::NoAdapter),
+            }),
         ]
     }
 

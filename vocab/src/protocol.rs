@@ -208,6 +208,10 @@ pub enum Command {
         #[serde(skip)]
         rgba: Vec<u8>,
     },
+    /// Times the run's model on the CPU and on WebGPU, with fresh weights from its settings on
+    /// its training faces (the run itself is untouched; play pauses): answered by
+    /// [`Event::DeviceComparison`]. Only the WebGPU program can time both.
+    CompareDevices,
 }
 
 /// What one run of an experiment looked like at its last update, for the page to show
@@ -272,6 +276,42 @@ pub enum GpuFallback {
     NoAdapter,
     /// WebGPU is there but failed to start, with the driver's words.
     Failed { message: String },
+}
+
+/// How fast one device trained a model, timed in the worker.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeviceSpeed {
+    /// The first update, which on WebGPU includes compiling the shaders and tuning the
+    /// kernels for this model's sizes (the run's own first update pays it once too).
+    pub first_ms: f64,
+    /// The median of the updates after the first: what every later update costs.
+    pub update_ms: f64,
+    /// How many updates `update_ms` is the median of.
+    pub updates: usize,
+}
+
+/// WebGPU beside the CPU for one model and batch size, in this browser on this machine: the
+/// page trains on WebGPU only where it is the faster of the two.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeviceComparison {
+    pub model: ModelShape,
+    pub batch_size: usize,
+    /// On one worker: the helpers that may share the run's updates are not asked.
+    pub cpu: DeviceSpeed,
+    /// Why there is no figure where WebGPU did not start or could not train the model.
+    pub gpu: Result<DeviceSpeed, GpuFallback>,
+}
+
+impl DeviceComparison {
+    /// The device whose later updates are quicker (WebGPU only where it has a figure and
+    /// beats the CPU's): the first update's compilation is paid once per page load, the
+    /// difference at every update.
+    pub fn faster(&self) -> DeviceChoice {
+        match &self.gpu {
+            Ok(gpu) if gpu.update_ms < self.cpu.update_ms => DeviceChoice::Gpu,
+            _ => DeviceChoice::Cpu,
+        }
+    }
 }
 
 /// One head of one block, looking at one training image.
@@ -587,6 +627,8 @@ pub enum Event {
     ArmDone(Box<ArmDone>),
     /// A camera frame through the model (see [`Command::Recognise`]).
     Recognised(Box<Recognition>),
+    /// The run's model timed on both devices (see [`Command::CompareDevices`]).
+    DeviceComparison(DeviceComparison),
     /// The learner's files read, not yet in use (see [`Command::Import`]).
     ImportPreview(ImportPreview),
     /// An import that left the data in use untouched, and the files it skipped on the way.
@@ -675,6 +717,7 @@ impl Command {
             Command::RunExperiment { .. } => "run_experiment",
             Command::Recognise { .. } => "recognise",
             Command::HandOver => "hand_over",
+            Command::CompareDevices => "compare_devices",
         }
     }
 }
@@ -698,6 +741,7 @@ impl Event {
             Event::ArmStarted { .. } => "arm_started",
             Event::ArmDone(_) => "arm_done",
             Event::Recognised(_) => "recognised",
+            Event::DeviceComparison(_) => "device_comparison",
             Event::ImportPreview(_) => "import_preview",
             Event::ImportFailed { .. } => "import_failed",
             Event::RunSaved(_) => "run_saved",
@@ -706,5 +750,52 @@ impl Event {
             Event::HandedOver { .. } => "handed_over",
             Event::Refused { .. } => "refused",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn speed(update_ms: f64) -> DeviceSpeed {
+        DeviceSpeed {
+            first_ms: update_ms * 20.0,
+            update_ms,
+            updates: 3,
+        }
+    }
+
+    fn comparison(cpu_ms: f64, gpu: Result<DeviceSpeed, GpuFallback>) -> DeviceComparison {
+        DeviceComparison {
+            model: Preset::Small.into(),
+            batch_size: 32,
+            cpu: speed(cpu_ms),
+            gpu,
+        }
+    }
+
+    #[test]
+    fn webgpu_is_chosen_only_where_its_later_updates_are_quicker() {
+        // A slow first update (compilation) does not count against it.
+        assert_eq!(
+            comparison(150.0, Ok(speed(40.0))).faster(),
+            DeviceChoice::Gpu
+        );
+        assert_eq!(
+            comparison(150.0, Ok(speed(150.0))).faster(),
+            DeviceChoice::Cpu
+        );
+        assert_eq!(
+            comparison(150.0, Ok(speed(13_474.0))).faster(),
+            DeviceChoice::Cpu
+        );
+        assert_eq!(
+            comparison(150.0, Err(GpuFallback::NoAdapter)).faster(),
+            DeviceChoice::Cpu
+        );
+        let failed = GpuFallback::Failed {
+            message: "device lost".into(),
+        };
+        assert_eq!(comparison(150.0, Err(failed)).faster(), DeviceChoice::Cpu);
     }
 }
