@@ -54,20 +54,36 @@ pub fn default_cpu() -> Backend {
     }
 }
 
-/// Like [`BackendDevice::device`], but starts WebGPU asynchronously, as the browser requires.
+/// Like [`BackendDevice::device`], but starts WebGPU asynchronously, as the browser requires,
+/// and once per program: cubecl registers one runtime per device, so a second start fails
+/// ("a server is still registered"); the run moving back to WebGPU, or timed there beside
+/// the run, gets the device started first.
 pub async fn device_async(backend: Backend) -> Result<Device, BackendError> {
     match backend {
         #[cfg(feature = "wgpu")]
-        Backend::Wgpu => Device::wgpu_options()
-            .init_async()
-            .await
-            .map(Device::autodiff)
-            .map_err(|e| match e {
-                burn::tensor::wgpu::WgpuInitError::AdapterUnavailable { .. } => {
-                    BackendError::NoGpuAdapter
-                }
-                other => BackendError::GpuUnavailable(other.to_string()),
-            }),
+        Backend::Wgpu => {
+            if let Some(device) = STARTED_WGPU.with(|started| started.borrow().clone()) {
+                return Ok(device);
+            }
+            let device = Device::wgpu_options()
+                .init_async()
+                .await
+                .map(Device::autodiff)
+                .map_err(|e| match e {
+                    burn::tensor::wgpu::WgpuInitError::AdapterUnavailable { .. } => {
+                        BackendError::NoGpuAdapter
+                    }
+                    other => BackendError::GpuUnavailable(other.to_string()),
+                })?;
+            STARTED_WGPU.with(|started| *started.borrow_mut() = Some(device.clone()));
+            Ok(device)
+        }
         other => other.device(),
     }
+}
+
+#[cfg(feature = "wgpu")]
+thread_local! {
+    /// The WebGPU device [`device_async`] started.
+    static STARTED_WGPU: std::cell::RefCell<Option<Device>> = const { std::cell::RefCell::new(None) };
 }
