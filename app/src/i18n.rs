@@ -6,6 +6,7 @@
 
 mod backward;
 pub mod camera;
+pub mod device;
 pub mod errors;
 mod playground;
 pub mod runs;
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 pub use backward::{BackwardSummary, BackwardText};
 pub use camera::CameraText;
+pub use device::{DeviceText, Timing};
 pub use playground::{ModelPlaneNote, PlaygroundText};
 pub use runs::RunsText;
 pub use shape::ShapeText;
@@ -241,6 +243,7 @@ pub struct Text {
     pub playground: &'static PlaygroundText,
     pub backward: &'static BackwardText,
     pub runs: &'static RunsText,
+    pub devices: &'static DeviceText,
     pub shape: &'static ShapeText,
     pub camera: &'static CameraText,
     pub tour: &'static TourText,
@@ -664,6 +667,7 @@ pub static EN: Text = Text {
     playground: &playground::EN,
     backward: &backward::EN,
     runs: &runs::EN,
+    devices: &device::EN,
     shape: &shape::EN,
     camera: &camera::EN,
     tour: &tour::EN,
@@ -1040,6 +1044,7 @@ pub static FR: Text = Text {
     playground: &playground::FR,
     backward: &backward::FR,
     runs: &runs::FR,
+    devices: &device::FR,
     shape: &shape::FR,
     camera: &camera::FR,
     tour: &tour::FR,

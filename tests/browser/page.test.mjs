@@ -16,6 +16,7 @@ import { shapeTests } from './shape.checks.mjs';
 import { cameraTests } from './camera.checks.mjs';
 import { workersTests } from './workers.checks.mjs';
 import { chartsTests } from './charts.checks.mjs';
+import { deviceTests } from './device.checks.mjs';
 
 // The ORL faces sit beside the repository (never inside it: they are not ours to ship).
 const ORL = process.env.VITP_ORL ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data', 'orl_faces');
@@ -452,7 +453,10 @@ try {
     console.log(`browser: running the page on ${device === 'webgpu' ? 'WebGPU (SwiftShader, software)' : 'the CPU (burn-flex)'}`);
     await runOn(browser, server.origin, device);
   }
-  if (RUNS.includes('webgpu')) await cpuThenWebGpu(browser, server.origin);
+  if (RUNS.includes('webgpu')) {
+    await cpuThenWebGpu(browser, server.origin);
+    await deviceTests(browser, server.origin, { test, check });
+  }
   if (RUNS.includes('cpu')) {
     await runsTests(browser, server.origin, { test, check });
     await shapeTests(browser, server.origin, { test, check });

@@ -131,6 +131,7 @@ mod tests {
         all.extend(literals(include_str!("runs.rs"), "pub static FR", None));
         all.extend(literals(include_str!("shape.rs"), "pub static FR", None));
         all.extend(literals(include_str!("camera.rs"), "pub static FR", None));
+        all.extend(literals(include_str!("device.rs"), "pub static FR", None));
         all.extend(literals(
             include_str!("errors.rs"),
             "Lang::Fr =>",

@@ -17,6 +17,8 @@ use web_sys::{ErrorEvent, MessageEvent, Worker};
 
 use crate::ui::state::{Notice, PageState};
 use vocab::protocol::{CarriedRun, Command, DeviceChoice, Event, Refusal, SaveReason};
+
+use crate::ui::advice::{automatic_choice, Adapter, SpeedBook};
 use vocab::wire;
 
 fn now() -> f64 {
@@ -92,6 +94,20 @@ fn early_parts(early: &JsValue) -> Option<(Worker, Program, Vec<JsValue>)> {
     };
     let events = field("early")?.dyn_into::<Array>().ok()?;
     Some((worker, program, events.iter().collect()))
+}
+
+/// The adapter index.html found (`adapter: { kind, name }`).
+fn adapter_of(early: &JsValue) -> Option<Adapter> {
+    let adapter = js_sys::Reflect::get(early, &JsValue::from_str("adapter")).ok()?;
+    let field = |name: &str| {
+        js_sys::Reflect::get(&adapter, &JsValue::from_str(name))
+            .ok()
+            .and_then(|v| v.as_string())
+    };
+    Some(Adapter::from_kind(
+        &field("kind")?,
+        field("name").unwrap_or_default(),
+    ))
 }
 
 /// What a worker's error event says, or that it failed (a script that did not load says
@@ -183,18 +199,23 @@ impl Bridge {
             handlers: RefCell::new(Vec::new()),
             restarts: Cell::new(Restarts::default()),
         }));
-        let program = bridge.program_for(state.device_choice.get_untracked());
         match take_early_worker() {
             Some(early) => {
-                bridge.begin(program, true, None);
+                // The run is asked for once index.html says which adapter it found (nearly
+                // always before this program runs): what the page asks meanwhile waits.
                 bridge.0.early_pending.set(true);
+                bridge.0.resumed.set(true);
                 let adopting = bridge.clone();
                 wasm_bindgen_futures::spawn_local(async move {
                     let early = wasm_bindgen_futures::JsFuture::from(early).await;
                     adopting.adopt(early.ok());
                 });
             }
-            None => bridge.spawn(program, true, None),
+            None => {
+                bridge.choose_automatically();
+                let program = bridge.program_for(state.device_choice.get_untracked());
+                bridge.spawn(program, true, None);
+            }
         }
         bridge
     }
@@ -203,8 +224,8 @@ impl Bridge {
         Program::for_choice(choice, self.0.webgpu.get())
     }
 
-    /// The worker index.html started, with whatever it said meanwhile, unless another one
-    /// was started since.
+    /// The worker index.html started, with whatever it said meanwhile and the adapter it
+    /// found, unless another one was started since.
     fn adopt(&self, early: Option<JsValue>) {
         let parts = early.as_ref().and_then(early_parts);
         if !self.0.early_pending.replace(false) {
@@ -213,19 +234,102 @@ impl Bridge {
             }
             return;
         }
+        if let Some(adapter) = early.as_ref().and_then(adapter_of) {
+            self.0.state.advice.adapter.set(adapter);
+        }
+        self.choose_automatically();
+        let wanted = self.program_for(self.0.state.device_choice.get_untracked());
         let Some((worker, program, events)) = parts else {
-            match Worker::new(self.0.program.get().script()) {
+            self.begin(wanted, true, None);
+            match Worker::new(wanted.script()) {
                 Ok(worker) => self.attach(worker, Vec::new()),
                 Err(error) => self.cannot_start(error),
             }
             return;
         };
-        if program == Program::Cpu && self.0.program.get() == Program::Gpu {
+        if program == Program::Cpu && wanted == Program::Gpu {
             // WebGPU was asked for, and the browser gave no adapter.
             self.0.webgpu.set(false);
         }
-        self.0.program.set(program);
+        self.begin(program, true, None);
         self.attach(worker, events);
+    }
+
+    /// Where nobody said which device: the one [`automatic_choice`] picks for the adapter
+    /// found and the settings the page opens with (a kept run that reopens with another
+    /// model is looked at again when it has started: [`Bridge::follow_advice`]).
+    fn choose_automatically(&self) {
+        let state = self.0.state;
+        if !state.advice.automatic.get_untracked() {
+            return;
+        }
+        let adapter = state.advice.adapter.get_untracked();
+        let book = SpeedBook::load();
+        let choice = state
+            .settings
+            .with_untracked(|settings| automatic_choice(&adapter, book.find(&adapter, settings)));
+        state.device_choice.set(choice);
+    }
+
+    /// After a run started, or a comparison came: the comparison of the run's model shown
+    /// where there is one; where the page chooses, the model timed on both devices if it has
+    /// not been (by the WebGPU program, which can), and the run moved to the faster.
+    fn follow_advice(&self) {
+        let state = self.0.state;
+        let advice = state.advice;
+        let Some(settings) = state
+            .run
+            .with_untracked(|run| run.as_ref().map(|run| run.settings.clone()))
+        else {
+            return;
+        };
+        let adapter = advice.adapter.get_untracked();
+        let book = SpeedBook::load();
+        let known = book.find(&adapter, &settings).cloned();
+        advice.comparison.set(known.clone());
+        if !advice.automatic.get_untracked() || self.0.program.get() != Program::Gpu {
+            return;
+        }
+        match known {
+            Some(comparison) => {
+                let faster = automatic_choice(&adapter, Some(&comparison));
+                if faster != state.device_choice.get_untracked() {
+                    self.choose_device(faster);
+                }
+            }
+            None => {
+                // Not in the middle of something the learner started: an experiment's runs
+                // or the play go on (the comparison would pause them).
+                let busy = advice.comparing.get_untracked()
+                    || state.playing.get_untracked()
+                    || state
+                        .experiment
+                        .with_untracked(|e| e.as_ref().is_some_and(|e| e.running()));
+                if !busy && matches!(adapter, Adapter::Hardware(_)) {
+                    self.compare_devices();
+                }
+            }
+        }
+    }
+
+    /// Times the run's model on both devices (the WebGPU program only).
+    pub fn compare_devices(&self) {
+        self.0.state.advice.comparing.set(true);
+        self.send(Command::CompareDevices);
+    }
+
+    /// The learner's, or the page's, choice of device: the run moves there.
+    pub fn choose_device(&self, choice: DeviceChoice) {
+        let state = self.0.state;
+        if state.device_choice.get_untracked() == choice
+            && state.device.with_untracked(Option::is_some)
+        {
+            return;
+        }
+        state.device_choice.set(choice);
+        state.device.set(None);
+        state.playing.set(false);
+        self.switch_device(choice);
     }
 
     fn cannot_start(&self, error: JsValue) {
@@ -251,6 +355,8 @@ impl Bridge {
         restarts.spawned();
         self.0.restarts.set(restarts);
         self.0.program.set(program);
+        // Only the WebGPU program can time both devices.
+        self.0.state.advice.can_compare.set(program == Program::Gpu);
         self.0.resumed.set(resume);
         self.0.listening.set(false);
         let state = self.0.state;
@@ -403,7 +509,7 @@ impl Bridge {
     /// Sends a command with something beside it (the learner's files).
     pub fn send_with(&self, command: Command, beside: JsValue) {
         let message = wire::encode(&command, beside);
-        if self.0.handing_over.get() {
+        if self.0.handing_over.get() || self.0.early_pending.get() {
             self.0.held.borrow_mut().push(message);
             return;
         }
@@ -463,7 +569,15 @@ impl Bridge {
         self.0.frame_requested.set(false);
         let events: Vec<_> = self.0.inbox.borrow_mut().drain(..).collect();
         let start = now();
+        let mut advise = false;
         for (event, bytes) in events {
+            if let Event::DeviceComparison(comparison) = &event {
+                let adapter = self.0.state.advice.adapter.get_untracked();
+                let mut book = SpeedBook::load();
+                book.insert(&adapter, comparison.clone());
+                book.save();
+            }
+            advise |= matches!(event, Event::Started(_) | Event::DeviceComparison(_));
             if matches!(event, Event::Started(_)) {
                 let mut restarts = self.0.restarts.get();
                 restarts.run_started();
@@ -476,6 +590,9 @@ impl Bridge {
                 }
             }
             self.0.state.apply(event, bytes);
+        }
+        if advise {
+            self.follow_advice();
         }
         let applied = now() - start;
         // Effects update the DOM after this; a zero-delay timeout runs once they are done.

@@ -8,7 +8,10 @@ use wasm_bindgen::JsCast;
 use crate::i18n::decimal;
 use crate::ui::bridge::Bridge;
 use crate::ui::state::PageState;
-use vocab::protocol::{Command, DeviceChoice, RunSettings};
+use vocab::protocol::{Command, DeviceChoice, DeviceComparison, GpuFallback, RunSettings};
+
+use crate::i18n::Timing;
+use crate::ui::advice::Adapter;
 use vocab::{Augmentation, Backend, OptimizerChoice};
 
 /// Learning rates offered beside the free field, from timid to absurd.
@@ -263,15 +266,8 @@ pub fn Controls(state: PageState, bridge: Link) -> impl IntoView {
 pub fn DeviceSwitch(state: PageState, bridge: Link) -> impl IntoView {
     let t = move || state.lang.get().text();
     let choose = move |choice: DeviceChoice| {
-        if state.device_choice.get_untracked() == choice
-            && state.device.with_untracked(Option::is_some)
-        {
-            return;
-        }
-        state.device_choice.set(choice);
-        state.device.set(None);
-        state.playing.set(false);
-        bridge.with_value(|b| b.switch_device(choice));
+        state.advice.automatic.set(false);
+        bridge.with_value(|b| b.choose_device(choice));
     };
     let running = move || {
         let t = t();
@@ -285,6 +281,8 @@ pub fn DeviceSwitch(state: PageState, bridge: Link) -> impl IntoView {
             .device
             .with(|d| d.as_ref().map(|d| d.backend.name()).unwrap_or("none"))
     };
+    let advice = state.advice;
+    let compare = move |_| bridge.with_value(|b| b.compare_devices());
     view! {
         <div class="device" role="group" aria-label=move || t().device title=move || t().device_switch_note>
             <span class="device-label">{move || t().device}{move || t().colon}</span>
@@ -295,7 +293,77 @@ pub fn DeviceSwitch(state: PageState, bridge: Link) -> impl IntoView {
                 aria-pressed=move || (state.device_choice.get() == DeviceChoice::Cpu).to_string()
                 on:click=move |_| choose(DeviceChoice::Cpu)>{move || t().device_cpu}</button>
             <span id="device-status" class="device-status" data-backend=backend>{running}</span>
+            <Show when=move || advice.can_compare.get()>
+                <button id="compare-devices" title=move || t().devices.compare_help
+                    disabled=move || advice.comparing.get() || state.run.with(Option::is_none)
+                    on:click=compare>{move || t().devices.compare}</button>
+            </Show>
+            <p id="device-advice" class="device-advice" aria-live="polite"
+                data-comparison=move || advice.comparison.with(|c| c.as_ref().map(|c| match c.faster() {
+                    DeviceChoice::Gpu => "gpu",
+                    DeviceChoice::Cpu => "cpu",
+                }).unwrap_or("none"))
+                data-timed=move || advice.comparison.with(|c| c.as_ref().map(timed_json))>
+                {move || advice_text(state)}
+            </p>
         </div>
+    }
+}
+
+/// The comparison's figures, for the benchmark that reads them (`npm run bench:devices`).
+fn timed_json(comparison: &DeviceComparison) -> String {
+    serde_json::json!({
+        "cpu": comparison.cpu,
+        "gpu": comparison.gpu.as_ref().ok(),
+    })
+    .to_string()
+}
+
+/// Why the page trains where it does, in a sentence or two: empty where the learner or the
+/// address chose and nothing was timed.
+fn advice_text(state: PageState) -> String {
+    let lang = state.lang.get();
+    let t = lang.text().devices;
+    let advice = state.advice;
+    if advice.comparing.get() {
+        return t.comparing.to_string();
+    }
+    let automatic = advice.automatic.get();
+    if let Some(comparison) = advice.comparison.get() {
+        let duration = |ms| crate::ui::shape::duration_text(lang, ms);
+        let cpu = duration(comparison.cpu.update_ms);
+        let gpu = comparison
+            .gpu
+            .as_ref()
+            .ok()
+            .map(|gpu| (duration(gpu.update_ms), duration(gpu.first_ms)));
+        let failed = match &comparison.gpu {
+            Err(GpuFallback::NoAdapter) => Some(lang.text().no_gpu_adapter.to_string()),
+            Err(GpuFallback::Failed { message }) => Some(message.clone()),
+            Ok(_) => None,
+        };
+        let timed = (t.timed)(&Timing {
+            batch_size: comparison.batch_size,
+            cpu: &cpu,
+            gpu: gpu.as_ref().map(|(u, f)| (u.as_str(), f.as_str())),
+            gpu_failed: failed.as_deref(),
+        });
+        let faster = comparison.faster();
+        let verdict = match (automatic, faster) {
+            (true, DeviceChoice::Gpu) => t.chose_gpu.to_string(),
+            (true, DeviceChoice::Cpu) => t.chose_cpu.to_string(),
+            (false, DeviceChoice::Gpu) => t.gpu_is_faster.to_string(),
+            (false, DeviceChoice::Cpu) => t.cpu_is_faster.to_string(),
+        };
+        return format!("{timed} {verdict}");
+    }
+    if !automatic {
+        return String::new();
+    }
+    match advice.adapter.get() {
+        Adapter::None => t.no_adapter.to_string(),
+        Adapter::Software(name) => (t.software_adapter)(&name),
+        Adapter::Hardware(_) => String::new(),
     }
 }
 

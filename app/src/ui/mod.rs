@@ -2,6 +2,7 @@
 //! [`Bridge`]. Components render what the worker reported; the only things they send back
 //! are the learner's commands.
 
+mod advice;
 mod attention;
 mod backward;
 mod breakdown;
@@ -92,10 +93,13 @@ fn initial_workers() -> usize {
 /// holds a copy of the model; see BENCHMARKS.md for the measured gain).
 const DEFAULT_WORKERS: usize = 4;
 
-fn initial_device() -> DeviceChoice {
+/// The device the address asks for (`?device=cpu` or `gpu`), or `None`: the page chooses
+/// (see [`advice`]).
+fn initial_device() -> Option<DeviceChoice> {
     match query("device").as_deref() {
-        Some("cpu") => DeviceChoice::Cpu,
-        _ => DeviceChoice::Gpu,
+        Some("cpu") => Some(DeviceChoice::Cpu),
+        Some("gpu") => Some(DeviceChoice::Gpu),
+        _ => None,
     }
 }
 
@@ -194,7 +198,10 @@ fn Panel(
 
 #[component]
 fn App() -> impl IntoView {
-    let state = PageState::new(initial_lang(), initial_device());
+    let asked = initial_device();
+    // Where nobody said, WebGPU until the bridge hears which adapter index.html found.
+    let state = PageState::new(initial_lang(), asked.unwrap_or(DeviceChoice::Gpu));
+    state.advice.automatic.set(asked.is_none());
     state.workers.set(initial_workers());
     apply_address(state);
     follow_in_address(state);

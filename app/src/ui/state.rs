@@ -7,6 +7,7 @@ use vocab::shelf::Shelf;
 use vocab::{Backend, BackwardPath, BlockGradientNorms, StepReport};
 
 use crate::i18n::Lang;
+use crate::ui::advice::DeviceAdvice;
 use crate::ui::dataset::FaceAtlas;
 use vocab::protocol::{
     ArmDone, DatasetSummary, DeviceChoice, DeviceStatus, DivergenceReport, Event, GpuFallback,
@@ -107,6 +108,8 @@ pub struct PageState {
     pub lang: RwSignal<Lang>,
     pub device_choice: RwSignal<DeviceChoice>,
     pub device: RwSignal<Option<DeviceStatus>>,
+    /// Which device is the faster here, where the page chooses.
+    pub advice: DeviceAdvice,
     /// Workers asked to share each update (the worker says how many it uses in `device`).
     pub workers: RwSignal<usize>,
     /// The values in the controls; the worker's copy follows through commands.
@@ -208,6 +211,7 @@ impl PageState {
             lang: RwSignal::new(lang),
             device_choice: RwSignal::new(device_choice),
             device: RwSignal::new(None),
+            advice: DeviceAdvice::new(false),
             workers: RwSignal::new(1),
             settings: RwSignal::new(RunSettings::default()),
             delay_ms: RwSignal::new(0),
@@ -383,6 +387,10 @@ impl PageState {
                     })
                 }
             }),
+            Event::DeviceComparison(comparison) => {
+                self.advice.comparing.set(false);
+                self.advice.comparison.set(Some(comparison));
+            }
             Event::Recognised(seen) => self.recognition.set(Some(Arc::from(seen))),
             Event::ArmDone(done) => {
                 let last = done.arm + 1 == done.arms;
@@ -470,6 +478,7 @@ impl PageState {
             Event::HandedOver { .. } => {}
             Event::Refused { reason } => {
                 self.step_answered();
+                self.advice.comparing.set(false);
                 self.importing.set(false);
                 self.notify(Notice::Refused(reason));
             }
