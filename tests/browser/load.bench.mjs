@@ -2,16 +2,19 @@
 // one worker), then one traced load saying when the worker's program was asked for, when the
 // first frame reached the screen, and when Step was enabled, in ms after navigation.
 // A benchmark, not a test: `npm run bench:load` in tests/ (after `trunk build --release`);
-// VITP_DIST=another/dist measures another build, LOADS=N the number of cold loads (4).
+// VITP_DIST=another/dist measures another build, LOADS=N the number of cold loads (4),
+// VITP_QUERY another address (`?device=cpu&lang=en&workers=1`), VITP_WEBGPU=1 a browser with
+// WebGPU (SwiftShader here) instead of one without.
 
 import { readFileSync, rmSync } from 'node:fs';
 import { serveDist, launch, openPage, stepCount, untilStep } from './harness.mjs';
 
 const LOADS = Number(process.env.LOADS ?? 4);
-const QUERY = '?device=cpu&lang=en&workers=1';
+const QUERY = process.env.VITP_QUERY ?? '?device=cpu&lang=en&workers=1';
+const WEBGPU = process.env.VITP_WEBGPU === '1';
 
 async function coldLoad(server) {
-  const browser = await launch({ webgpu: false });
+  const browser = await launch({ webgpu: WEBGPU });
   try {
     const { page, loadStart } = await openPage(browser, server.origin, QUERY);
     await page.waitForSelector('#step:not([disabled])', { timeout: 120_000 });
@@ -25,7 +28,7 @@ async function coldLoad(server) {
 }
 
 async function tracedLoad(server) {
-  const browser = await launch({ webgpu: false });
+  const browser = await launch({ webgpu: WEBGPU });
   const path = `/tmp/vitp-load-${process.pid}.json`;
   try {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });

@@ -686,6 +686,37 @@ mod tests {
     }
 
     #[test]
+    fn a_comparison_ends_the_wait_for_it_and_is_shown_and_so_does_a_refusal() {
+        use vocab::protocol::{DeviceComparison, DeviceSpeed};
+        let state = PageState::new(Lang::En, DeviceChoice::Gpu);
+        state.advice.comparing.set(true);
+        let speed = DeviceSpeed {
+            first_ms: 40.0,
+            update_ms: 30.0,
+            updates: 3,
+        };
+        let comparison = DeviceComparison {
+            model: vocab::Preset::Tiny.into(),
+            batch_size: 32,
+            cpu: speed,
+            gpu: Ok(DeviceSpeed {
+                update_ms: 900.0,
+                ..speed
+            }),
+        };
+        state.apply(Event::DeviceComparison(comparison.clone()), None);
+        assert!(!state.advice.comparing.get_untracked());
+        assert_eq!(state.advice.comparison.get_untracked(), Some(comparison));
+        // A comparison that could not be made (no run yet, too large to copy) ends the wait.
+        state.advice.comparing.set(true);
+        let refused = Event::Refused {
+            reason: Refusal::NotReady,
+        };
+        state.apply(refused, None);
+        assert!(!state.advice.comparing.get_untracked());
+    }
+
+    #[test]
     fn refusals_become_notices_once_each_and_end_an_import() {
         let state = PageState::new(Lang::En, DeviceChoice::Cpu);
         state.importing.set(true);
