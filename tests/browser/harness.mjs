@@ -50,8 +50,12 @@ export async function serveDist() {
  * test pattern for `true`).
  */
 export async function launch({ webgpu = true, camera = null } = {}) {
+  // VITP_GPU=hardware: the machine's graphics card where Chromium finds one, instead of
+  // SwiftShader (for the benchmarks on a machine with a GPU).
+  const software = process.env.VITP_GPU !== 'hardware'
+    ? ['--use-vulkan=swiftshader', '--use-angle=swiftshader'] : [];
   const gpu = webgpu
-    ? ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-angle=swiftshader', '--enable-webgpu-developer-features']
+    ? ['--enable-unsafe-webgpu', '--enable-features=Vulkan', ...software, '--enable-webgpu-developer-features']
     // VITP_COMPOSITOR=software: no GL at all (Chromium's software compositor and raster, as on
     // a machine whose GPU it will not use) instead of GL emulated by SwiftShader, which in
     // headless mode spends hundreds of ms per frame in SwapBuffers on this machine kind.
