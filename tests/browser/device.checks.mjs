@@ -59,7 +59,7 @@ export async function deviceTests(browser, origin, { test, check }) {
       check(await timedOnBoth(page), `WebGPU was not timed: ${await advice(page)}`);
       await page.waitForFunction(() => document.querySelector('#device-status')?.dataset.backend === 'flex', null, { timeout: 60_000 });
       const said = await advice(page);
-      for (const words of ['Timed in this browser, this model with batches of 32', 'WebGPU', 'per update', 'CPU', 'The page trains on the CPU, the faster here.']) {
+      for (const words of ['This model, timed in this browser with batches of 32', 'WebGPU', 'per update', 'CPU', 'The page trains the model on the CPU, the faster here.']) {
         check(said.includes(words), `"${words}" is not said: ${said}`);
       }
       check((await stepCount(page)) === 0, `the comparison moved the run: update ${await stepCount(page)}`);
@@ -86,7 +86,7 @@ export async function deviceTests(browser, origin, { test, check }) {
       await page.waitForFunction(() => (document.querySelector('#device-advice')?.dataset.comparison ?? 'none') !== 'none', null, { timeout: 240_000 });
       check(await timedOnBoth(page), `WebGPU n’a pas été chronométré : ${await advice(page)}`);
       const said = await advice(page);
-      for (const words of ['Chronométré dans ce navigateur', 'par mise à jour', 'Le processeur est le plus rapide ici.']) {
+      for (const words of ['Ce modèle, chronométré dans ce navigateur avec des lots de 32', 'par mise à jour', 'Le processeur est le plus rapide ici.']) {
         check(said.includes(words), `« ${words} » n’est pas dit : ${said}`);
       }
       check(await page.$eval('#device-status', (e) => e.dataset.backend) === 'wgpu', 'the run left WebGPU, which the address asked for');

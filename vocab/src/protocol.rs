@@ -281,8 +281,8 @@ pub enum GpuFallback {
 /// How fast one device trained a model, timed in the worker.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeviceSpeed {
-    /// The first update, which on WebGPU includes compiling the shaders and tuning the
-    /// kernels for this model's sizes (the run's own first update pays it once too).
+    /// The first update, which on WebGPU includes compiling the shaders this model's sizes
+    /// need, where nothing compiled them before in this page load.
     pub first_ms: f64,
     /// The median of the updates after the first: what every later update costs.
     pub update_ms: f64,

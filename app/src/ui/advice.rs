@@ -115,6 +115,9 @@ pub struct DeviceAdvice {
     pub comparing: RwSignal<bool>,
     /// The worker runs the WebGPU program, the one that can time both devices.
     pub can_compare: RwSignal<bool>,
+    /// The comparisons made in this browser, read once ([`SpeedBook::load`]) and written
+    /// through: one the browser will not keep is still known for this visit.
+    pub book: StoredValue<SpeedBook>,
 }
 
 impl DeviceAdvice {
@@ -125,6 +128,7 @@ impl DeviceAdvice {
             comparison: RwSignal::new(None),
             comparing: RwSignal::new(false),
             can_compare: RwSignal::new(false),
+            book: StoredValue::new(SpeedBook::default()),
         }
     }
 }

@@ -16,7 +16,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
 use crate::ui::state::{Notice, PageState};
-use vocab::protocol::{CarriedRun, Command, DeviceChoice, Event, Refusal, SaveReason};
+use vocab::protocol::{
+    CarriedRun, Command, DeviceChoice, DeviceComparison, Event, Refusal, SaveReason,
+};
 
 use crate::ui::advice::{automatic_choice, Adapter, SpeedBook};
 use vocab::wire;
@@ -199,6 +201,7 @@ impl Bridge {
             handlers: RefCell::new(Vec::new()),
             restarts: Cell::new(Restarts::default()),
         }));
+        state.advice.book.set_value(SpeedBook::load());
         match take_early_worker() {
             Some(early) => {
                 // The run is asked for once index.html says which adapter it found (nearly
@@ -227,15 +230,16 @@ impl Bridge {
     /// The worker index.html started, with whatever it said meanwhile and the adapter it
     /// found, unless another one was started since.
     fn adopt(&self, early: Option<JsValue>) {
+        // What index.html found holds even where the learner chose meanwhile.
+        if let Some(adapter) = early.as_ref().and_then(adapter_of) {
+            self.0.state.advice.adapter.set(adapter);
+        }
         let parts = early.as_ref().and_then(early_parts);
         if !self.0.early_pending.replace(false) {
             if let Some((worker, ..)) = parts {
                 worker.terminate();
             }
             return;
-        }
-        if let Some(adapter) = early.as_ref().and_then(adapter_of) {
-            self.0.state.advice.adapter.set(adapter);
         }
         self.choose_automatically();
         let wanted = self.program_for(self.0.state.device_choice.get_untracked());
@@ -264,51 +268,65 @@ impl Bridge {
             return;
         }
         let adapter = state.advice.adapter.get_untracked();
-        let book = SpeedBook::load();
-        let choice = state
-            .settings
-            .with_untracked(|settings| automatic_choice(&adapter, book.find(&adapter, settings)));
+        let choice = state.settings.with_untracked(|settings| {
+            state
+                .advice
+                .book
+                .with_value(|book| automatic_choice(&adapter, book.find(&adapter, settings)))
+        });
         state.device_choice.set(choice);
     }
 
-    /// After a run started, or a comparison came: the comparison of the run's model shown
-    /// where there is one; where the page chooses, the model timed on both devices if it has
-    /// not been (by the WebGPU program, which can), and the run moved to the faster.
+    /// After a run started: the comparison of its model and batch shown where there is one;
+    /// where the page chooses, the run moved to the faster device, or, with a graphics card,
+    /// the model timed on both if it has not been.
     fn follow_advice(&self) {
         let state = self.0.state;
         let advice = state.advice;
-        let Some(settings) = state
-            .run
-            .with_untracked(|run| run.as_ref().map(|run| run.settings.clone()))
-        else {
-            return;
-        };
         let adapter = advice.adapter.get_untracked();
-        let book = SpeedBook::load();
-        let known = book.find(&adapter, &settings).cloned();
+        let known = state.settings.with_untracked(|settings| {
+            advice
+                .book
+                .with_value(|book| book.find(&adapter, settings).cloned())
+        });
         advice.comparison.set(known.clone());
-        if !advice.automatic.get_untracked() || self.0.program.get() != Program::Gpu {
-            return;
-        }
         match known {
-            Some(comparison) => {
-                let faster = automatic_choice(&adapter, Some(&comparison));
-                if faster != state.device_choice.get_untracked() {
-                    self.choose_device(faster);
-                }
+            Some(comparison) => self.move_to_faster(comparison.faster()),
+            None if matches!(adapter, Adapter::Hardware(_)) && self.may_choose() => {
+                self.compare_devices()
             }
-            None => {
-                // Not in the middle of something the learner started: an experiment's runs
-                // or the play go on (the comparison would pause them).
-                let busy = advice.comparing.get_untracked()
-                    || state.playing.get_untracked()
-                    || state
-                        .experiment
-                        .with_untracked(|e| e.as_ref().is_some_and(|e| e.running()));
-                if !busy && matches!(adapter, Adapter::Hardware(_)) {
-                    self.compare_devices();
-                }
-            }
+            None => {}
+        }
+    }
+
+    /// A comparison came: kept (in this visit even where the browser will not keep it), and
+    /// the run moved to the faster device where the page chooses.
+    fn keep_comparison(&self, comparison: &DeviceComparison) {
+        let advice = self.0.state.advice;
+        let adapter = advice.adapter.get_untracked();
+        advice.book.update_value(|book| {
+            book.insert(&adapter, comparison.clone());
+            book.save();
+        });
+    }
+
+    /// Whether the page may time or move the run now: it chooses the device, its worker runs
+    /// the WebGPU program (which trains on either), and nothing the learner started (the
+    /// play, an experiment, a comparison) would be cut short.
+    fn may_choose(&self) -> bool {
+        let state = self.0.state;
+        state.advice.automatic.get_untracked()
+            && self.0.program.get() == Program::Gpu
+            && !state.advice.comparing.get_untracked()
+            && !state.playing.get_untracked()
+            && !state
+                .experiment
+                .with_untracked(|e| e.as_ref().is_some_and(|e| e.running()))
+    }
+
+    fn move_to_faster(&self, faster: DeviceChoice) {
+        if self.may_choose() && faster != self.0.state.device_choice.get_untracked() {
+            self.choose_device(faster);
         }
     }
 
@@ -355,8 +373,9 @@ impl Bridge {
         restarts.spawned();
         self.0.restarts.set(restarts);
         self.0.program.set(program);
-        // Only the WebGPU program can time both devices.
+        // Only the WebGPU program can time both devices; a new worker is timing nothing.
         self.0.state.advice.can_compare.set(program == Program::Gpu);
+        self.0.state.advice.comparing.set(false);
         self.0.resumed.set(resume);
         self.0.listening.set(false);
         let state = self.0.state;
@@ -569,15 +588,13 @@ impl Bridge {
         self.0.frame_requested.set(false);
         let events: Vec<_> = self.0.inbox.borrow_mut().drain(..).collect();
         let start = now();
-        let mut advise = false;
+        let (mut started, mut faster) = (false, None);
         for (event, bytes) in events {
             if let Event::DeviceComparison(comparison) = &event {
-                let adapter = self.0.state.advice.adapter.get_untracked();
-                let mut book = SpeedBook::load();
-                book.insert(&adapter, comparison.clone());
-                book.save();
+                self.keep_comparison(comparison);
+                faster = Some(comparison.faster());
             }
-            advise |= matches!(event, Event::Started(_) | Event::DeviceComparison(_));
+            started |= matches!(event, Event::Started(_));
             if matches!(event, Event::Started(_)) {
                 let mut restarts = self.0.restarts.get();
                 restarts.run_started();
@@ -591,8 +608,11 @@ impl Bridge {
             }
             self.0.state.apply(event, bytes);
         }
-        if advise {
-            self.follow_advice();
+        // After the events are applied: a comparison's pause, say, is known.
+        match faster {
+            Some(faster) => self.move_to_faster(faster),
+            None if started => self.follow_advice(),
+            None => {}
         }
         let applied = now() - start;
         // Effects update the DOM after this; a zero-delay timeout runs once they are done.

@@ -296,6 +296,7 @@ pub fn DeviceSwitch(state: PageState, bridge: Link) -> impl IntoView {
             <Show when=move || advice.can_compare.get()>
                 <button id="compare-devices" title=move || t().devices.compare_help
                     disabled=move || advice.comparing.get() || state.run.with(Option::is_none)
+                        || state.experiment.with(|e| e.as_ref().is_some_and(|e| e.running()))
                     on:click=compare>{move || t().devices.compare}</button>
             </Show>
             <p id="device-advice" class="device-advice" aria-live="polite"
@@ -332,28 +333,32 @@ fn advice_text(state: PageState) -> String {
     if let Some(comparison) = advice.comparison.get() {
         let duration = |ms| crate::ui::shape::duration_text(lang, ms);
         let cpu = duration(comparison.cpu.update_ms);
-        let gpu = comparison
-            .gpu
-            .as_ref()
-            .ok()
-            .map(|gpu| (duration(gpu.update_ms), duration(gpu.first_ms)));
-        let failed = match &comparison.gpu {
-            Err(GpuFallback::NoAdapter) => Some(lang.text().no_gpu_adapter.to_string()),
-            Err(GpuFallback::Failed { message }) => Some(message.clone()),
-            Ok(_) => None,
+        let gpu = match &comparison.gpu {
+            Ok(gpu) => Ok((duration(gpu.update_ms), duration(gpu.first_ms))),
+            Err(GpuFallback::NoAdapter) => Err(Some(lang.text().no_gpu_adapter.to_string())),
+            Err(GpuFallback::Failed { message }) => Err(Some(message.clone())),
         };
         let timed = (t.timed)(&Timing {
             batch_size: comparison.batch_size,
             cpu: &cpu,
-            gpu: gpu.as_ref().map(|(u, f)| (u.as_str(), f.as_str())),
-            gpu_failed: failed.as_deref(),
+            gpu: match &gpu {
+                Ok((update, first)) => Ok((update.as_str(), first.as_str())),
+                Err(why) => Err(why.as_deref()),
+            },
         });
+        // "The page trains on…" only where it does: a run that fell back to the CPU, or the
+        // learner's own choice, gets the plain comparison.
         let faster = comparison.faster();
-        let verdict = match (automatic, faster) {
-            (true, DeviceChoice::Gpu) => t.chose_gpu.to_string(),
-            (true, DeviceChoice::Cpu) => t.chose_cpu.to_string(),
-            (false, DeviceChoice::Gpu) => t.gpu_is_faster.to_string(),
-            (false, DeviceChoice::Cpu) => t.cpu_is_faster.to_string(),
+        let on = state.device.with(|d| d.as_ref().map(|d| d.backend));
+        let there = match faster {
+            DeviceChoice::Gpu => on == Some(Backend::Wgpu),
+            DeviceChoice::Cpu => on.is_some_and(|b| b != Backend::Wgpu),
+        };
+        let verdict = match (automatic && there, faster) {
+            (true, DeviceChoice::Gpu) => t.chose_gpu,
+            (true, DeviceChoice::Cpu) => t.chose_cpu,
+            (false, DeviceChoice::Gpu) => t.gpu_is_faster,
+            (false, DeviceChoice::Cpu) => t.cpu_is_faster,
         };
         return format!("{timed} {verdict}");
     }
