@@ -10,7 +10,7 @@ use vocab::protocol::{
 use vocab::shape::WORKER_BASE_BYTES;
 use vocab::{ConfigError, WASM_MEMORY_LIMIT_BYTES};
 
-use crate::{refused, trainer_for, Session};
+use crate::{refused, shared_step, trainer_for, Session};
 
 /// Updates timed after the first, at most: their median is the device's figure.
 const TIMED_UPDATES: usize = 3;
@@ -37,23 +37,16 @@ impl Session {
                 return out;
             }
         }
-        let cpu = match device_async(default_cpu()).await {
-            Ok(device) => device,
-            Err(error) => {
-                out.push(refused(error));
-                return out;
-            }
-        };
-        let cpu = match self.time_updates(&settings, &cpu).await {
-            Ok(speed) => speed,
-            Err(error) => {
-                out.push(refused(error));
-                return out;
-            }
-        };
+        let run_backend = run.backend;
+        // The CPU is timed as the run would train there: with the helpers the learner asked
+        // for, started now (they load while WebGPU is timed) and let go after if the run is
+        // on WebGPU.
+        if let Some(helpers) = &mut self.helpers {
+            helpers.set_count(self.workers - 1);
+        }
         let gpu = match device_async(Backend::Wgpu).await {
             Ok(device) => self
-                .time_updates(&settings, &device)
+                .time_updates(&settings, &device, false)
                 .await
                 .map_err(|error| GpuFallback::Failed {
                     message: error.to_string(),
@@ -64,6 +57,20 @@ impl Session {
             Err(other) => Err(GpuFallback::Failed {
                 message: other.to_string(),
             }),
+        };
+        let cpu = match device_async(default_cpu()).await {
+            Ok(device) => {
+                (self.time_updates(&settings, &device, true).await).map_err(Refusal::from)
+            }
+            Err(error) => Err(Refusal::from(error)),
+        };
+        self.arrange_helpers(run_backend);
+        let cpu = match cpu {
+            Ok(speed) => speed,
+            Err(error) => {
+                out.push(refused(error));
+                return out;
+            }
         };
         out.push(
             Event::DeviceComparison(DeviceComparison {
@@ -78,36 +85,54 @@ impl Session {
     }
 
     /// The first update on `device`, then up to [`TIMED_UPDATES`] more within
-    /// [`TIMING_BUDGET_MS`], each read back before the clock stops.
+    /// [`TIMING_BUDGET_MS`], each read back before the clock stops; `shared` between this
+    /// worker and the helpers ready, as the run's updates on the CPU are.
     async fn time_updates(
-        &self,
+        &mut self,
         settings: &RunSettings,
         device: &Device,
+        shared: bool,
     ) -> Result<DeviceSpeed, TrainError> {
         let faces = self.data.set();
         let mut trainer = trainer_for(settings, faces, device)?;
+        let helpers = self.helpers.as_deref_mut().filter(|_| shared);
+        let parts = helpers
+            .as_ref()
+            .map_or(1, |h| 1 + h.ready().min(self.workers - 1));
+        let mut helpers = helpers.filter(|_| parts > 1);
+        let mut workers = parts;
         let clock = self.clock;
-        let start = clock();
-        trainer
-            .step_async(&faces.train, StepExtras::default())
-            .await?;
-        let first_ms = clock() - start;
-        let timing = clock();
-        let mut times = Vec::with_capacity(TIMED_UPDATES);
-        while times.len() < TIMED_UPDATES
-            && (times.is_empty() || clock() - timing < TIMING_BUDGET_MS)
+        let mut times = Vec::with_capacity(TIMED_UPDATES + 1);
+        // The first, then the timed ones while the budget, counted after the first, lasts.
+        let mut after_first = None;
+        while times.len() < 1 + TIMED_UPDATES
+            && (times.len() < 2 || after_first.is_some_and(|t| clock() - t < TIMING_BUDGET_MS))
         {
             let start = clock();
-            trainer
-                .step_async(&faces.train, StepExtras::default())
-                .await?;
+            match helpers.as_deref_mut() {
+                Some(helpers) => {
+                    let data = &faces.train;
+                    let (_, done) =
+                        shared_step(&mut trainer, helpers, data, StepExtras::default(), parts)
+                            .await?;
+                    workers = workers.min(done.in_parallel);
+                }
+                None => {
+                    trainer
+                        .step_async(&faces.train, StepExtras::default())
+                        .await?;
+                }
+            }
             times.push(clock() - start);
+            after_first.get_or_insert_with(clock);
         }
+        let first_ms = times.remove(0);
         times.sort_by(f64::total_cmp);
         Ok(DeviceSpeed {
             first_ms,
             update_ms: times[times.len() / 2],
             updates: times.len(),
+            workers,
         })
     }
 }

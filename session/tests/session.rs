@@ -1339,6 +1339,7 @@ fn devices_are_compared_on_fresh_weights_and_the_run_carries_on_as_if_they_were_
     let cpu = comparison.cpu;
     assert!(cpu.first_ms > 0.0 && cpu.update_ms > 0.0, "{cpu:?}");
     assert!((1..=3).contains(&cpu.updates), "{cpu:?}");
+    assert_eq!(cpu.workers, 1, "no helpers in this session");
     // This build has no WebGPU: no figure for it, and the CPU is the faster.
     assert_eq!(comparison.gpu, Err(GpuFallback::NoAdapter));
     assert_eq!(comparison.faster(), DeviceChoice::Cpu);
@@ -1349,4 +1350,24 @@ fn devices_are_compared_on_fresh_weights_and_the_run_carries_on_as_if_they_were_
     let alone: Vec<Event> = (0..3).flat_map(|_| run(&mut twin, Command::Step)).collect();
     assert_eq!(steps_in(&after), [2, 3, 4]);
     assert_eq!(losses(&after), losses(&alone));
+}
+
+#[test]
+fn the_cpu_is_timed_with_the_workers_the_run_shares_its_updates_with() {
+    let mut shared = shared_session(2, OptimizerChoice::Adam);
+    run(&mut shared, Command::Step);
+    let out = run(&mut shared, Command::CompareDevices);
+    let Some(Event::DeviceComparison(comparison)) = out.last() else {
+        panic!("{:?}", kinds(&out));
+    };
+    assert_eq!(comparison.cpu.workers, 2);
+    // The run's updates are still shared as before.
+    let after = run(&mut shared, Command::Step);
+    assert_eq!(steps_in(&after), [2]);
+    let told = run(&mut shared, Command::SetWorkers { count: 2 });
+    assert!(
+        told.iter()
+            .any(|e| matches!(e, Event::Device(s) if s.workers == 2)),
+        "{told:?}"
+    );
 }

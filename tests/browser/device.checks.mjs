@@ -57,9 +57,13 @@ export async function deviceTests(browser, origin, { test, check }) {
       await page.waitForFunction(() => (document.querySelector('#device-advice')?.dataset.comparison ?? 'none') !== 'none', null, { timeout: 240_000 });
       check((await comparison(page)) === 'cpu', `software WebGPU timed faster than the CPU: ${await advice(page)}`);
       check(await timedOnBoth(page), `WebGPU was not timed: ${await advice(page)}`);
+      // The CPU is timed as the run would train there: with the 2 workers the page asks for
+      // on this 2-core machine (the helper loads while WebGPU is timed).
+      const cpuWorkers = await page.$eval('#device-advice', (e) => JSON.parse(e.dataset.timed).cpu.workers);
+      check(cpuWorkers === 2, `the CPU was timed with ${cpuWorkers} worker(s), 2 asked`);
       await page.waitForFunction(() => document.querySelector('#device-status')?.dataset.backend === 'flex', null, { timeout: 60_000 });
       const said = await advice(page);
-      for (const words of ['This model, timed in this browser with batches of 32', 'WebGPU', 'per update', 'CPU', 'The page trains the model on the CPU, the faster here.']) {
+      for (const words of ['This model, timed in this browser with batches of 32', 'WebGPU', 'per update', '(2 workers)', 'The page trains the model on the CPU, the faster here.']) {
         check(said.includes(words), `"${words}" is not said: ${said}`);
       }
       check((await stepCount(page)) === 0, `the comparison moved the run: update ${await stepCount(page)}`);

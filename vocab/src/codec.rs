@@ -393,6 +393,7 @@ mod tests {
                     first_ms: 160.0,
                     update_ms: f64::NAN,
                     updates: 3,
+                    workers: 1,
                 },
                 gpu: Err(GpuFallback::NoAdapter),
             }),

@@ -288,6 +288,9 @@ pub struct DeviceSpeed {
     pub update_ms: f64,
     /// How many updates `update_ms` is the median of.
     pub updates: usize,
+    /// Workers that shared each update (the CPU's helpers, as in the run; 1 on WebGPU).
+    #[serde(default = "one_worker")]
+    pub workers: usize,
 }
 
 /// WebGPU beside the CPU for one model and batch size, in this browser on this machine: the
@@ -762,6 +765,7 @@ mod tests {
             first_ms: update_ms * 20.0,
             update_ms,
             updates: 3,
+            workers: 1,
         }
     }
 

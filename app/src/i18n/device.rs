@@ -5,6 +5,8 @@
 pub struct Timing<'a> {
     pub batch_size: usize,
     pub cpu: &'a str,
+    /// The workers that shared the CPU's updates, as the page writes them ("2 workers").
+    pub cpu_workers: &'a str,
     /// WebGPU's later updates and its first, where it trained; else why not, where known.
     pub gpu: Result<(&'a str, &'a str), Option<&'a str>>,
 }
@@ -28,10 +30,11 @@ pub struct DeviceText {
 
 pub static EN: DeviceText = DeviceText {
     compare: "Time WebGPU and the CPU",
-    compare_help: "Pauses, trains this model for a few updates on the CPU, then on WebGPU, from \
-        new weights (your run stays as it is), and says how long an update takes on each. \
-        WebGPU's first update also compiles the shaders this model needs, once per page load.",
-    comparing: "Timing this model on the CPU and on WebGPU: a few updates on each, from new \
+    compare_help: "Pauses, trains this model for a few updates on WebGPU, then on the CPU with \
+        the workers chosen in Cores, from new weights (your run stays as it is), and says how \
+        long an update takes on each. WebGPU's first update also compiles the shaders this \
+        model needs, once per page load.",
+    comparing: "Timing this model on WebGPU and on the CPU: a few updates on each, from new \
         weights; your run stays as it is…",
     no_adapter: "This browser offers no WebGPU adapter: the page trains the model on the CPU.",
     software_adapter: |name| {
@@ -49,8 +52,8 @@ pub static EN: DeviceText = DeviceText {
         };
         format!(
             "This model, timed in this browser with batches of {}: {gpu}; CPU {} per update \
-             (one worker).",
-            t.batch_size, t.cpu
+             ({}).",
+            t.batch_size, t.cpu, t.cpu_workers
         )
     },
     chose_gpu: "The page trains the model on WebGPU, the faster here.",
@@ -61,12 +64,13 @@ pub static EN: DeviceText = DeviceText {
 
 pub static FR: DeviceText = DeviceText {
     compare: "Chronométrer WebGPU et le processeur",
-    compare_help: "Met en pause, entraîne ce modèle pendant quelques mises à jour sur le \
-        processeur, puis sur WebGPU, avec de nouveaux poids (votre entraînement reste intact), \
-        et donne la durée d’une mise à jour sur chacun. La première mise à jour sur WebGPU \
-        compile aussi les shaders dont ce modèle a besoin, une fois par chargement de la page.",
+    compare_help: "Met en pause, entraîne ce modèle pendant quelques mises à jour sur WebGPU, \
+        puis sur le processeur avec les fils de calcul choisis dans Cœurs, avec de nouveaux \
+        poids (votre entraînement reste intact), et donne la durée d’une mise à jour sur chacun. \
+        La première mise à jour sur WebGPU compile aussi les shaders dont ce modèle a besoin, \
+        une fois par chargement de la page.",
     comparing:
-        "Chronométrage de ce modèle sur le processeur et sur WebGPU\u{a0}: quelques mises à jour \
+        "Chronométrage de ce modèle sur WebGPU et sur le processeur\u{a0}: quelques mises à jour \
          sur chacun, avec de nouveaux poids\u{202f}; votre entraînement reste intact…",
     no_adapter: "Ce navigateur ne propose pas d’adaptateur WebGPU\u{a0}: la page entraîne le \
         modèle sur le processeur.",
@@ -87,8 +91,8 @@ pub static FR: DeviceText = DeviceText {
         };
         format!(
             "Ce modèle, chronométré dans ce navigateur avec des lots de {}\u{a0}: {gpu}\u{202f}; \
-             processeur {} par mise à jour (un seul fil de calcul).",
-            t.batch_size, t.cpu
+             processeur {} par mise à jour ({}).",
+            t.batch_size, t.cpu, t.cpu_workers
         )
     },
     chose_gpu: "La page entraîne donc le modèle sur WebGPU, le plus rapide ici.",

@@ -155,6 +155,7 @@ mod tests {
             first_ms: update_ms * 10.0,
             update_ms,
             updates: 3,
+            workers: 1,
         };
         DeviceComparison {
             model: model.into(),

@@ -338,9 +338,11 @@ fn advice_text(state: PageState) -> String {
             Err(GpuFallback::NoAdapter) => Err(Some(lang.text().no_gpu_adapter.to_string())),
             Err(GpuFallback::Failed { message }) => Err(Some(message.clone())),
         };
+        let cpu_workers = (lang.text().workers_in_use)(comparison.cpu.workers);
         let timed = (t.timed)(&Timing {
             batch_size: comparison.batch_size,
             cpu: &cpu,
+            cpu_workers: &cpu_workers,
             gpu: match &gpu {
                 Ok((update, first)) => Ok((update.as_str(), first.as_str())),
                 Err(why) => Err(why.as_deref()),

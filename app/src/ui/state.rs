@@ -694,6 +694,7 @@ mod tests {
             first_ms: 40.0,
             update_ms: 30.0,
             updates: 3,
+            workers: 1,
         };
         let comparison = DeviceComparison {
             model: vocab::Preset::Tiny.into(),
