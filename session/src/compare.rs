@@ -3,14 +3,14 @@
 //! small kernels, each paying WebGPU's dispatch; a large one's keeps the GPU busy).
 
 use model::burn::tensor::Device;
-use model::{default_cpu, device_async, Backend, BackendError, StepExtras, TrainError};
+use model::{default_cpu, device_async, Backend, StepExtras, TrainError};
 use vocab::protocol::{
     DeviceComparison, DeviceSpeed, Event, GpuFallback, Outgoing, Refusal, RunSettings,
 };
 use vocab::shape::WORKER_BASE_BYTES;
 use vocab::{ConfigError, WASM_MEMORY_LIMIT_BYTES};
 
-use crate::{refused, shared_step, trainer_for, Session};
+use crate::{gpu_fallback, refused, shared_step, trainer_for, Session};
 
 /// Updates timed after the first, at most: their median is the device's figure.
 const TIMED_UPDATES: usize = 3;
@@ -51,12 +51,7 @@ impl Session {
                 .map_err(|error| GpuFallback::Failed {
                     message: error.to_string(),
                 }),
-            Err(BackendError::NoGpuAdapter | BackendError::NotCompiled(Backend::Wgpu)) => {
-                Err(GpuFallback::NoAdapter)
-            }
-            Err(other) => Err(GpuFallback::Failed {
-                message: other.to_string(),
-            }),
+            Err(error) => Err(gpu_fallback(error)),
         };
         let cpu = match device_async(default_cpu()).await {
             Ok(device) => {

@@ -54,14 +54,7 @@ pub async fn open_device(choice: DeviceChoice) -> Result<(Device, DeviceStatus),
                 };
                 return Ok((device, status));
             }
-            // The page asks the program without WebGPU for it only where the browser has no
-            // WebGPU, or gave index.html no adapter.
-            Err(BackendError::NoGpuAdapter | BackendError::NotCompiled(Backend::Wgpu)) => {
-                Some(GpuFallback::NoAdapter)
-            }
-            Err(other) => Some(GpuFallback::Failed {
-                message: other.to_string(),
-            }),
+            Err(error) => Some(gpu_fallback(error)),
         },
     };
     let status = DeviceStatus {
@@ -71,6 +64,19 @@ pub async fn open_device(choice: DeviceChoice) -> Result<(Device, DeviceStatus),
         helpers_lost: None,
     };
     Ok((device_async(cpu).await?, status))
+}
+
+/// Why WebGPU did not open, as the page says it. The page asks the program without WebGPU
+/// for it only where the browser has no WebGPU, or gave index.html no adapter.
+pub(crate) fn gpu_fallback(error: BackendError) -> GpuFallback {
+    match error {
+        BackendError::NoGpuAdapter | BackendError::NotCompiled(Backend::Wgpu) => {
+            GpuFallback::NoAdapter
+        }
+        other => GpuFallback::Failed {
+            message: other.to_string(),
+        },
+    }
 }
 
 /// A trainer for `settings` on `faces`, on `device`.
