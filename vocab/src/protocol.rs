@@ -208,9 +208,9 @@ pub enum Command {
         #[serde(skip)]
         rgba: Vec<u8>,
     },
-    /// Times the run's model on the CPU and on WebGPU, with fresh weights from its settings on
-    /// its training faces (the run itself is untouched; play pauses): answered by
-    /// [`Event::DeviceComparison`]. Only the WebGPU program can time both.
+    /// Times the run's model on WebGPU, then on the CPU with the workers asked for, with fresh
+    /// weights from its settings on its training faces (the run itself is untouched; play
+    /// pauses): answered by [`Event::DeviceComparison`]. Only the WebGPU program can time both.
     CompareDevices,
 }
 
@@ -299,7 +299,8 @@ pub struct DeviceSpeed {
 pub struct DeviceComparison {
     pub model: ModelShape,
     pub batch_size: usize,
-    /// On one worker: the helpers that may share the run's updates are not asked.
+    /// Shared with the helpers that were ready among those asked for, as the run's updates
+    /// on the CPU are ([`DeviceSpeed::workers`]).
     pub cpu: DeviceSpeed,
     /// Why there is no figure where WebGPU did not start or could not train the model.
     pub gpu: Result<DeviceSpeed, GpuFallback>,

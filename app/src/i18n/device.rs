@@ -31,7 +31,7 @@ pub struct DeviceText {
 pub static EN: DeviceText = DeviceText {
     compare: "Time WebGPU and the CPU",
     compare_help: "Pauses, trains this model for a few updates on WebGPU, then on the CPU with \
-        the workers chosen in Cores, from new weights (your run stays as it is), and says how \
+        the workers chosen under “Cores”, from new weights (your run stays as it is), and says how \
         long an update takes on each. WebGPU's first update also compiles the shaders this \
         model needs, once per page load.",
     comparing: "Timing this model on WebGPU and on the CPU: a few updates on each, from new \
@@ -65,13 +65,14 @@ pub static EN: DeviceText = DeviceText {
 pub static FR: DeviceText = DeviceText {
     compare: "Chronométrer WebGPU et le processeur",
     compare_help: "Met en pause, entraîne ce modèle pendant quelques mises à jour sur WebGPU, \
-        puis sur le processeur avec les fils de calcul choisis dans Cœurs, avec de nouveaux \
-        poids (votre entraînement reste intact), et donne la durée d’une mise à jour sur chacun. \
-        La première mise à jour sur WebGPU compile aussi les shaders dont ce modèle a besoin, \
-        une fois par chargement de la page.",
+        puis sur le processeur avec les fils de calcul choisis dans «\u{a0}Cœurs\u{a0}», en \
+        partant de nouveaux poids (votre entraînement reste intact), et donne la durée d’une mise \
+        à jour sur chacun. La première mise à jour sur WebGPU compile aussi les shaders (les \
+        programmes de la carte graphique) dont ce modèle a besoin, une fois par chargement de \
+        la page.",
     comparing:
         "Chronométrage de ce modèle sur WebGPU et sur le processeur\u{a0}: quelques mises à jour \
-         sur chacun, avec de nouveaux poids\u{202f}; votre entraînement reste intact…",
+         sur chacun, en partant de nouveaux poids\u{202f}; votre entraînement reste intact…",
     no_adapter: "Ce navigateur ne propose pas d’adaptateur WebGPU\u{a0}: la page entraîne le \
         modèle sur le processeur.",
     software_adapter: |name| {

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use vocab::protocol::{DeviceChoice, DeviceComparison, RunSettings};
+use vocab::ModelShape;
 
 /// The WebGPU adapter the browser gave index.html.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -52,26 +53,23 @@ pub struct SpeedBook(BTreeMap<String, DeviceComparison>);
 const STORAGE_KEY: &str = "vitp-device-speeds";
 
 impl SpeedBook {
-    fn key(adapter: &str, settings: &RunSettings) -> String {
-        let model = serde_json::to_string(&settings.model).unwrap_or_default();
-        format!("{adapter}|{model}|{}", settings.batch_size)
+    fn key(adapter: &str, model: &ModelShape, batch_size: usize) -> String {
+        let model = serde_json::to_string(model).unwrap_or_default();
+        format!("{adapter}|{model}|{batch_size}")
     }
 
     /// The comparison of `settings`' model and batch size on `adapter`, if there is one.
     pub fn find(&self, adapter: &Adapter, settings: &RunSettings) -> Option<&DeviceComparison> {
-        self.0.get(&Self::key(adapter.name()?, settings))
+        let key = Self::key(adapter.name()?, &settings.model, settings.batch_size);
+        self.0.get(&key)
     }
 
+    /// Keeps `comparison` for its model and batch size on `adapter` (nowhere without one).
     pub fn insert(&mut self, adapter: &Adapter, comparison: DeviceComparison) {
-        let Some(name) = adapter.name() else {
-            return;
-        };
-        let settings = RunSettings {
-            model: comparison.model,
-            batch_size: comparison.batch_size,
-            ..RunSettings::default()
-        };
-        self.0.insert(Self::key(name, &settings), comparison);
+        if let Some(name) = adapter.name() {
+            let key = Self::key(name, &comparison.model, comparison.batch_size);
+            self.0.insert(key, comparison);
+        }
     }
 
     /// The book as kept; one that cannot be read (an older page's, say) is an empty one.

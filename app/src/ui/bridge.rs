@@ -291,7 +291,7 @@ impl Bridge {
         });
         advice.comparison.set(known.clone());
         match known {
-            Some(comparison) => self.move_to_faster(comparison.faster()),
+            Some(comparison) => self.move_to_faster(automatic_choice(&adapter, Some(&comparison))),
             None if matches!(adapter, Adapter::Hardware(_)) && self.may_choose() => {
                 self.compare_devices()
             }
@@ -592,7 +592,8 @@ impl Bridge {
         for (event, bytes) in events {
             if let Event::DeviceComparison(comparison) = &event {
                 self.keep_comparison(comparison);
-                faster = Some(comparison.faster());
+                let adapter = self.0.state.advice.adapter.get_untracked();
+                faster = Some(automatic_choice(&adapter, Some(comparison)));
             }
             started |= matches!(event, Event::Started(_));
             if matches!(event, Event::Started(_)) {
