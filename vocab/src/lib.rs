@@ -10,7 +10,7 @@
 //! - [`optimizer`], [`backend`]: the choices a run is made of;
 //! - [`error`], [`faces`]: what can go wrong, as types the page words for the learner;
 //! - [`protocol`]: the [`Command`]s the page sends the worker and the [`Event`]s it answers,
-//!   and [`codec`]: the bytes they travel as;
+//!   and [`codec`], [`packed`]: the bytes they travel as;
 //! - [`run_file`], [`shelf`]: a run as one file, and the recent runs the browser keeps;
 //! - [`rng`]: the seeded generator behind initial weights, batch order and synthetic faces.
 
@@ -23,6 +23,7 @@ pub mod faces;
 pub mod float_text;
 pub mod history;
 pub mod optimizer;
+pub mod packed;
 pub mod protocol;
 pub mod report;
 pub mod rng;

@@ -245,8 +245,10 @@ pub struct LastBlockView {
     pub grid: usize,
     /// The last block's heads: how much CLS attends to each patch (its attention row, CLS
     /// itself left out), one map per head.
+    #[serde(with = "crate::packed::rows")]
     pub heads: Vec<Vec<f32>>,
     /// The rollout from CLS over the patches, through every block.
+    #[serde(with = "crate::packed")]
     pub rollout: Vec<f32>,
 }
 
@@ -257,14 +259,17 @@ pub struct Recognition {
     pub top: Vec<(usize, f32)>,
     /// The frame as the model saw it: `size × size` grey bytes.
     pub size: usize,
+    #[serde(with = "serde_bytes")]
     pub seen: Vec<u8>,
     /// Patches per side of every map below.
     pub grid: usize,
     /// The block and head of the attention views.
     pub target: HeadTarget,
     /// CLS's attention over the patches in that head (its own column left out).
+    #[serde(with = "crate::packed")]
     pub head: Vec<f32>,
     /// The rollout from CLS over the patches, through every block.
+    #[serde(with = "crate::packed")]
     pub rollout: Vec<f32>,
 }
 
@@ -343,18 +348,25 @@ pub struct HeadView {
     pub width: usize,
     /// What the block's Wq, Wk, Wv were applied to, `[tokens, width]`: its input after the
     /// LayerNorm. One X for Q, K and V.
+    #[serde(with = "crate::packed")]
     pub input: Vec<f32>,
     /// This head's queries, keys and values, `[tokens, head_dim]` each: recomputed for every
     /// image from the learned Wq, Wk, Wv.
+    #[serde(with = "crate::packed")]
     pub q: Vec<f32>,
+    #[serde(with = "crate::packed")]
     pub k: Vec<f32>,
+    #[serde(with = "crate::packed")]
     pub v: Vec<f32>,
     /// `Q·Kᵀ / √d_head`, `[tokens, tokens]`, row = query token.
+    #[serde(with = "crate::packed")]
     pub scores: Vec<f32>,
     /// Softmax of each row of `scores`.
+    #[serde(with = "crate::packed")]
     pub attention: Vec<f32>,
     /// Attention rollout from CLS through every block (heads averaged, the residual path
     /// added as the identity): how much each token feeds the CLS token at the end.
+    #[serde(with = "crate::packed")]
     pub rollout: Vec<f32>,
     /// The image's person and the model's answer.
     pub label: usize,
@@ -369,7 +381,9 @@ pub struct HeadView {
 pub struct InitialView {
     pub target: InspectTarget,
     /// `[tokens, tokens]`, as [`HeadView::attention`].
+    #[serde(with = "crate::packed")]
     pub attention: Vec<f32>,
+    #[serde(with = "crate::packed")]
     pub rollout: Vec<f32>,
 }
 
@@ -380,11 +394,16 @@ pub struct WeightsView {
     pub block: usize,
     /// `[width, width]` each, row-major, `x · W`.
     pub width: usize,
+    #[serde(with = "crate::packed")]
     pub wq: Vec<f32>,
+    #[serde(with = "crate::packed")]
     pub wk: Vec<f32>,
+    #[serde(with = "crate::packed")]
     pub wv: Vec<f32>,
     /// The biases of Wq and Wk, `[width]`: `Q = X · Wq + bq`.
+    #[serde(with = "crate::packed")]
     pub bq: Vec<f32>,
+    #[serde(with = "crate::packed")]
     pub bk: Vec<f32>,
     /// ‖W − W₀‖ / ‖W₀‖ (Frobenius) for Wq, Wk, Wv: how far each has moved from its initial value.
     pub drift: [f32; 3],
@@ -586,12 +605,14 @@ pub struct DivergenceReport {
 
 /// From the worker to the page.
 ///
-/// Adjacently tagged (`event`, then `data`), so it is read in one pass: internally tagged,
-/// serde first buffered each message whole (every number of a step report or an attention
-/// map) to find its tag, nine times the time of reading it (a `small` probe: 0.71 ms against
-/// 0.08 ms natively), and most of the page's decoding after an update.
+/// Internally tagged: serde buffers each message in a tree of its own to find its tag, then
+/// reads the variant from that tree. Read in one pass instead (adjacently or externally
+/// tagged), every type's decoding is compiled for the MessagePack reader as well: 0.13 MB
+/// more of the page's program once compressed (BENCHMARKS.md, layout issue). The buffering
+/// is cheap because the long arrays travel packed ([`crate::packed`]): a `small` probe is a
+/// few dozen nodes, not sixteen thousand.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "event", content = "data", rename_all = "snake_case")]
+#[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     /// The worker's program is running and listens for commands.
     Loaded,

@@ -154,25 +154,36 @@ pub struct BackwardPath {
     pub head_dim: usize,
     pub width: usize,
     /// The block's input after its LayerNorm, `[T, width]`: what Wq, Wk and Wv multiply.
+    #[serde(with = "crate::packed")]
     pub x: Vec<f32>,
     /// `[T, d]` each.
+    #[serde(with = "crate::packed")]
     pub q: Vec<f32>,
+    #[serde(with = "crate::packed")]
     pub k: Vec<f32>,
+    #[serde(with = "crate::packed")]
     pub v: Vec<f32>,
     /// `A = softmax(Q·Kᵀ/√d)`, `[T, T]`.
+    #[serde(with = "crate::packed")]
     pub attention: Vec<f32>,
     /// `dL/dO`, the loss's gradient for this head's output `O = A·V`, `[T, d]`.
+    #[serde(with = "crate::packed")]
     pub d_output: Vec<f32>,
     /// `dL/dV = Aᵀ·dO`: reaches Wv without passing through softmax.
+    #[serde(with = "crate::packed")]
     pub d_values: Vec<f32>,
     /// `dL/dA = dO·Vᵀ`, `[T, T]`.
+    #[serde(with = "crate::packed")]
     pub d_attention: Vec<f32>,
     /// Through softmax's Jacobian: `dL/dS = A ⊙ (dL/dA − rowsum(dL/dA ⊙ A))`, `[T, T]`
     /// (S the scaled scores).
+    #[serde(with = "crate::packed")]
     pub d_scores: Vec<f32>,
     /// `dL/dQ = dL/dS·K/√d`: depends on K.
+    #[serde(with = "crate::packed")]
     pub d_queries: Vec<f32>,
     /// `dL/dK = dL/dSᵀ·Q/√d`: depends on Q.
+    #[serde(with = "crate::packed")]
     pub d_keys: Vec<f32>,
 }
 
