@@ -24,7 +24,7 @@ use crate::readback::{floats, indices};
 use crate::vit::{Vit, VitInit};
 
 /// What a helper needs for its share, besides the weights (which travel beside it as
-/// bytes, see [`weights_to_bytes`]).
+/// bytes, see [`vocab::packed::to_le_bytes`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ShareJob {
     /// The model's shape: the helper builds a model of it once, then fills it each update.
@@ -101,19 +101,6 @@ fn read_flat(parts: Vec<Tensor<1>>) -> Result<Vec<f32>, TrainError> {
         .try_execute()
         .map_err(|e| TrainError::Readback(format!("{e:?}")))?;
     Ok(floats(&data[0]))
-}
-
-/// `f32`s as little-endian bytes, to travel beside a message.
-pub fn weights_to_bytes(values: &[f32]) -> Vec<u8> {
-    values.iter().flat_map(|v| v.to_le_bytes()).collect()
-}
-
-/// The inverse of [`weights_to_bytes`]; trailing bytes that make no whole `f32` are dropped.
-pub fn weights_from_bytes(bytes: &[u8]) -> Vec<f32> {
-    bytes
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect()
 }
 
 /// Fills a model with flat values in module order, keeping its ids and autodiff setting.
@@ -355,7 +342,7 @@ mod tests {
         let model = config.init(&device).unwrap();
         let weights = flat_weights(&model).unwrap();
         assert_eq!(weights.len(), model.parameter_count());
-        let back = weights_from_bytes(&weights_to_bytes(&weights));
+        let back = vocab::packed::from_le_bytes(&vocab::packed::to_le_bytes(&weights));
         assert_eq!(back, weights);
         let other = config.clone().with_seed(7).init(&device).unwrap();
         assert_ne!(flat_weights(&other).unwrap(), weights);

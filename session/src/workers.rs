@@ -10,9 +10,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use model::burn::tensor::Device;
-pub use model::share::{
-    weights_from_bytes, weights_to_bytes, ShareGradients, ShareJob, ShareWorker,
-};
+pub use model::share::{ShareGradients, ShareJob, ShareWorker};
 use model::{BackendError, TrainError};
 
 pub use vocab::protocol::MAX_WORKERS;

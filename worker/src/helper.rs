@@ -6,10 +6,8 @@
 use futures::channel::mpsc::{unbounded, UnboundedReceiver};
 use futures::StreamExt;
 use js_sys::Uint8Array;
-use session::workers::{
-    helper_device, weights_from_bytes, weights_to_bytes, HelperMessage, ShareJob, ShareWorker,
-};
-use vocab::wire;
+use session::workers::{helper_device, HelperMessage, ShareJob, ShareWorker};
+use vocab::{packed, wire};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
@@ -63,11 +61,11 @@ async fn serve(mut jobs: UnboundedReceiver<(ShareJob, Vec<u8>)>) {
     };
     let mut worker = ShareWorker::new(device);
     while let Some((job, weights)) = jobs.next().await {
-        let weights = weights_from_bytes(&weights);
+        let weights = packed::from_le_bytes(&weights);
         match worker.compute(&job, &weights) {
             Ok(mut share) => {
                 let gradients = std::mem::take(&mut share.gradients);
-                let bytes = wire::bytes(&weights_to_bytes(&gradients));
+                let bytes = wire::bytes(&packed::to_le_bytes(&gradients));
                 post(&HelperMessage::Done(Ok(share)), bytes);
             }
             Err(error) => post(&HelperMessage::Done(Err(error)), JsValue::NULL),

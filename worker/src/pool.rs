@@ -6,11 +6,8 @@ use std::rc::Rc;
 
 use futures::channel::oneshot;
 use js_sys::Uint8Array;
-use session::workers::{
-    weights_from_bytes, weights_to_bytes, Answers, HelperLost, HelperMessage, Helpers,
-    ShareGradients, ShareJob,
-};
-use vocab::wire;
+use session::workers::{Answers, HelperLost, HelperMessage, Helpers, ShareGradients, ShareJob};
+use vocab::{packed, wire};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions};
@@ -69,7 +66,7 @@ impl Helper {
                             .dyn_ref::<Uint8Array>()
                             .map(Uint8Array::to_vec)
                             .unwrap_or_default();
-                        share.gradients = weights_from_bytes(&bytes);
+                        share.gradients = packed::from_le_bytes(&bytes);
                         mailbox.answer(Ok(share));
                     }
                     Ok((HelperMessage::Done(Err(error)), _)) => mailbox.answer(Err(error.into())),
@@ -178,7 +175,7 @@ impl Helpers for Pool {
             return Box::pin(std::future::ready(Err(lost)));
         }
         // One copy of the weights, cloned by each `postMessage`.
-        let weights: JsValue = Uint8Array::from(&weights_to_bytes(weights)[..]).into();
+        let weights: JsValue = Uint8Array::from(&packed::to_le_bytes(weights)[..]).into();
         let receivers: Vec<_> = jobs
             .iter()
             .zip(self.listening())
