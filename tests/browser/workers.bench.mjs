@@ -2,8 +2,12 @@
 // with the update shared between 1, 2, … workers (?workers=N), in one run, alternating so that
 // each figure has its reference beside it. `npm run bench:workers` in tests/ after
 // `trunk build --release`; VITP_WORKERS=1,2 chooses the counts, VITP_UPDATES the updates timed.
-// Figures go to BENCHMARKS.md by hand, with the command.
+// VITP_THREADS=1 also says how much processor time each busy thread of the browser (the
+// workers, the page's main thread, the compositor, the GPU process) and of the benchmark took
+// per timed update, from Linux's /proc, to see where the machine's cores went. Figures go to BENCHMARKS.md by hand, with
+// the command.
 
+import { readdirSync, readFileSync } from 'node:fs';
 import { serveDist, launch, openPage, backendOf, stepCount, untilStep } from './harness.mjs';
 
 const COUNTS = (process.env.VITP_WORKERS ?? '1,2').split(',').map(Number);
@@ -11,6 +15,46 @@ const UPDATES = Number(process.env.VITP_UPDATES ?? 30);
 const ROUNDS = Number(process.env.VITP_ROUNDS ?? 3);
 const MODEL = process.env.VITP_MODEL ?? 'small';
 const LIMIT_MS = 600_000;
+const THREADS = process.env.VITP_THREADS === '1';
+
+/** Processor time so far of every thread of Chromium's processes and of this benchmark's own
+ *  (Playwright polling the page), from Linux's /proc: `Map(key → { name, ms })`. Threads that
+ *  no trace event covers count too (SwiftShader's, say). */
+function threadTimes() {
+  const times = new Map();
+  const tick = 10; // ms: Linux reports USER_HZ = 100 ticks per second
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let command;
+    try { command = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; }
+    const ours = Number(pid) === process.pid;
+    if (!ours && !command.includes('chrom')) continue;
+    const kind = ours ? 'benchmark (node)' : (command.match(/--type=([a-z-]+)/)?.[1] ?? 'browser');
+    let tasks;
+    try { tasks = readdirSync(`/proc/${pid}/task`); } catch { continue; }
+    for (const tid of tasks) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+        times.set(`${pid}/${tid}`, { name: `${kind}: ${name}`, ms: (Number(fields[11]) + Number(fields[12])) * tick });
+      } catch { /* the thread ended */ }
+    }
+  }
+  return times;
+}
+
+/** Processor time per update: each worker's thread on its own (busiest first), every other
+ *  thread summed by process and name; those of at least 1 ms per update, busiest first. */
+function busyThreads(before, after, updates) {
+  const sums = new Map();
+  for (const [key, t] of after) {
+    const name = t.name.includes('DedicatedWorker') ? `${t.name} ${key}` : t.name;
+    sums.set(name, (sums.get(name) ?? 0) + (t.ms - (before.get(key)?.ms ?? 0)) / updates);
+  }
+  const busy = [...sums].filter(([, ms]) => ms >= 1).sort((a, b) => b[1] - a[1]);
+  let worker = 0;
+  return busy.map(([name, ms]) => [name.includes('DedicatedWorker') ? `worker ${(worker += 1)}` : name, ms]);
+}
 
 /** The worker's own time for each update while playing, read from the page as they come. */
 async function workerTimes(page, until) {
@@ -47,6 +91,7 @@ async function timed(browser, origin, workers) {
       await page.waitForTimeout(500);
     }
     const using = await page.$eval('#workers-status', (e) => Number(e.dataset.workers));
+    const threadsBefore = THREADS ? threadTimes() : null;
     const start = await stepCount(page);
     const t0 = Date.now();
     await page.click('#play');
@@ -54,6 +99,11 @@ async function timed(browser, origin, workers) {
     const elapsed = Date.now() - t0;
     const done = (await stepCount(page)) - start;
     await page.click('#play');
+    if (THREADS) {
+      const threads = busyThreads(threadsBefore, threadTimes(), done);
+      const total = threads.reduce((sum, [, ms]) => sum + ms, 0);
+      console.log(`  ${workers} workers: processor ms per update (${(elapsed / done).toFixed(1)} ms of wall clock, ${total.toFixed(0)} ms of processor in all): ${threads.map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join('; ')}`);
+    }
     const batch = await page.$eval('#batch-size', (e) => e.value).catch(() => '?');
     return { workers, using, batch, msPerUpdate: elapsed / done, worker, firstUpdate };
   } finally {
