@@ -121,6 +121,16 @@ export async function cameraTests(origin, orl, { test, check }) {
       // Chromium's own test pattern (no ORL faces here) shows nobody in particular.
       if (video !== true) check(seen.size === 2, `over 10 s the model saw only ${[...seen]}`);
       console.log(`browser: live on tiny (CPU): ${last.fps}; top guesses over 10 s: ${[...seen].join(', ')}`);
+      // Far out of view, Live sends no frame (the answer on its way may still come); back in
+      // view, it goes on by itself.
+      const frames = () => page.$eval('#live-overlay', (c) => Number(c.dataset.frames));
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.waitForTimeout(1000);
+      const away = await frames();
+      await page.waitForTimeout(2000);
+      check(await frames() <= away + 1, `Live went on out of view: ${away} then ${await frames()} frames`);
+      await page.evaluate(() => document.querySelector('#live').scrollIntoView({ block: 'center' }));
+      await page.waitForFunction((n) => Number(document.querySelector('#live-overlay').dataset.frames) > n + 1, away, { timeout: 10_000 });
       await page.click('#live');
       check(await stepCount(page) === steps, 'Live changed the run');
       await page.click('#step');

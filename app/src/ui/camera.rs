@@ -430,6 +430,14 @@ fn Live(
     );
     // The frame sent and not yet answered, drawn under its answer.
     let sent = StoredValue::new_local(None::<(Vec<u8>, u32)>);
+    // Whether that answer is still to come: one frame in the model at a time.
+    let waiting = StoredValue::new(false);
+    // Frames answered since Live started (the page test counts them).
+    let answered = RwSignal::new(0u64);
+    // Far out of view, Live sends no frame (the worker would compute for nobody); it goes on
+    // when the panel comes back.
+    let live_box = NodeRef::<leptos::html::Div>::new();
+    let seen = crate::ui::sight::near_view(live_box);
     let times = StoredValue::new(Vec::<f64>::new());
     let rollout = RwSignal::new(false);
     let overlay = NodeRef::<Canvas>::new();
@@ -437,7 +445,7 @@ fn Live(
     // Bumped to try again when the camera had no frame yet.
     let retry = RwSignal::new(0u32);
     let send_frame = move || {
-        if !live.get_untracked() {
+        if !live.get_untracked() || waiting.get_value() || !seen.get_untracked() {
             return;
         }
         let frame = video
@@ -453,6 +461,7 @@ fn Live(
         };
         let beside: JsValue = Uint8Array::from(&rgba[..]).into();
         sent.set_value(Some((rgba, side)));
+        waiting.set_value(true);
         bridge.with_value(|b| {
             b.send_with(
                 Command::Recognise {
@@ -467,6 +476,13 @@ fn Live(
     Effect::new(move |_| {
         retry.track();
         send_frame();
+    });
+    // Back in view: the frame rate starts again from this frame.
+    Effect::new(move |_| {
+        if seen.get() && live.get_untracked() && !waiting.get_value() {
+            times.set_value(Vec::new());
+            send_frame();
+        }
     });
     let frames_per_second = move || {
         let lang = state.lang.get();
@@ -483,6 +499,8 @@ fn Live(
         let Some(seen) = state.recognition.get() else {
             return;
         };
+        waiting.set_value(false);
+        answered.update(|n| *n += 1);
         times.update_value(|t| {
             t.push(crate::ui::draw::frame::now());
             if t.len() > 11 {
@@ -514,6 +532,8 @@ fn Live(
         let now = !live.get_untracked();
         live.set(now);
         times.set_value(Vec::new());
+        // A frame whose answer never came (a refusal) does not hold Live back.
+        waiting.set_value(false);
         if now {
             if state.playing.get_untracked() {
                 bridge.with_value(|b| b.send(Command::Pause));
@@ -567,7 +587,7 @@ fn Live(
         })
     };
     view! {
-        <div class="live" class:hidden=move || !on.get()>
+        <div class="live" node_ref=live_box class:hidden=move || !on.get()>
             <div class="buttons">
                 <button id="live" aria-pressed=move || live.get().to_string()
                     disabled=move || state.run.with(Option::is_none) on:click=toggle>
@@ -578,7 +598,8 @@ fn Live(
             <div class="live-views" class:hidden=move || state.recognition.with(Option::is_none)>
                 <figure>
                     <canvas node_ref=overlay id="live-overlay" class="view" width="300" height="300"
-                        role="img" aria-label=caption data-shares=shares_json></canvas>
+                        role="img" aria-label=caption data-shares=shares_json
+                        data-frames=move || answered.get()></canvas>
                     <figcaption>{caption}</figcaption>
                     <div class="face-mode" role="group">
                         <button class="small" class:chosen=move || !rollout.get()

@@ -150,6 +150,38 @@ impl<T: Send + Sync + 'static> Shared for Option<(u64, Arc<T>)> {
     }
 }
 
+/// Whether `target` is on screen or within half a screen of it, as the page scrolls.
+///
+/// Not the browser's content-visibility state: a panel holding the focus (the button just
+/// pressed in it) is never skipped, however far it is scrolled away. For work that only
+/// matters while seen, such as the camera's Live; false while `target` is hidden.
+pub fn near_view(target: NodeRef<leptos::html::Div>) -> Signal<bool> {
+    let near = RwSignal::new(true);
+    Effect::new(move |_| {
+        let Some(element) = target.get() else {
+            return;
+        };
+        let on_change = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            // The last entry is the latest state.
+            if let Some(entry) = entries.iter().last() {
+                let entry: web_sys::IntersectionObserverEntry = entry.unchecked_into();
+                near.set(entry.is_intersecting());
+            }
+        });
+        let options = web_sys::IntersectionObserverInit::new();
+        options.set_root_margin("50% 0px");
+        if let Ok(observer) = web_sys::IntersectionObserver::new_with_options(
+            on_change.as_ref().unchecked_ref(),
+            &options,
+        ) {
+            observer.observe(&element);
+        }
+        // The element lives as long as the page: so do its observer and callback.
+        on_change.forget();
+    });
+    near.into()
+}
+
 /// `source` as the surrounding panel shows it: followed while the browser draws the panel,
 /// held while it skips it, and brought up to date when it comes into view. Outside a panel,
 /// `source` itself.
