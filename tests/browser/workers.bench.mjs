@@ -17,18 +17,35 @@ const MODEL = process.env.VITP_MODEL ?? 'small';
 const LIMIT_MS = 600_000;
 const THREADS = process.env.VITP_THREADS === '1';
 
-/** Processor time so far of every thread of Chromium's processes and of this benchmark's own
- *  (Playwright polling the page), from Linux's /proc: `Map(key → { name, ms })`. Threads that
- *  no trace event covers count too (SwiftShader's, say). */
+/** This benchmark's process and every process it started (the browser and the browser's
+ *  own children: renderers, the GPU process), from Linux's /proc. */
+function ourProcesses() {
+  const parent = new Map();
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      parent.set(Number(pid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch { /* the process ended */ }
+  }
+  const ours = new Set([process.pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, ppid] of parent) {
+      if (!ours.has(pid) && ours.has(ppid)) { ours.add(pid); grew = true; }
+    }
+  }
+  return ours;
+}
+
+/** Processor time so far of every thread of this benchmark and of the browser it started
+ *  (SwiftShader's threads too, which no trace event covers): `Map(key → { name, ms })`. */
 function threadTimes() {
   const times = new Map();
   const tick = 10; // ms: Linux reports USER_HZ = 100 ticks per second
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+  for (const pid of ourProcesses()) {
     let command;
     try { command = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; }
-    const ours = Number(pid) === process.pid;
-    if (!ours && !command.includes('chrom')) continue;
-    const kind = ours ? 'benchmark (node)' : (command.match(/--type=([a-z-]+)/)?.[1] ?? 'browser');
+    const kind = pid === process.pid ? 'benchmark (node)' : (command.match(/--type=([a-z-]+)/)?.[1] ?? 'browser');
     let tasks;
     try { tasks = readdirSync(`/proc/${pid}/task`); } catch { continue; }
     for (const tid of tasks) {
@@ -43,17 +60,20 @@ function threadTimes() {
   return times;
 }
 
-/** Processor time per update: each worker's thread on its own (busiest first), every other
- *  thread summed by process and name; those of at least 1 ms per update, busiest first. */
+/** Processor time per update: each worker's thread on its own, every other thread summed by
+ *  process and name; `threads` lists those of at least 1 ms per update, busiest first, and
+ *  `total` counts them all. */
 function busyThreads(before, after, updates) {
   const sums = new Map();
   for (const [key, t] of after) {
     const name = t.name.includes('DedicatedWorker') ? `${t.name} ${key}` : t.name;
     sums.set(name, (sums.get(name) ?? 0) + (t.ms - (before.get(key)?.ms ?? 0)) / updates);
   }
+  const total = [...sums.values()].reduce((sum, ms) => sum + ms, 0);
   const busy = [...sums].filter(([, ms]) => ms >= 1).sort((a, b) => b[1] - a[1]);
   let worker = 0;
-  return busy.map(([name, ms]) => [name.includes('DedicatedWorker') ? `worker ${(worker += 1)}` : name, ms]);
+  const threads = busy.map(([name, ms]) => [name.includes('DedicatedWorker') ? `worker ${(worker += 1)}` : name, ms]);
+  return { threads, total };
 }
 
 /** The worker's own time for each update while playing, read from the page as they come. */
@@ -100,8 +120,7 @@ async function timed(browser, origin, workers) {
     const done = (await stepCount(page)) - start;
     await page.click('#play');
     if (THREADS) {
-      const threads = busyThreads(threadsBefore, threadTimes(), done);
-      const total = threads.reduce((sum, [, ms]) => sum + ms, 0);
+      const { threads, total } = busyThreads(threadsBefore, threadTimes(), done);
       console.log(`  ${workers} workers: processor ms per update (${(elapsed / done).toFixed(1)} ms of wall clock, ${total.toFixed(0)} ms of processor in all): ${threads.map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join('; ')}`);
     }
     const batch = await page.$eval('#batch-size', (e) => e.value).catch(() => '?');

@@ -221,11 +221,15 @@ fn build_page() -> Result {
 fn report_sizes() {
     let gzipped = |file: &str| -> Option<f64> {
         let path = root().join("dist").join(file);
+        if !path.is_file() {
+            return None;
+        }
         let out = output(
             "sh",
             &["-c", &format!("gzip -9 -c '{}' | wc -c", path.display())],
         )?;
-        Some(out.trim().parse::<f64>().ok()? / 1e6)
+        let bytes = out.trim().parse::<f64>().ok().filter(|&b| b > 0.0)?;
+        Some(bytes / 1e6)
     };
     let (Some(page), Some(cpu), Some(gpu)) = (
         gzipped("app_bg.wasm"),

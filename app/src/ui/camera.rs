@@ -17,7 +17,7 @@ use crate::i18n::Lang;
 use crate::ui::bridge::Bridge;
 use crate::ui::draw::canvas::{draw_face_shares, draw_frame_shares};
 use crate::ui::state::PageState;
-use vocab::protocol::{Command, ImportKind};
+use vocab::protocol::{Command, ImportKind, Recognition};
 use vocab::SourceFile;
 
 type Link = StoredValue<Bridge, LocalStorage>;
@@ -413,6 +413,10 @@ pub fn CameraPanel(state: PageState, bridge: Link) -> impl IntoView {
 }
 
 /// Every frame through the model, one at a time, at the page's own pace.
+/// A refused frame, or one sent to a worker since replaced, is never answered: after this
+/// long without an answer, Live sends the next frame anyway.
+const LOST_FRAME_MS: f64 = 10_000.0;
+
 #[component]
 fn Live(
     state: PageState,
@@ -430,14 +434,21 @@ fn Live(
     );
     // The frame sent and not yet answered, drawn under its answer.
     let sent = StoredValue::new_local(None::<(Vec<u8>, u32)>);
-    // Whether that answer is still to come: one frame in the model at a time.
-    let waiting = StoredValue::new(false);
+    // The frame of the latest answer, to draw that answer again (head or rollout).
+    let shown = StoredValue::new_local(None::<(Vec<u8>, u32)>);
+    // When the frame in the model was sent: one frame at a time (see `LOST_FRAME_MS`).
+    let waiting = StoredValue::new(None::<f64>);
+    let busy = move || {
+        waiting
+            .get_value()
+            .is_some_and(|sent| crate::ui::draw::frame::now() - sent < LOST_FRAME_MS)
+    };
     // Frames answered since Live started (the page test counts them).
     let answered = RwSignal::new(0u64);
     // Far out of view, Live sends no frame (the worker would compute for nobody); it goes on
     // when the panel comes back.
     let live_box = NodeRef::<leptos::html::Div>::new();
-    let seen = crate::ui::sight::near_view(live_box);
+    let in_view = crate::ui::sight::near_view(live_box);
     let times = StoredValue::new(Vec::<f64>::new());
     let rollout = RwSignal::new(false);
     let overlay = NodeRef::<Canvas>::new();
@@ -445,7 +456,7 @@ fn Live(
     // Bumped to try again when the camera had no frame yet.
     let retry = RwSignal::new(0u32);
     let send_frame = move || {
-        if !live.get_untracked() || waiting.get_value() || !seen.get_untracked() {
+        if !live.get_untracked() || busy() || !in_view.get_untracked() {
             return;
         }
         let frame = video
@@ -461,7 +472,7 @@ fn Live(
         };
         let beside: JsValue = Uint8Array::from(&rgba[..]).into();
         sent.set_value(Some((rgba, side)));
-        waiting.set_value(true);
+        waiting.set_value(Some(crate::ui::draw::frame::now()));
         bridge.with_value(|b| {
             b.send_with(
                 Command::Recognise {
@@ -479,7 +490,7 @@ fn Live(
     });
     // Back in view: the frame rate starts again from this frame.
     Effect::new(move |_| {
-        if seen.get() && live.get_untracked() && !waiting.get_value() {
+        if in_view.get() && live.get_untracked() && !busy() {
             times.set_value(Vec::new());
             send_frame();
         }
@@ -494,12 +505,29 @@ fn Live(
             (lang.text().camera.rate)(&crate::format::decimal(lang, fps, 1))
         })
     };
+    let draw = move |answer: &Recognition| {
+        let shares = if rollout.get_untracked() {
+            &answer.rollout
+        } else {
+            &answer.head
+        };
+        if let Some(canvas) = overlay.get_untracked() {
+            shown.with_value(|frame| {
+                if let Some((rgba, side)) = frame {
+                    draw_frame_shares(&canvas, (rgba, *side as usize), answer.grid, shares);
+                }
+            });
+        }
+        if let Some(canvas) = seen_canvas.get_untracked() {
+            draw_face_shares(&canvas, (&answer.seen, answer.size), answer.grid, &[], None);
+        }
+    };
     // Each answer: drawn on its frame, then the next frame.
     Effect::new(move |_| {
-        let Some(seen) = state.recognition.get() else {
+        let Some(answer) = state.recognition.get() else {
             return;
         };
-        waiting.set_value(false);
+        waiting.set_value(None);
         answered.update(|n| *n += 1);
         times.update_value(|t| {
             t.push(crate::ui::draw::frame::now());
@@ -507,19 +535,19 @@ fn Live(
                 t.remove(0);
             }
         });
-        let shares = if rollout.get() {
-            seen.rollout.clone()
-        } else {
-            seen.head.clone()
-        };
-        if let (Some(canvas), Some((rgba, side))) = (overlay.get(), sent.get_value()) {
-            draw_frame_shares(&canvas, (&rgba, side as usize), seen.grid, &shares);
-        }
-        if let Some(canvas) = seen_canvas.get() {
-            draw_face_shares(&canvas, (&seen.seen, seen.size), seen.grid, &[], None);
-        }
+        sent.update_value(|frame| shown.set_value(frame.take()));
+        draw(&answer);
         if live.get_untracked() {
             request_animation_frame(send_frame);
+        }
+    });
+    // Head or rollout: the latest answer drawn again, nothing sent.
+    Effect::new(move |first: Option<()>| {
+        rollout.track();
+        if first.is_some() {
+            if let Some(answer) = state.recognition.get_untracked() {
+                draw(&answer);
+            }
         }
     });
     // Play (or a Step) means training again: Live stops rather than pausing it at once.
@@ -532,8 +560,6 @@ fn Live(
         let now = !live.get_untracked();
         live.set(now);
         times.set_value(Vec::new());
-        // A frame whose answer never came (a refusal) does not hold Live back.
-        waiting.set_value(false);
         if now {
             if state.playing.get_untracked() {
                 bridge.with_value(|b| b.send(Command::Pause));
