@@ -443,7 +443,7 @@ fn Live(
             .get_value()
             .is_some_and(|sent| crate::ui::draw::frame::now() - sent < LOST_FRAME_MS)
     };
-    // Frames answered since Live started (the page test counts them).
+    // Frames answered, Live after Live (the page test counts them).
     let answered = RwSignal::new(0u64);
     // Far out of view, Live sends no frame (the worker would compute for nobody); it goes on
     // when the panel comes back.
