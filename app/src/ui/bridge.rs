@@ -299,8 +299,8 @@ impl Bridge {
         }
     }
 
-    /// A comparison came: kept (in this visit even where the browser will not keep it), and
-    /// the run moved to the faster device where the page chooses.
+    /// A comparison came: kept (in this visit even where the browser will not keep it).
+    /// Moving the run to the faster device is [`Bridge::flush`]'s, once every event is applied.
     fn keep_comparison(&self, comparison: &DeviceComparison) {
         let advice = self.0.state.advice;
         let adapter = advice.adapter.get_untracked();
@@ -595,8 +595,8 @@ impl Bridge {
                 let adapter = self.0.state.advice.adapter.get_untracked();
                 faster = Some(automatic_choice(&adapter, Some(comparison)));
             }
-            started |= matches!(event, Event::Started(_));
             if matches!(event, Event::Started(_)) {
+                started = true;
                 let mut restarts = self.0.restarts.get();
                 restarts.run_started();
                 self.0.restarts.set(restarts);
