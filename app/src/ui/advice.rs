@@ -7,11 +7,13 @@
 //! hardware adapter the WebGPU program is loaded (it trains on the CPU too), and the first
 //! run of each model and batch size is timed on both devices
 //! ([`vocab::protocol::Command::CompareDevices`]); the answer is kept in the browser, so later
-//! visits start on the faster one straight away.
+//! visits start on the faster one straight away, and where that is the CPU, with the CPU
+//! program only ([`StartHint`]).
 
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 use vocab::protocol::{DeviceChoice, DeviceComparison, RunSettings};
 use vocab::ModelShape;
 
@@ -93,6 +95,50 @@ impl SpeedBook {
     pub fn save(&self) {
         if let Some(storage) = storage() {
             let _ = storage.set_item(STORAGE_KEY, &self.to_json());
+        }
+    }
+}
+
+/// What index.html reads on the next visit, before the page's program has loaded, to start
+/// the worker program the page will want: the device the page last chose by itself on this
+/// graphics card. Where it says the CPU (the card was timed slower for the run's model), the
+/// visit downloads the CPU program only, not the WebGPU one, nearly three times its size; a
+/// run that then wants WebGPU moves to the WebGPU program ([`crate::ui::bridge`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StartHint {
+    /// The adapter's name, as index.html makes it (`describe` there).
+    pub adapter: String,
+    pub device: DeviceChoice,
+}
+
+/// Where the hint is kept (`localStorage`); index.html reads the same key.
+const START_KEY: &str = "vitp-start-device";
+
+impl StartHint {
+    /// The hint for the device chosen on `adapter`: none but for a graphics card's (without
+    /// one, index.html starts the CPU program anyway).
+    pub fn new(adapter: &Adapter, device: DeviceChoice) -> Option<StartHint> {
+        match adapter {
+            Adapter::Hardware(name) => Some(StartHint {
+                adapter: name.clone(),
+                device,
+            }),
+            _ => None,
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Keeps the hint, unless it is already kept; a browser that refuses loads the WebGPU
+    /// program on the next visit, as before there was a hint.
+    pub fn save(&self) {
+        if let Some(storage) = storage() {
+            let json = self.to_json();
+            if storage.get_item(START_KEY).ok().flatten().as_deref() != Some(json.as_str()) {
+                let _ = storage.set_item(START_KEY, &json);
+            }
         }
     }
 }
@@ -194,6 +240,24 @@ mod tests {
             ..small
         };
         assert_eq!(automatic_choice(&card, Some(&failed)), DeviceChoice::Cpu);
+    }
+
+    #[test]
+    fn the_start_hint_is_kept_for_a_graphics_card_only_in_the_form_index_html_reads() {
+        let card = Adapter::Hardware("nvidia ampere".into());
+        let hint = StartHint::new(&card, DeviceChoice::Cpu).expect("a card's hint");
+        // index.html reads exactly these two fields (`vitp-start-device`).
+        assert_eq!(
+            hint.to_json(),
+            r#"{"adapter":"nvidia ampere","device":"cpu"}"#
+        );
+        assert_eq!(
+            StartHint::new(&card, DeviceChoice::Gpu).map(|h| h.to_json()),
+            Some(r#"{"adapter":"nvidia ampere","device":"gpu"}"#.to_string())
+        );
+        let software = Adapter::Software("google swiftshader".into());
+        assert_eq!(StartHint::new(&software, DeviceChoice::Cpu), None);
+        assert_eq!(StartHint::new(&Adapter::None, DeviceChoice::Cpu), None);
     }
 
     #[test]

@@ -20,7 +20,7 @@ use vocab::protocol::{
     CarriedRun, Command, DeviceChoice, DeviceComparison, Event, Refusal, SaveReason,
 };
 
-use crate::ui::advice::{automatic_choice, Adapter, SpeedBook};
+use crate::ui::advice::{automatic_choice, Adapter, SpeedBook, StartHint};
 use vocab::wire;
 
 fn now() -> f64 {
@@ -145,6 +145,9 @@ struct Inner {
     /// Handlers of the current worker, kept alive with it.
     handlers: RefCell<Vec<Closure<dyn FnMut(JsValue)>>>,
     restarts: Cell<Restarts>,
+    /// A worker running the WebGPU program died in this visit: the page no longer moves a
+    /// run there by itself (it would die again, in a loop).
+    webgpu_died: Cell<bool>,
 }
 
 /// How many workers in a row may die before their first run: one that dies at start-up
@@ -200,6 +203,7 @@ impl Bridge {
             frame_requested: Cell::new(false),
             handlers: RefCell::new(Vec::new()),
             restarts: Cell::new(Restarts::default()),
+            webgpu_died: Cell::new(false),
         }));
         state.advice.book.set_value(SpeedBook::load());
         match take_early_worker() {
@@ -252,6 +256,17 @@ impl Bridge {
             return;
         };
         if program == Program::Cpu && wanted == Program::Gpu {
+            if matches!(
+                self.0.state.advice.adapter.get_untracked(),
+                Adapter::Hardware(_)
+            ) {
+                // index.html started the CPU program on a card, as the page last chose
+                // there ([`StartHint`]), but this run's model wants WebGPU, or is to be
+                // timed on it: the WebGPU program starts instead, before any run was made.
+                worker.terminate();
+                self.spawn(wanted, true, None);
+                return;
+            }
             // WebGPU was asked for, and the browser gave no adapter.
             self.0.webgpu.set(false);
         }
@@ -275,6 +290,15 @@ impl Bridge {
                 .with_value(|book| automatic_choice(&adapter, book.find(&adapter, settings)))
         });
         state.device_choice.set(choice);
+        self.remember_start(choice);
+    }
+
+    /// Keeps where the page chose to train on this card, for index.html's next visit.
+    fn remember_start(&self, choice: DeviceChoice) {
+        let adapter = self.0.state.advice.adapter.get_untracked();
+        if let Some(hint) = StartHint::new(&adapter, choice) {
+            hint.save();
+        }
     }
 
     /// After a run started: the comparison of its model and batch shown where there is one;
@@ -293,7 +317,16 @@ impl Bridge {
         match known {
             Some(comparison) => self.move_to_faster(automatic_choice(&adapter, Some(&comparison))),
             None if matches!(adapter, Adapter::Hardware(_)) && self.may_choose() => {
+                self.remember_start(DeviceChoice::Gpu);
                 self.compare_devices()
+            }
+            // On a card, in the CPU program (index.html started it as the page last chose):
+            // a model not timed here goes to the WebGPU program, which times it.
+            None if matches!(adapter, Adapter::Hardware(_))
+                && self.may_move()
+                && self.may_load_webgpu() =>
+            {
+                self.choose_device(DeviceChoice::Gpu)
             }
             None => {}
         }
@@ -310,13 +343,17 @@ impl Bridge {
         });
     }
 
-    /// Whether the page may time or move the run now: it chooses the device, its worker runs
-    /// the WebGPU program (which trains on either), and nothing the learner started (the
-    /// play, an experiment, a comparison) would be cut short.
+    /// Whether the page may time the run's model now: it may move the run, and its worker
+    /// runs the WebGPU program (the one that trains on either, and times both).
     fn may_choose(&self) -> bool {
+        self.may_move() && self.0.program.get() == Program::Gpu
+    }
+
+    /// Whether the page may move the run now: it chooses the device, and nothing the
+    /// learner started (the play, an experiment, a comparison) would be cut short.
+    fn may_move(&self) -> bool {
         let state = self.0.state;
         state.advice.automatic.get_untracked()
-            && self.0.program.get() == Program::Gpu
             && !state.advice.comparing.get_untracked()
             && !state.playing.get_untracked()
             && !state
@@ -324,9 +361,24 @@ impl Bridge {
                 .with_untracked(|e| e.as_ref().is_some_and(|e| e.running()))
     }
 
+    /// Whether the page may hand the run over to the WebGPU program by itself: it runs the
+    /// CPU program, the browser may have WebGPU, and no WebGPU program died in this visit.
+    fn may_load_webgpu(&self) -> bool {
+        self.0.program.get() == Program::Cpu && self.0.webgpu.get() && !self.0.webgpu_died.get()
+    }
+
+    /// Where the page chooses: the run goes to the device timed faster for its model, and
+    /// the next visit starts there. From the CPU program that is a hand-over to the WebGPU
+    /// program (a kept run reopened with a model faster on the card).
     fn move_to_faster(&self, faster: DeviceChoice) {
-        if self.may_choose() && faster != self.0.state.device_choice.get_untracked() {
-            self.choose_device(faster);
+        let reachable = self.0.program.get() == Program::Gpu
+            || faster == DeviceChoice::Cpu
+            || self.may_load_webgpu();
+        if self.may_move() && reachable {
+            self.remember_start(faster);
+            if faster != self.0.state.device_choice.get_untracked() {
+                self.choose_device(faster);
+            }
         }
     }
 
@@ -491,6 +543,9 @@ impl Bridge {
     /// A worker that died (a lost GPU, a crash) is replaced by a fresh one on the CPU, with
     /// the same settings; the learner is told.
     fn restart_on_cpu(&self, why: String) {
+        if self.0.program.get() == Program::Gpu {
+            self.0.webgpu_died.set(true);
+        }
         self.replace_worker();
         self.0.handing_over.set(false);
         self.0.held.borrow_mut().clear();
