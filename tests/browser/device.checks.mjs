@@ -1,8 +1,9 @@
 // Which device the page trains on where nobody said (app/src/ui/advice.rs): a software WebGPU
 // adapter (this machine's SwiftShader) leaves it on the CPU, saying why; a graphics card's
 // adapter has the model timed on both devices once, the run moved to the faster, and the next
-// visit starting there (with the CPU program only, where the CPU was the faster). The graphics card is this machine's SwiftShader, described to the page
-// as a card: it is slower than the CPU, as a weak card can be.
+// visit starting there (with the CPU program only, where that is the CPU). The graphics card
+// is this machine's SwiftShader, described to the page as a card: it is slower than the CPU,
+// as a weak card can be.
 
 import { openPage, backendOf, stepCount, untilStep } from './harness.mjs';
 
@@ -77,10 +78,15 @@ export async function deviceTests(browser, origin, { test, check }) {
       await page.waitForFunction(() => document.querySelector('#device-advice')?.dataset.comparison === 'cpu', null, { timeout: 60_000 });
       check(!(await advice(page)).includes('Timing this model'), 'timed again on the next visit');
       // The card was timed slower: the next visit downloads the CPU program only.
+      const hint = await page.evaluate(() => JSON.parse(localStorage.getItem('vitp-start-device') ?? 'null'));
+      check(hint?.adapter === 'described as a graphics card' && hint?.device === 'cpu', `the page did not keep the CPU for this card: ${JSON.stringify(hint)}`);
+      await page.waitForSelector('#step:not([disabled])', { timeout: 60_000 });
+      check(asked.includes('/worker_loader.js'), `the next visit's requests were not seen: ${asked.join(', ')}`);
       check(!asked.some((p) => p.startsWith('/worker_gpu')), `the next visit loaded the WebGPU program: ${asked.join(', ')}`);
+      check(!(await page.$('#compare-devices')), 'the next visit runs the WebGPU program (it offers a comparison)');
 
       // A model not timed on this card yet goes to the WebGPU program, to be timed there.
-      await page.waitForSelector('#step:not([disabled])', { timeout: 60_000 });
+      asked.length = 0;
       await page.selectOption('#preset', 'small');
       await page.waitForFunction(() => (document.querySelector('#device-advice')?.textContent ?? '').includes('Timing this model'), null, { timeout: 120_000 });
       check(asked.some((p) => p.startsWith('/worker_gpu')), `an untimed model was not taken to the WebGPU program: ${asked.join(', ')}`);

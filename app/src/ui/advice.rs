@@ -100,10 +100,12 @@ impl SpeedBook {
 }
 
 /// What index.html reads on the next visit, before the page's program has loaded, to start
-/// the worker program the page will want: the device the page last chose by itself on this
-/// graphics card. Where it says the CPU (the card was timed slower for the run's model), the
-/// visit downloads the CPU program only, not the WebGPU one, nearly three times its size; a
-/// run that then wants WebGPU moves to the WebGPU program ([`crate::ui::bridge`]).
+/// the worker program the page will likely want: the device the page last chose by itself on
+/// this graphics card (the faster for the model of the run it then had; the CPU also where
+/// WebGPU failed when timed), or WebGPU while a model was to be timed. Where it says the CPU,
+/// the visit downloads the CPU program only, not the WebGPU one, nearly three times its size;
+/// a run that then wants WebGPU (a model not timed on this card, or timed faster on it) is
+/// handed over to the WebGPU program once it has started ([`crate::ui::bridge`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StartHint {
     /// The adapter's name, as index.html makes it (`describe` there).
@@ -131,8 +133,8 @@ impl StartHint {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Keeps the hint, unless it is already kept; a browser that refuses loads the WebGPU
-    /// program on the next visit, as before there was a hint.
+    /// Keeps the hint, unless it is already kept; a browser that refuses keeps the hint it
+    /// had, if any (a wrong one costs a hand-over, nothing else).
     pub fn save(&self) {
         if let Some(storage) = storage() {
             let json = self.to_json();

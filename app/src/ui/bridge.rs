@@ -3,8 +3,8 @@
 //!
 //! The worker comes as two programs (`worker/`): one on the CPU only, and one with WebGPU,
 //! nearly three times its download. The page starts the one the chosen device needs, and
-//! moves the run from the first to the second when the learner asks for WebGPU
-//! ([`Command::HandOver`]).
+//! moves the run from the first to the second when WebGPU is chosen, by the learner or by
+//! the page ([`Command::HandOver`]).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -145,8 +145,8 @@ struct Inner {
     /// Handlers of the current worker, kept alive with it.
     handlers: RefCell<Vec<Closure<dyn FnMut(JsValue)>>>,
     restarts: Cell<Restarts>,
-    /// A worker running the WebGPU program died in this visit: the page no longer moves a
-    /// run there by itself (it would die again, in a loop).
+    /// A worker running the WebGPU program, or one handing its run over to it, died in this
+    /// visit: the page no longer moves a run there by itself (it could die again, in a loop).
     webgpu_died: Cell<bool>,
 }
 
@@ -261,14 +261,14 @@ impl Bridge {
                 Adapter::Hardware(_)
             ) {
                 // index.html started the CPU program on a card, as the page last chose
-                // there ([`StartHint`]), but this run's model wants WebGPU, or is to be
-                // timed on it: the WebGPU program starts instead, before any run was made.
-                worker.terminate();
-                self.spawn(wanted, true, None);
-                return;
+                // there ([`StartHint`]). The run starts on the CPU: the kept run it reopens
+                // may have another model than the address's, so whether it goes to the
+                // WebGPU program is decided once it has started ([`Bridge::follow_advice`]).
+                self.0.state.device_choice.set(DeviceChoice::Cpu);
+            } else {
+                // WebGPU was asked for, and the browser gave no adapter.
+                self.0.webgpu.set(false);
             }
-            // WebGPU was asked for, and the browser gave no adapter.
-            self.0.webgpu.set(false);
         }
         self.begin(program, true, None);
         self.attach(worker, events);
@@ -290,7 +290,6 @@ impl Bridge {
                 .with_value(|book| automatic_choice(&adapter, book.find(&adapter, settings)))
         });
         state.device_choice.set(choice);
-        self.remember_start(choice);
     }
 
     /// Keeps where the page chose to train on this card, for index.html's next visit.
@@ -303,7 +302,8 @@ impl Bridge {
 
     /// After a run started: the comparison of its model and batch shown where there is one;
     /// where the page chooses, the run moved to the faster device, or, with a graphics card,
-    /// the model timed on both if it has not been.
+    /// the model timed on both if it has not been (from the CPU program, the run is handed
+    /// over to the WebGPU program first, which times it once started there).
     fn follow_advice(&self) {
         let state = self.0.state;
         let advice = state.advice;
@@ -493,7 +493,7 @@ impl Bridge {
         }
     }
 
-    /// Opens the device the learner chose (already in the page's state), the run in
+    /// Opens the device chosen, by the learner or the page (already in the page's state), the run in
     /// progress carried over: by the worker itself where its program can, else handed over
     /// to a worker running the program that can.
     pub fn switch_device(&self, choice: DeviceChoice) {
@@ -543,7 +543,7 @@ impl Bridge {
     /// A worker that died (a lost GPU, a crash) is replaced by a fresh one on the CPU, with
     /// the same settings; the learner is told.
     fn restart_on_cpu(&self, why: String) {
-        if self.0.program.get() == Program::Gpu {
+        if self.0.program.get() == Program::Gpu || self.0.handing_over.get() {
             self.0.webgpu_died.set(true);
         }
         self.replace_worker();
