@@ -211,17 +211,33 @@ impl Session {
     /// Starts or stops helpers to match the workers asked for on this backend (the CPU's
     /// only: WebGPU has its own parallelism), and says how many workers share an update.
     fn arrange_helpers(&mut self, backend: Backend) -> usize {
-        let wanted = match backend {
+        let wanted = self.helpers_wanted(backend);
+        if let Some(helpers) = &mut self.helpers {
+            helpers.set_count(wanted);
+        }
+        self.workers_ready(backend)
+    }
+
+    fn helpers_wanted(&self, backend: Backend) -> usize {
+        match backend {
             Backend::Wgpu => 0,
             Backend::Flex | Backend::NdArray => self.workers - 1,
-        };
-        match &mut self.helpers {
-            Some(helpers) => {
-                helpers.set_count(wanted);
-                1 + helpers.ready().min(wanted)
-            }
-            None => 1,
         }
+    }
+
+    /// The training worker and the helpers ready for a job now (at most those asked for).
+    fn workers_ready(&self, backend: Backend) -> usize {
+        let wanted = self.helpers_wanted(backend);
+        1 + self.helpers.as_ref().map_or(0, |h| h.ready().min(wanted))
+    }
+
+    /// A helper finished loading (or stopped) between updates: the page hears how many
+    /// workers will share the next update, instead of the count from before it loaded,
+    /// which it would otherwise show until an update ran.
+    pub fn helpers_changed(&mut self) -> Option<Outgoing> {
+        let backend = self.status.as_ref()?.backend;
+        let parts = self.workers_ready(backend);
+        self.workers_changed(parts)
     }
 
     /// The shares the next update's batch is split in: one per worker asked for, on the

@@ -1290,6 +1290,62 @@ impl session::workers::Helpers for StillLoading {
     }
 }
 
+/// Helpers that load when the test says so.
+struct LoadingWhenTold(std::rc::Rc<std::cell::Cell<usize>>);
+
+impl session::workers::Helpers for LoadingWhenTold {
+    fn set_count(&mut self, _count: usize) {}
+    fn count(&self) -> usize {
+        1
+    }
+    fn ready(&self) -> usize {
+        self.0.get()
+    }
+    fn compute(
+        &mut self,
+        _jobs: &[session::workers::ShareJob],
+        _weights: &[f32],
+    ) -> session::workers::Answers {
+        unreachable!("no update in this test")
+    }
+}
+
+#[test]
+fn a_helper_that_finishes_loading_between_updates_is_counted_at_once_and_once_only() {
+    let ready = std::rc::Rc::new(std::cell::Cell::new(0));
+    let mut session = Session::new(clock).with_helpers(Box::new(LoadingWhenTold(ready.clone())));
+    assert!(
+        session.helpers_changed().is_none(),
+        "no run, no device to tell of"
+    );
+    block_on(session.handle(Command::Start {
+        device: DeviceChoice::Cpu,
+        settings: RunSettings::default(),
+        resume: false,
+        kept: Vec::new(),
+        shelf: Shelf::default(),
+        carried: None,
+    }));
+    let told = run(&mut session, Command::SetWorkers { count: 2 });
+    assert!(told
+        .iter()
+        .any(|e| matches!(e, Event::Device(s) if s.workers == 1)));
+    assert!(session.helpers_changed().is_none(), "nothing changed yet");
+    ready.set(1);
+    let workers = |out: Option<Outgoing>| match out.map(|o| o.event) {
+        Some(Event::Device(status)) => Some(status.workers),
+        _ => None,
+    };
+    assert_eq!(workers(session.helpers_changed()), Some(2));
+    assert_eq!(workers(session.helpers_changed()), None, "told once");
+    // Asked for one worker again: a ready helper is not counted.
+    let told = run(&mut session, Command::SetWorkers { count: 1 });
+    assert!(told
+        .iter()
+        .any(|e| matches!(e, Event::Device(s) if s.workers == 1)));
+    assert_eq!(workers(session.helpers_changed()), None);
+}
+
 #[test]
 fn a_shared_update_is_the_same_bit_for_bit_whichever_helpers_were_ready() {
     let mut ready = shared_session(2, OptimizerChoice::Adam);

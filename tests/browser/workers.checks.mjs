@@ -31,6 +31,9 @@ export async function workersTests(browser, origin, { test, check }) {
       await shared.page.waitForSelector('#workers option', { state: 'attached', timeout: 60_000 });
       const cores = await shared.page.$$eval('#workers option', (o) => o.length);
       check(cores >= 2, `the browser reports ${cores} cores: the test needs 2`);
+      // The helper is counted as soon as it has loaded, before any update.
+      await shared.page.waitForFunction(() => document.querySelector('#workers-status')?.dataset.workers === '2', null, { timeout: 60_000 });
+      check(await stepCount(shared.page) === 0, 'an update ran before the helper was counted');
       const [one, two] = await Promise.all([stepped(alone.page, UPDATES), stepped(shared.page, UPDATES)]);
       check(one.length === UPDATES && two.length === UPDATES, `${one.length} and ${two.length} losses`);
       for (let i = 0; i < UPDATES; i += 1) {

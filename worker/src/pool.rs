@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use futures::channel::mpsc::UnboundedSender;
 use futures::channel::oneshot;
 use js_sys::Uint8Array;
 use session::workers::{Answers, HelperLost, HelperMessage, Helpers, ShareGradients, ShareJob};
@@ -48,7 +49,8 @@ struct Helper {
 }
 
 impl Helper {
-    fn spawn() -> Result<Self, HelperLost> {
+    /// Starts a helper; `changed` hears when it is ready or lost.
+    fn spawn(changed: UnboundedSender<()>) -> Result<Self, HelperLost> {
         let options = WorkerOptions::new();
         options.set_name(HELPER_NAME);
         let worker = Worker::new_with_options(WORKER_SCRIPT, &options)
@@ -60,7 +62,10 @@ impl Helper {
                 let event: MessageEvent = event.unchecked_into();
                 let mut mailbox = mailbox.borrow_mut();
                 match wire::decode::<HelperMessage>(&event.data()) {
-                    Ok((HelperMessage::Ready, _)) => mailbox.listening = true,
+                    Ok((HelperMessage::Ready, _)) => {
+                        mailbox.listening = true;
+                        let _ = changed.unbounded_send(());
+                    }
                     Ok((HelperMessage::Done(Ok(mut share)), beside)) => {
                         let bytes = beside
                             .dyn_ref::<Uint8Array>()
@@ -123,14 +128,24 @@ fn describe(error: &JsValue) -> String {
 }
 
 /// The helper workers of this training worker.
-#[derive(Default)]
 pub struct Pool {
     helpers: Vec<Helper>,
     /// Why the last helper could not be started, answered to the next jobs.
     failed: Option<HelperLost>,
+    /// Told when a helper has loaded, so the page hears it between updates too.
+    changed: UnboundedSender<()>,
 }
 
 impl Pool {
+    /// `changed` hears when a helper has loaded its program and listens.
+    pub fn new(changed: UnboundedSender<()>) -> Self {
+        Self {
+            helpers: Vec::new(),
+            failed: None,
+            changed,
+        }
+    }
+
     /// The helpers whose program listens, and that have not failed.
     fn listening(&self) -> impl Iterator<Item = &Helper> {
         self.helpers.iter().filter(|h| {
@@ -145,7 +160,7 @@ impl Helpers for Pool {
         self.helpers.truncate(count);
         self.failed = None;
         while self.helpers.len() < count {
-            match Helper::spawn() {
+            match Helper::spawn(self.changed.clone()) {
                 Ok(helper) => self.helpers.push(helper),
                 Err(lost) => {
                     self.failed = Some(lost);

@@ -112,7 +112,10 @@ async fn carry_out(work: &StorageWork) -> Result<(), vocab::protocol::StorageErr
 }
 
 async fn drive(mut commands: UnboundedReceiver<(Command, JsValue)>) {
-    let mut session = Session::new(now).with_helpers(Box::new(crate::pool::Pool::default()));
+    // Helpers that finish loading while no update runs: the page hears it at once.
+    let (helper_ready, mut helpers_ready) = unbounded::<()>();
+    let mut session =
+        Session::new(now).with_helpers(Box::new(crate::pool::Pool::new(helper_ready)));
     let mut storage_reported = false;
     // At full speed, updates run back to back and the worker looks for commands every
     // YIELD_MS: often enough for Pause to feel instant, rarely enough to cost nothing.
@@ -141,7 +144,13 @@ async fn drive(mut commands: UnboundedReceiver<(Command, JsValue)>) {
                 None => continue,
             }
         } else {
-            commands.next().await
+            futures::select! {
+                command = commands.next() => command,
+                _ = helpers_ready.next() => {
+                    post_all(session.helpers_changed().into_iter().collect());
+                    continue;
+                }
+            }
         };
         let Some((mut command, beside)) = next else {
             return;
