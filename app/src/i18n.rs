@@ -483,8 +483,8 @@ pub static EN: Text = Text {
         Your images stay in this browser: nothing is sent anywhere.",
     importing: "Reading your faces…",
     preview_found: |people, name| format!("{people} people found in “{name}”."),
-    preview_by_folder: "Each image’s person was read from its folder.",
-    preview_by_name: "Each image’s person was read from its file name (subject01.happy is subject01’s).",
+    preview_by_folder: "Each image's person was read from its folder.",
+    preview_by_name: "Each image's person was read from its file name (subject01.happy is subject01's).",
     preview_person: |name, images| match images {
         1 => format!("{name}: 1 image"),
         n => format!("{name}: {n} images"),
@@ -565,8 +565,8 @@ pub static EN: Text = Text {
              of {}×{} pixels; each patch becomes a token of {} numbers (the patch embedding), a \
              learned CLS token is put in front and a learned position added to each: {} tokens. \
              Then {} blocks, each an attention then a GELU MLP, each added back to its input \
-             (the residual). CLS’s final vector goes to the classifier, and softmax turns its {} \
-             scores into probabilities. For the first face, {}, the model’s most likely answer \
+             (the residual). CLS's final vector goes to the classifier, and softmax turns its {} \
+             scores into probabilities. For the first face, {}, the model's most likely answer \
              is {} (p = {}); the probability it gives the right person is p = {}.",
             f.faces, f.patches, f.patch_size, f.patch_size, f.width, f.tokens, f.depth,
             f.people, f.truth, f.guess, f.p_guess, f.p_true
@@ -636,13 +636,13 @@ pub static EN: Text = Text {
         every group of learned numbers in the model: all of them train.",
     learned_badge: "learned",
     learned_list: "the same for every face, changed only by training: Wq, Wk, Wv and Wo here, \
-        and every other weight of the model too: LayerNorm’s γ and β, the MLPs, the patch \
+        and every other weight of the model too: LayerNorm's γ and β, the MLPs, the patch \
         embedding, CLS, the position embeddings and the classifier.",
     computed_badge: "recomputed",
     computed_list: "for each face, from the learned weights: Q, K, V, the scores and the attention.",
     qk_similarity: "cos(Wq, Wk)",
     weights_history: "Drift of Wq, Wk, Wv and their similarity over training",
-    drift_title: "How far every group of learned numbers has moved since update 0 (‖W − W₀‖ / ‖W₀‖, each weight with its bias, each LayerNorm’s γ with its β)",
+    drift_title: "How far every group of learned numbers has moved since update 0 (‖W − W₀‖ / ‖W₀‖, each weight with its bias, each LayerNorm's γ with its β)",
     drift_patch_embed: "patch embedding",
     drift_positions: "positions",
     drift_final_norm: "final LayerNorm",

@@ -39,8 +39,8 @@ pub static EN: DeviceText = DeviceText {
     no_adapter: "This browser offers no WebGPU adapter: the page trains the model on the CPU.",
     software_adapter: |name| {
         format!(
-            "This browser’s WebGPU adapter ({name}) is a software one: it computes on the \
-             processor, imitating a graphics card, far more slowly than the page’s CPU path. \
+            "This browser's WebGPU adapter ({name}) is a software one: it computes on the \
+             processor, imitating a graphics card, far more slowly than the page's CPU path. \
              The page trains the model on the CPU."
         )
     },

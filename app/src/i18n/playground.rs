@@ -91,7 +91,7 @@ pub static EN: PlaygroundText = PlaygroundText {
     about_aligned: "K1 points where Q points: the largest dot product, the largest share.",
     about_perpendicular: "Both keys are perpendicular to Q: dot products of 0, so softmax shares evenly.",
     about_opposite: |opposite, perpendicular| {
-        format!("K1 points against Q: a negative score, so a small share ({opposite}), never zero: softmax gives every key a positive share. K2, perpendicular, scores 0 and gets {perpendicular}. Some of K1’s value still reaches the output (the teaching text’s “opposite → 0 %” is a slip).")
+        format!("K1 points against Q: a negative score, so a small share ({opposite}), never zero: softmax gives every key a positive share. K2, perpendicular, scores 0 and gets {perpendicular}. Some of K1's value still reaches the output (the teaching text's “opposite → 0 %” is a slip).")
     },
     about_many: "Eight keys around the circle: the shares fall off with the angle to Q. Turn Q and watch them follow.",
     about_temperature: "A low temperature makes softmax sharp: nearly all to one key. Raise T and the shares even out.",

@@ -1,6 +1,7 @@
 //! French typography, checked over every French string of the page: the literals of each
 //! French text (read from the sources, so a string no test calls is still checked) and the
-//! sentences the page builds with live numbers.
+//! sentences the page builds with live numbers. The English texts are checked for one thing:
+//! the apostrophe written one way (the tests below).
 
 /// What a French typographer would correct in `text`: an ordinary space (or none) before
 /// `; : ! ? %` and `»` or after `«`, a typewriter apostrophe, a decimal point.
@@ -55,7 +56,7 @@ pub fn faults(text: &str) -> Vec<String> {
 /// them: escapes decoded, `\` line continuations joined.
 #[cfg(test)]
 pub fn literals(source: &str, from: &str, to: Option<&str>) -> Vec<String> {
-    let start = source.find(from).expect("the French text's start marker");
+    let start = source.find(from).expect("the text's start marker");
     let end = to
         .and_then(|to| source[start..].find(to).map(|e| start + e))
         .unwrap_or(source.len());
@@ -146,6 +147,77 @@ mod tests {
             all.extend(literals(&part[..end], "", None));
         }
         all
+    }
+
+    /// Every English text's literals, from each `pub static EN` to the French one, and the
+    /// lessons' English parts.
+    fn english_literals() -> Vec<String> {
+        let mut all = Vec::new();
+        for source in [
+            include_str!("../i18n.rs"),
+            include_str!("playground.rs"),
+            include_str!("tour.rs"),
+            include_str!("backward.rs"),
+            include_str!("runs.rs"),
+            include_str!("shape.rs"),
+            include_str!("camera.rs"),
+            include_str!("device.rs"),
+        ] {
+            all.extend(literals(source, "pub static EN", Some("pub static FR")));
+        }
+        let lessons = include_str!("../lessons.rs");
+        for part in lessons.split("en: LessonText {").skip(1) {
+            let end = part.find("fr: LessonText {").unwrap();
+            all.extend(literals(&part[..end], "", None));
+        }
+        all
+    }
+
+    /// An English contraction or possessive written with the typographer's apostrophe
+    /// (`model’s`): the English texts write the typewriter one (`model's`), all of them the
+    /// same way. French quoted in English (`l’attention`) keeps its own.
+    fn curly_english_apostrophes(text: &str) -> Vec<String> {
+        let chars: Vec<char> = text.chars().collect();
+        let mut found = Vec::new();
+        for (i, &c) in chars.iter().enumerate() {
+            if c != '’' || !i.checked_sub(1).is_some_and(|j| chars[j].is_alphanumeric()) {
+                continue;
+            }
+            let rest: String = chars[i + 1..].iter().take(3).collect();
+            let suffix = ["s", "t", "re", "ll", "ve", "d", "m"].iter().any(|s| {
+                rest.starts_with(s)
+                    && !rest[s.len()..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_alphabetic)
+            });
+            if suffix {
+                found.push(
+                    chars[i.saturating_sub(15)..(i + 5).min(chars.len())]
+                        .iter()
+                        .collect(),
+                );
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn the_english_texts_write_the_apostrophe_one_way() {
+        assert_eq!(curly_english_apostrophes("the model’s share").len(), 1);
+        assert_eq!(curly_english_apostrophes("subject01’s, it’s").len(), 2);
+        assert!(curly_english_apostrophes("the model's share, « l’attention »").is_empty());
+        let literals = english_literals();
+        assert!(
+            literals.len() > 250,
+            "only {} English strings found",
+            literals.len()
+        );
+        let found: Vec<String> = literals
+            .iter()
+            .flat_map(|l| curly_english_apostrophes(l))
+            .collect();
+        assert!(found.is_empty(), "{}", found.join("\n"));
     }
 
     #[test]
