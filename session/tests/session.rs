@@ -1269,28 +1269,8 @@ fn shared_runs_are_reproducible_and_the_workers_in_use_follow_the_device() {
         .any(|e| matches!(e, Event::Device(s) if s.workers == 1)));
 }
 
-/// Helpers that never finish loading: every share is computed by the training worker.
-struct StillLoading;
-
-impl session::workers::Helpers for StillLoading {
-    fn set_count(&mut self, _count: usize) {}
-    fn count(&self) -> usize {
-        1
-    }
-    fn ready(&self) -> usize {
-        0
-    }
-    fn compute(
-        &mut self,
-        jobs: &[session::workers::ShareJob],
-        _weights: &[f32],
-    ) -> session::workers::Answers {
-        assert!(jobs.is_empty(), "a job for a helper that is not ready");
-        Box::pin(std::future::ready(Ok(Vec::new())))
-    }
-}
-
-/// Helpers that load when the test says so.
+/// One helper, which finishes loading when the test says so (never, unless told): until
+/// then every share is computed by the training worker.
 struct LoadingWhenTold(std::rc::Rc<std::cell::Cell<usize>>);
 
 impl session::workers::Helpers for LoadingWhenTold {
@@ -1303,11 +1283,33 @@ impl session::workers::Helpers for LoadingWhenTold {
     }
     fn compute(
         &mut self,
-        _jobs: &[session::workers::ShareJob],
+        jobs: &[session::workers::ShareJob],
         _weights: &[f32],
     ) -> session::workers::Answers {
-        unreachable!("no update in this test")
+        assert!(jobs.is_empty(), "a job for a helper that is not ready");
+        Box::pin(std::future::ready(Ok(Vec::new())))
     }
+}
+
+/// `session` with a fresh run on the CPU from `settings`, then asked for `workers`: whether
+/// the page is told `told` workers share the updates.
+fn on_cpu_with_workers(
+    session: &mut Session,
+    settings: RunSettings,
+    workers: usize,
+    told: usize,
+) -> bool {
+    block_on(session.handle(Command::Start {
+        device: DeviceChoice::Cpu,
+        settings,
+        resume: false,
+        kept: Vec::new(),
+        shelf: Shelf::default(),
+        carried: None,
+    }));
+    run(session, Command::SetWorkers { count: workers })
+        .iter()
+        .any(|e| matches!(e, Event::Device(s) if s.workers == told))
 }
 
 #[test]
@@ -1318,18 +1320,12 @@ fn a_helper_that_finishes_loading_between_updates_is_counted_at_once_and_once_on
         session.helpers_changed().is_none(),
         "no run, no device to tell of"
     );
-    block_on(session.handle(Command::Start {
-        device: DeviceChoice::Cpu,
-        settings: RunSettings::default(),
-        resume: false,
-        kept: Vec::new(),
-        shelf: Shelf::default(),
-        carried: None,
-    }));
-    let told = run(&mut session, Command::SetWorkers { count: 2 });
-    assert!(told
-        .iter()
-        .any(|e| matches!(e, Event::Device(s) if s.workers == 1)));
+    assert!(on_cpu_with_workers(
+        &mut session,
+        RunSettings::default(),
+        2,
+        1
+    ));
     assert!(session.helpers_changed().is_none(), "nothing changed yet");
     ready.set(1);
     let workers = |out: Option<Outgoing>| match out.map(|o| o.event) {
@@ -1349,23 +1345,14 @@ fn a_helper_that_finishes_loading_between_updates_is_counted_at_once_and_once_on
 #[test]
 fn a_shared_update_is_the_same_bit_for_bit_whichever_helpers_were_ready() {
     let mut ready = shared_session(2, OptimizerChoice::Adam);
-    let mut loading = Session::new(clock).with_helpers(Box::new(StillLoading));
-    block_on(loading.handle(Command::Start {
-        device: DeviceChoice::Cpu,
-        settings: RunSettings {
-            optimizer: OptimizerChoice::Adam,
-            ..RunSettings::default()
-        },
-        resume: false,
-        kept: Vec::new(),
-        shelf: Shelf::default(),
-        carried: None,
-    }));
+    let never = std::rc::Rc::new(std::cell::Cell::new(0));
+    let mut loading = Session::new(clock).with_helpers(Box::new(LoadingWhenTold(never)));
     // Asked for 2, one computes: the page is told 1 worker, and the batch is still split in 2.
-    let told = run(&mut loading, Command::SetWorkers { count: 2 });
-    assert!(told
-        .iter()
-        .any(|e| matches!(e, Event::Device(s) if s.workers == 1)));
+    let adam = RunSettings {
+        optimizer: OptimizerChoice::Adam,
+        ..RunSettings::default()
+    };
+    assert!(on_cpu_with_workers(&mut loading, adam, 2, 1));
     let bits = |r: Vec<vocab::StepReport>| {
         r.iter()
             .map(|r| (r.loss.to_bits(), r.tracked.after.to_bits()))
