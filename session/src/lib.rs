@@ -231,9 +231,9 @@ impl Session {
         1 + self.helpers.as_ref().map_or(0, |h| h.ready().min(wanted))
     }
 
-    /// A helper finished loading (or stopped) between updates: the page hears how many
-    /// workers will share the next update, instead of the count from before it loaded,
-    /// which it would otherwise show until an update ran.
+    /// A helper finished loading while no update runs (the training worker is paused): the
+    /// page hears how many workers will share the next update, instead of the count from
+    /// before it loaded, which it would otherwise show until an update ran.
     pub fn helpers_changed(&mut self) -> Option<Outgoing> {
         let backend = self.status.as_ref()?.backend;
         let parts = self.workers_ready(backend);

@@ -49,7 +49,7 @@ struct Helper {
 }
 
 impl Helper {
-    /// Starts a helper; `changed` hears when it is ready or lost.
+    /// Starts a helper; `changed` hears when it has loaded and listens.
     fn spawn(changed: UnboundedSender<()>) -> Result<Self, HelperLost> {
         let options = WorkerOptions::new();
         options.set_name(HELPER_NAME);

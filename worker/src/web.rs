@@ -112,7 +112,8 @@ async fn carry_out(work: &StorageWork) -> Result<(), vocab::protocol::StorageErr
 }
 
 async fn drive(mut commands: UnboundedReceiver<(Command, JsValue)>) {
-    // Helpers that finish loading while no update runs: the page hears it at once.
+    // A helper that finishes loading while paused: the page hears it at once (while
+    // playing, the next update counts it).
     let (helper_ready, mut helpers_ready) = unbounded::<()>();
     let mut session =
         Session::new(now).with_helpers(Box::new(crate::pool::Pool::new(helper_ready)));

@@ -1,7 +1,8 @@
 //! French typography, checked over every French string of the page: the literals of each
 //! French text (read from the sources, so a string no test calls is still checked) and the
 //! sentences the page builds with live numbers. The English texts are checked for one thing:
-//! the apostrophe written one way (the tests below).
+//! the apostrophe written one way (the tests below; the English error messages come from
+//! `vocab`'s and the session's `#[error]` texts, which they do not read).
 
 /// What a French typographer would correct in `text`: an ordinary space (or none) before
 /// `; : ! ? %` and `»` or after `«`, a typewriter apostrophe, a decimal point.
@@ -180,10 +181,17 @@ mod tests {
         let chars: Vec<char> = text.chars().collect();
         let mut found = Vec::new();
         for (i, &c) in chars.iter().enumerate() {
-            if c != '’' || !i.checked_sub(1).is_some_and(|j| chars[j].is_alphanumeric()) {
+            let before = i.checked_sub(1).map(|j| chars[j]);
+            if c != '’' || !before.is_some_and(|b| b.is_alphanumeric() || b == '}') {
                 continue;
             }
-            let rest: String = chars[i + 1..].iter().take(3).collect();
+            // A plural's possessive (`workers’ share`) has nothing after it but a space.
+            let plural = before == Some('s') && chars.get(i + 1).is_none_or(|a| a.is_whitespace());
+            let rest: String = chars[i + 1..]
+                .iter()
+                .take(3)
+                .collect::<String>()
+                .to_lowercase();
             let suffix = ["s", "t", "re", "ll", "ve", "d", "m"].iter().any(|s| {
                 rest.starts_with(s)
                     && !rest[s.len()..]
@@ -191,7 +199,7 @@ mod tests {
                         .next()
                         .is_some_and(char::is_alphabetic)
             });
-            if suffix {
+            if suffix || plural {
                 found.push(
                     chars[i.saturating_sub(15)..(i + 5).min(chars.len())]
                         .iter()
@@ -206,6 +214,10 @@ mod tests {
     fn the_english_texts_write_the_apostrophe_one_way() {
         assert_eq!(curly_english_apostrophes("the model’s share").len(), 1);
         assert_eq!(curly_english_apostrophes("subject01’s, it’s").len(), 2);
+        assert_eq!(
+            curly_english_apostrophes("{name}’s DON’T the workers’ share").len(),
+            3
+        );
         assert!(curly_english_apostrophes("the model's share, « l’attention »").is_empty());
         let literals = english_literals();
         assert!(

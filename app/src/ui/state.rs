@@ -271,7 +271,16 @@ impl PageState {
         match event {
             Event::Loaded => {}
             Event::Device(status) => {
-                if let Some(why) = &status.fallback {
+                // Said once per device: the same status comes again when the workers
+                // sharing the updates change, and a notice the learner closed stays closed.
+                let known = self
+                    .device
+                    .with_untracked(|d| d.as_ref().and_then(|d| d.fallback.clone()));
+                if let Some(why) = status
+                    .fallback
+                    .as_ref()
+                    .filter(|why| known.as_ref() != Some(*why))
+                {
                     self.notify(Notice::GpuFallback(why.clone()));
                 }
                 self.device.set(Some(status));
@@ -559,6 +568,36 @@ mod tests {
             },
             None,
         );
+    }
+
+    #[test]
+    fn webgpu_falling_back_is_said_once_however_often_the_workers_change() {
+        let state = PageState::new(Lang::En, DeviceChoice::Gpu);
+        let on_cpu = |workers| DeviceStatus {
+            backend: Backend::Flex,
+            fallback: Some(GpuFallback::NoAdapter),
+            workers,
+            helpers_lost: None,
+        };
+        let fallbacks = || {
+            state
+                .notices
+                .get_untracked()
+                .iter()
+                .filter(|n| matches!(n, Notice::GpuFallback(_)))
+                .count()
+        };
+        state.apply(Event::Device(on_cpu(1)), None);
+        assert_eq!(fallbacks(), 1);
+        // The learner closes it; a helper loads, and the status comes again.
+        state.notices.set(Vec::new());
+        state.apply(Event::Device(on_cpu(2)), None);
+        assert_eq!(fallbacks(), 0, "a closed notice came back");
+        assert_eq!(state.device.get_untracked().map(|d| d.workers), Some(2));
+        // A new worker (the device forgotten while it starts) says it again.
+        state.device.set(None);
+        state.apply(Event::Device(on_cpu(1)), None);
+        assert_eq!(fallbacks(), 1);
     }
 
     #[test]
