@@ -132,7 +132,7 @@ pub struct Pool {
     helpers: Vec<Helper>,
     /// Why the last helper could not be started, answered to the next jobs.
     failed: Option<HelperLost>,
-    /// Told when a helper has loaded, so the page hears it between updates too.
+    /// Told when a helper has loaded, so the page hears it while the run is paused too.
     changed: UnboundedSender<()>,
 }
 

@@ -493,9 +493,9 @@ impl Bridge {
         }
     }
 
-    /// Opens the device chosen, by the learner or the page (already in the page's state), the run in
-    /// progress carried over: by the worker itself where its program can, else handed over
-    /// to a worker running the program that can.
+    /// Opens the device chosen, by the learner or the page (already in the page's state),
+    /// the run in progress carried over: by the worker itself where its program can, else
+    /// handed over to a worker running the program that can.
     pub fn switch_device(&self, choice: DeviceChoice) {
         let wanted = self.program_for(choice);
         if self.0.program.get().serves(wanted) {
